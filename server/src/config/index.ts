@@ -1,0 +1,111 @@
+/**
+ * Configuration: the only reader of `process.env`.
+ *
+ * `loadConfig(env, flags)` merges command-line flags over environment variables, validates every
+ * setting strictly (zod) and returns a frozen object. A bad or missing setting throws a
+ * `ConfigError` whose message is one line naming the setting and what is expected; the CLI turns
+ * it into exit code 2. Unknown `SYNC_STUDIO_*` variables are refused too, so a typo never silently
+ * falls back to a default.
+ */
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from '../shared/errors.js';
+
+/** Every setting: its environment name, its flag, and its schema. */
+const settings = {
+  port: { env: 'PORT', flag: 'port', schema: z.coerce.number().int().min(0).max(65535).default(8080), expect: 'a TCP port number (0-65535)' },
+  host: { env: 'HOST', flag: 'host', schema: z.string().min(1).default('127.0.0.1'), expect: 'a host name or IP address to listen on' },
+  databaseUrl: { env: 'DATABASE_URL', flag: 'databaseUrl', schema: z.string().regex(/^postgres(ql)?:\/\//).optional(), expect: 'a postgres:// connection URL' },
+  dataDir: { env: 'SYNC_STUDIO_DATA_DIR', flag: 'dataDir', schema: z.string().min(1).default('.data'), expect: 'a folder path for the embedded database' },
+  odooUrl: { env: 'ODOO_URL', flag: 'odooUrl', schema: z.url({ protocol: /^https?$/ }).optional(), expect: 'an http(s) URL of the Odoo server' },
+  odooDb: { env: 'ODOO_DB', flag: 'odooDb', schema: z.string().min(1).optional(), expect: "the Odoo database name" },
+  odooUser: { env: 'ODOO_USER', flag: 'odooUser', schema: z.string().min(1).optional(), expect: "the technical user's login" },
+  odooPassword: { env: 'ODOO_PASSWORD', flag: 'odooPassword', schema: z.string().min(1).optional(), expect: 'a password or API key' },
+  publicUrl: { env: 'PUBLIC_URL', flag: 'publicUrl', schema: z.url({ protocol: /^https?$/ }).optional(), expect: 'the public http(s) URL of this sidecar' },
+  secret: { env: 'SYNC_STUDIO_SECRET', flag: 'secret', schema: z.string().min(32).optional(), expect: 'at least 32 characters (signs panel tokens, derives the secrets key)' },
+  adminToken: { env: 'SYNC_STUDIO_ADMIN_TOKEN', flag: 'adminToken', schema: z.string().min(24).optional(), expect: 'at least 24 characters' },
+  jobTimeoutSeconds: { env: 'SYNC_STUDIO_JOB_TIMEOUT', flag: 'jobTimeout', schema: z.coerce.number().positive().max(86400).default(60), expect: 'seconds, a positive number up to 86400' },
+  jobMemoryMb: { env: 'SYNC_STUDIO_JOB_MEMORY_MB', flag: 'jobMemoryMb', schema: z.coerce.number().int().min(16).max(16384).default(256), expect: 'megabytes, an integer from 16 to 16384' },
+  sandboxWorkers: { env: 'SYNC_STUDIO_WORKERS', flag: 'workers', schema: z.coerce.number().int().min(1).max(64).default(Math.max(1, cpus().length)), expect: 'an integer from 1 to 64' },
+  queueConcurrency: { env: 'SYNC_STUDIO_QUEUE_CONCURRENCY', flag: 'queueConcurrency', schema: z.coerce.number().int().min(1).max(256).default(16), expect: 'an integer from 1 to 256' },
+  retentionDays: { env: 'SYNC_STUDIO_RETENTION_DAYS', flag: 'retentionDays', schema: z.coerce.number().positive().max(3650).default(30), expect: 'days, a positive number up to 3650' },
+  retryDelays: {
+    env: 'SYNC_STUDIO_RETRY_DELAYS',
+    flag: 'retryDelays',
+    schema: z
+      .string()
+      .regex(/^\d+(\.\d+)?(,\d+(\.\d+)?)*$/)
+      .default('300,900,3600,10800')
+      .transform((s) => s.split(',').map(Number)),
+    expect: 'comma-separated seconds, e.g. 300,900,3600,10800',
+  },
+  webhookMaxBytes: { env: 'SYNC_STUDIO_WEBHOOK_MAX_BYTES', flag: 'webhookMaxBytes', schema: z.coerce.number().int().min(1024).default(10 * 1024 * 1024), expect: 'bytes, an integer of at least 1024' },
+  logLevel: { env: 'SYNC_STUDIO_LOG_LEVEL', flag: 'logLevel', schema: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'), expect: 'one of trace, debug, info, warn, error, fatal, silent' },
+} as const;
+
+type Settings = typeof settings;
+type Parsed = { [K in keyof Settings]: z.output<Settings[K]['schema']> };
+
+export type Config = Readonly<
+  Omit<Parsed, 'dataDir' | 'publicUrl'> & {
+    dataDir: string;
+    publicUrl: string;
+    /** 'odoo' when DATABASE_URL is set; otherwise the embedded PostgreSQL is used. */
+    mode: 'odoo' | 'standalone';
+  }
+>;
+
+/** Flag values as commander gives them (camelCase keys, strings). */
+export type Flags = Record<string, string | number | boolean | undefined>;
+
+const knownEnv: ReadonlySet<string> = new Set(Object.values(settings).map((s) => s.env));
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: Flags = {}): Config {
+  for (const name of Object.keys(env)) {
+    if (name.startsWith('SYNC_STUDIO_') && !knownEnv.has(name)) {
+      throw new ConfigError(name, `unknown setting; known ones are ${[...knownEnv].filter((n) => n.startsWith('SYNC_STUDIO_')).join(', ')}`);
+    }
+  }
+  const parsed: Record<string, unknown> = {};
+  for (const [key, setting] of Object.entries(settings)) {
+    const flagValue = flags[setting.flag];
+    const raw = flagValue !== undefined ? String(flagValue) : emptyToUndefined(env[setting.env]);
+    const result = (setting.schema as z.ZodType).safeParse(raw);
+    if (!result.success) {
+      const source = flagValue !== undefined ? `--${kebab(setting.flag)}` : setting.env;
+      throw new ConfigError(source, `expected ${setting.expect}, got ${JSON.stringify(raw)}`);
+    }
+    parsed[key] = result.data;
+  }
+  const values = parsed as Parsed;
+  const odooSettings = [values.odooUrl, values.odooDb, values.odooUser, values.odooPassword];
+  if (odooSettings.some((v) => v !== undefined) && odooSettings.some((v) => v === undefined)) {
+    const missing = (['ODOO_URL', 'ODOO_DB', 'ODOO_USER', 'ODOO_PASSWORD'] as const).filter((_, i) => odooSettings[i] === undefined);
+    throw new ConfigError(missing[0]!, 'ODOO_URL, ODOO_DB, ODOO_USER and ODOO_PASSWORD go together; set all four or none');
+  }
+  const mode = values.databaseUrl === undefined ? 'standalone' : 'odoo';
+  if (mode === 'odoo' && values.secret === undefined) {
+    throw new ConfigError('SYNC_STUDIO_SECRET', 'required when DATABASE_URL is set: at least 32 characters shared with the addon-bridge Odoo module');
+  }
+  const publicHost = values.host === '0.0.0.0' || values.host === '::' ? '127.0.0.1' : values.host;
+  return Object.freeze({
+    ...values,
+    dataDir: resolve(values.dataDir),
+    publicUrl: (values.publicUrl ?? `http://${publicHost.includes(':') ? `[${publicHost}]` : publicHost}:${values.port}`).replace(/\/+$/, ''),
+    mode,
+  });
+}
+
+/** The flag names and descriptions, for the CLI's `--help`. */
+export function describeSettings(): { flag: string; env: string; expect: string }[] {
+  return Object.values(settings).map((s) => ({ flag: `--${kebab(s.flag)}`, env: s.env, expect: s.expect }));
+}
+
+function emptyToUndefined(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
