@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+/**
+ * The `sync-studio` command: serve (default), migrate, import, export, rotate-secret, run.
+ * Every command takes the configuration flags (see --help) over the environment. A bad setting
+ * prints one line naming it and exits with code 2; other failures exit with code 1.
+ */
+import { Command, CommanderError } from 'commander';
+import { loadConfig, type Config } from '../config/index.js';
+import { ConfigError, SyncStudioError } from '../shared/errors.js';
+import { createLogger } from '../shared/logger.js';
+import { withSettings } from './settings.js';
+import { exportCommand, importCommand, migrateCommand, rotateSecretCommand, serveCommand } from './commands.js';
+
+function configFrom(command: Command): Config {
+  return loadConfig(process.env, command.opts());
+}
+
+const program = new Command('sync-studio')
+  .description('Sync Studio sidecar: connect Odoo to everything with small JavaScript tasks')
+  .showHelpAfterError()
+  .exitOverride();
+
+withSettings(program.command('serve', { isDefault: true }).description('start the HTTP API, webhooks and the job runner')).action(async (_o, cmd: Command) => {
+  const config = configFrom(cmd);
+  await serveCommand(config, createLogger(config.logLevel));
+});
+
+withSettings(program.command('migrate').description('apply database migrations and exit')).action(async (_o, cmd: Command) => {
+  const config = configFrom(cmd);
+  await migrateCommand(config, createLogger(config.logLevel));
+});
+
+withSettings(program.command('import').argument('<file>', 'an Odoo XML project file').description('import (or update) a project from an XML file')).action(
+  async (file: string, _o, cmd: Command) => {
+    const config = configFrom(cmd);
+    await importCommand(config, createLogger(config.logLevel), file);
+  },
+);
+
+withSettings(
+  program
+    .command('export')
+    .argument('<project>', 'project id, xml id or exact name')
+    .description('write a project as an Odoo XML data file to standard output (secret values are never exported)'),
+).action(async (project: string, _o, cmd: Command) => {
+  const config = configFrom(cmd);
+  await exportCommand(config, createLogger(config.logLevel), project);
+});
+
+withSettings(
+  program
+    .command('rotate-secret')
+    .requiredOption('--new-secret <value>', 'the new SYNC_STUDIO_SECRET (at least 32 characters)')
+    .description('re-encrypt every secret value under a new key, in one transaction'),
+).action(async (options: { newSecret: string }, cmd: Command) => {
+  const config = configFrom(cmd);
+  await rotateSecretCommand(config, createLogger(config.logLevel), options.newSecret);
+});
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
+  if (error instanceof ConfigError) {
+    process.stderr.write(`sync-studio: invalid configuration: ${error.message}\n`);
+    process.exit(2);
+  }
+  const message = error instanceof SyncStudioError ? error.message : ((error as Error)?.stack ?? String(error));
+  process.stderr.write(`sync-studio: ${message}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,87 @@
+/** The actions behind each CLI command. */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Config } from '../config/index.js';
+import { ConfigError, InvalidInputError, NotFoundError } from '../shared/errors.js';
+import { withTransaction } from '../db/index.js';
+import type { Logger } from '../shared/logger.js';
+import { openStore, serve } from '../main.js';
+import { exportProject, importProjectXml } from '../projects/xml/index.js';
+import { rotateSecretKey, SecretCipher } from '../secrets/index.js';
+import type { Queryable } from '../db/index.js';
+
+export async function serveCommand(config: Config, logger: Logger): Promise<void> {
+  const server = await serve(config, logger);
+  const lines = [
+    `Sync Studio is running in ${config.mode} mode${config.mode === 'standalone' ? ` (embedded PostgreSQL in ${config.dataDir})` : ''}`,
+    `  API:    ${server.url}/api`,
+    `  Panel:  ${server.url}/ui/`,
+    `  Health: ${server.url}/readyz`,
+  ];
+  if (server.store.credentials.adminTokenGenerated) lines.push(`  Administrator token: ${server.store.credentials.adminToken}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    await server.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+export async function migrateCommand(config: Config, logger: Logger): Promise<void> {
+  const opened = await openStore(config, logger);
+  await opened.close();
+  process.stdout.write('migrations are up to date\n');
+}
+
+export async function importCommand(config: Config, logger: Logger, file: string): Promise<void> {
+  const xml = await readFile(file, 'utf8').catch((error: Error) => {
+    throw new InvalidInputError(`cannot read ${file}: ${error.message}`);
+  });
+  const opened = await openStore(config, logger);
+  try {
+    const report = await withTransaction(opened.pool, (client) => importProjectXml(client, xml, { cipher: opened.cipher }));
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } finally {
+    await opened.close();
+  }
+}
+
+/** Finds a project by id, xml id or exact name. */
+export async function findProjectId(db: Queryable, reference: string): Promise<number> {
+  const { rows } = await db.query<{ id: number }>(
+    `select id from sync_studio.project where ($1 ~ '^[0-9]+$' and id = $1::bigint) or xml_id = $1 or name = $1 order by id`,
+    [reference],
+  );
+  if (rows.length === 0) throw new NotFoundError('project', JSON.stringify(reference));
+  if (rows.length > 1) throw new InvalidInputError(`${rows.length} projects match "${reference}"; use the project id`);
+  return rows[0]!.id;
+}
+
+export async function exportCommand(config: Config, logger: Logger, reference: string): Promise<void> {
+  const opened = await openStore(config, logger);
+  try {
+    const xml = await exportProject(opened.pool, await findProjectId(opened.pool, reference));
+    process.stdout.write(xml);
+  } finally {
+    await opened.close();
+  }
+}
+
+export async function rotateSecretCommand(config: Config, logger: Logger, newSecret: string): Promise<void> {
+  if (newSecret.length < 32) throw new ConfigError('--new-secret', 'expected at least 32 characters');
+  const opened = await openStore(config, logger);
+  try {
+    const count = await rotateSecretKey(opened.pool, opened.cipher, new SecretCipher(newSecret));
+    if (config.mode === 'standalone' && config.secret === undefined) {
+      await writeFile(join(config.dataDir, 'secret'), `${newSecret}\n`, { mode: 0o600 });
+    }
+    process.stdout.write(`re-encrypted ${count} secret value(s); start Sync Studio with the new SYNC_STUDIO_SECRET from now on\n`);
+  } finally {
+    await opened.close();
+  }
+}

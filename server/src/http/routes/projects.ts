@@ -1,0 +1,98 @@
+/**
+ * The project API: the same five routes (list, create, read, update, delete) for every resource
+ * kind of the registry, plus duplicate and webhook-path regeneration. Roles: users read; developers
+ * edit everything but cannot create or duplicate projects, nor read or write secret values;
+ * administrators do everything.
+ */
+import { Hono, type Context } from 'hono';
+import { hasRole } from '../../auth/index.js';
+import {
+  duplicateProject,
+  presentRow,
+  resources,
+  isTriggerKind,
+  type ProjectStore,
+  type ResourceKind,
+  type PresentOptions,
+  type Row,
+} from '../../projects/index.js';
+import { ForbiddenError, NotFoundError } from '../../shared/errors.js';
+import { readId, readJson, readPage } from '../body.js';
+import { requireRole, type AppEnv } from '../context.js';
+
+export interface ProjectRoutesDeps extends PresentOptions {
+  store: ProjectStore;
+}
+
+const projectChildren: Record<string, ResourceKind> = { params: 'param', texts: 'text', secrets: 'secret', tasks: 'task' };
+
+function triggerKind(segment: string): ResourceKind {
+  if (!isTriggerKind(segment)) throw new NotFoundError('trigger kind', `"${segment}" (expected cron, db, webhook or button)`);
+  return segment;
+}
+
+export function projectRoutes(deps: ProjectRoutesDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const { store } = deps;
+  const present = (c: Context<AppEnv>, kind: ResourceKind, row: Row) => presentRow(kind, row, c.get('principal'), deps);
+
+  /** Writing a secret's value is for administrators only, whatever the route. */
+  const guardSecretValue = (c: Context<AppEnv>, kind: ResourceKind, body: unknown) => {
+    if (kind === 'secret' && typeof body === 'object' && body !== null && 'value' in body && !hasRole(c.get('principal'), 'administrator')) {
+      throw new ForbiddenError('writing a secret value needs the administrator role', 'value');
+    }
+  };
+
+  const list = async (c: Context<AppEnv>, kind: ResourceKind, parentId?: number) => {
+    const page = readPage(c);
+    const { items, total } = await store.list(kind, page, parentId);
+    return c.json({ items: items.map((row) => present(c, kind, row)), total, ...page });
+  };
+  const create = async (c: Context<AppEnv>, kind: ResourceKind, parentId: number | null) => {
+    requireRole(c, kind === 'project' ? 'administrator' : 'developer', `creating a ${resources[kind].label}`);
+    const body = await readJson(c);
+    guardSecretValue(c, kind, body);
+    return c.json(present(c, kind, await store.create(kind, parentId, body)), 201);
+  };
+  const read = async (c: Context<AppEnv>, kind: ResourceKind) => c.json(present(c, kind, await store.get(kind, readId(c))));
+  const update = async (c: Context<AppEnv>, kind: ResourceKind) => {
+    requireRole(c, 'developer', `changing a ${resources[kind].label}`);
+    const body = await readJson(c);
+    guardSecretValue(c, kind, body);
+    return c.json(present(c, kind, await store.update(kind, readId(c), body)));
+  };
+  const remove = async (c: Context<AppEnv>, kind: ResourceKind) => {
+    requireRole(c, 'developer', `deleting a ${resources[kind].label}`);
+    await store.remove(kind, readId(c));
+    return c.body(null, 204);
+  };
+
+  app.get('/projects', (c) => list(c, 'project'));
+  app.post('/projects', (c) => create(c, 'project', null));
+  app.get('/projects/:id', (c) => read(c, 'project'));
+  app.patch('/projects/:id', (c) => update(c, 'project'));
+  app.delete('/projects/:id', (c) => remove(c, 'project'));
+  app.post('/projects/:id/duplicate', async (c) => {
+    requireRole(c, 'administrator', 'duplicating a project');
+    const copyId = await duplicateProject(store.pool, readId(c));
+    return c.json(present(c, 'project', await store.get('project', copyId)), 201);
+  });
+  for (const [segment, kind] of Object.entries(projectChildren)) {
+    app.get(`/projects/:id/${segment}`, (c) => list(c, kind, readId(c)));
+    app.post(`/projects/:id/${segment}`, (c) => create(c, kind, readId(c)));
+    app.get(`/${segment}/:id`, (c) => read(c, kind));
+    app.patch(`/${segment}/:id`, (c) => update(c, kind));
+    app.delete(`/${segment}/:id`, (c) => remove(c, kind));
+  }
+
+  app.get('/tasks/:id/triggers/:kind', (c) => list(c, triggerKind(c.req.param('kind')), readId(c)));
+  app.post('/tasks/:id/triggers/:kind', (c) => create(c, triggerKind(c.req.param('kind')), readId(c)));
+  app.get('/triggers/:kind/:id', (c) => read(c, triggerKind(c.req.param('kind'))));
+  app.patch('/triggers/:kind/:id', (c) => update(c, triggerKind(c.req.param('kind'))));
+  app.delete('/triggers/:kind/:id', (c) => remove(c, triggerKind(c.req.param('kind'))));
+  app.post('/triggers/webhook/:id/regenerate-path', async (c) => {
+    requireRole(c, 'developer', 'regenerating a webhook path');
+    return c.json(present(c, 'webhook', await store.regenerateWebhookPath(readId(c))));
+  });
+  return app;
+}

@@ -1,0 +1,53 @@
+/**
+ * Deep copy of a project: parameters, texts, secrets (values included), tasks and their triggers.
+ * The copy starts archived, is named "<name> (copy)", has no xml ids (it is a new record for project
+ * files) and gets new webhook paths, so the copy never answers the original's URLs (upstream
+ * copied the tokens, SPEC.md §8.5).
+ */
+import { withTransaction, type Pool, type Queryable } from '../db/index.js';
+import { NotFoundError } from '../shared/errors.js';
+import { triggerKinds } from './resources.js';
+
+/** Columns never copied: identity, file identity, the parent pointer, and the webhook's secret path. */
+const notCopied = new Set(['id', 'xml_id', 'project_id', 'task_id', 'path', 'created_at', 'updated_at', 'version']);
+
+async function copyableColumns(db: Queryable, table: string): Promise<string[]> {
+  const { rows } = await db.query<{ column_name: string }>(
+    `select column_name from information_schema.columns where table_schema = 'sync_studio' and table_name = $1 order by ordinal_position`,
+    [table],
+  );
+  return rows.map((r) => r.column_name).filter((c) => !notCopied.has(c));
+}
+
+/** Copies the rows of `table` whose `parentColumn` is `fromId` to parent `toId`; returns old id → new id. */
+async function copyChildren(db: Queryable, table: string, parentColumn: string, fromId: number, toId: number): Promise<Map<number, number>> {
+  const columns = (await copyableColumns(db, table)).map((c) => `"${c}"`).join(', ');
+  const { rows } = await db.query<{ old_id: number; new_id: number }>(
+    `with source as (select id, ${columns} from sync_studio.${table} where ${parentColumn} = $1 order by id),
+          inserted as (insert into sync_studio.${table} (${parentColumn}, ${columns})
+                       select $2, ${columns} from source order by id returning id)
+     select s.id as old_id, i.id as new_id
+       from (select id, row_number() over (order by id) as n from source) s
+       join (select id, row_number() over (order by id) as n from inserted) i using (n)`,
+    [fromId, toId],
+  );
+  return new Map(rows.map((r) => [r.old_id, r.new_id]));
+}
+
+export async function duplicateProject(pool: Pool, projectId: number): Promise<number> {
+  return withTransaction(pool, async (client) => {
+    const { rows } = await client.query<{ id: number }>(
+      `insert into sync_studio.project (name, active, common_code, eval_contexts)
+       select left(name || ' (copy)', 200), false, common_code, eval_contexts from sync_studio.project where id = $1 returning id`,
+      [projectId],
+    );
+    if (!rows[0]) throw new NotFoundError('project', projectId);
+    const copyId = rows[0].id;
+    for (const table of ['project_param', 'project_text', 'project_secret']) await copyChildren(client, table, 'project_id', projectId, copyId);
+    const tasks = await copyChildren(client, 'task', 'project_id', projectId, copyId);
+    for (const [oldTask, newTask] of tasks) {
+      for (const kind of triggerKinds) await copyChildren(client, `trigger_${kind}`, 'task_id', oldTask, newTask);
+    }
+    return copyId;
+  });
+}

@@ -1,0 +1,189 @@
+/**
+ * Storage of projects and everything they own, generic over the resource registry
+ * (resources.ts): list / get / create / update / delete with validated input, sibling-name
+ * uniqueness, encryption of secret values, and a version bump of the owning project on every
+ * change (the sandbox caches compiled code per project version).
+ */
+import type { DatabaseError } from 'pg';
+import { withTransaction, type Pool, type Queryable } from '../db/index.js';
+import type { SecretCipher } from '../secrets/cipher.js';
+import { ConflictError, NotFoundError } from '../shared/errors.js';
+import { parseInput } from '../shared/validation.js';
+import { resources, type ResourceKind, type TriggerKind, isTriggerKind } from './resources.js';
+
+export type Row = Record<string, unknown> & { id: number };
+
+export interface Page {
+  limit: number;
+  offset: number;
+}
+
+export interface ChangeEvent {
+  kind: ResourceKind;
+  id: number;
+  projectId: number;
+  action: 'created' | 'updated' | 'deleted';
+}
+
+export class ProjectStore {
+  private readonly listeners = new Set<(event: ChangeEvent) => void>();
+
+  constructor(
+    readonly pool: Pool,
+    private readonly cipher: SecretCipher,
+  ) {}
+
+  /** Called after every committed change; the cron and DB trigger machinery reschedule from it. */
+  onChange(listener: (event: ChangeEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async list(kind: ResourceKind, page: Page, parentId?: number): Promise<{ items: Row[]; total: number }> {
+    const spec = resources[kind];
+    if (spec.parent && parentId !== undefined) await this.get(spec.parent.kind, parentId);
+    const filtered = spec.parent !== null && parentId !== undefined;
+    const where = filtered ? `where ${spec.parent!.column} = $1` : '';
+    const params = filtered ? [parentId] : [];
+    const [{ rows }, count] = await Promise.all([
+      this.pool.query<Row>(`select * from sync_studio.${spec.table} ${where} order by id limit ${page.limit} offset ${page.offset}`, params),
+      this.pool.query<{ total: number }>(`select count(*)::int as total from sync_studio.${spec.table} ${where}`, params),
+    ]);
+    return { items: rows, total: count.rows[0]!.total };
+  }
+
+  async get(kind: ResourceKind, id: number, db: Queryable = this.pool): Promise<Row> {
+    const spec = resources[kind];
+    const { rows } = await db.query<Row>(`select * from sync_studio.${spec.table} where id = $1`, [id]);
+    if (!rows[0]) throw new NotFoundError(spec.label, id);
+    return rows[0];
+  }
+
+  async create(kind: ResourceKind, parentId: number | null, input: unknown): Promise<Row> {
+    const spec = resources[kind];
+    const values = this.toColumns(kind, parseInput(spec.input, input, `new ${spec.label}`));
+    return this.write(kind, async (client) => {
+      if (spec.parent) {
+        await this.get(spec.parent.kind, parentId!, client);
+        values[spec.parent.column] = parentId;
+      }
+      if (kind === 'cron' && values.numbercall === undefined) values.numbercall = -1;
+      await this.checkUniqueName(kind, client, values, parentId, null);
+      const columns = Object.keys(values);
+      const { rows } = await client.query<Row>(
+        `insert into sync_studio.${spec.table} (${columns.map(quote).join(', ')})
+         values (${columns.map((_, i) => `$${i + 1}`).join(', ')}) returning *`,
+        columns.map((c) => values[c]),
+      );
+      return { row: rows[0]!, action: 'created' };
+    });
+  }
+
+  async update(kind: ResourceKind, id: number, patch: unknown): Promise<Row> {
+    const spec = resources[kind];
+    const values = this.toColumns(kind, parseInput(spec.input.partial(), patch, `${spec.label} ${id}`));
+    return this.write(kind, async (client) => {
+      const current = await this.get(kind, id, client);
+      const parentId = spec.parent ? (current[spec.parent.column] as number) : null;
+      await this.checkUniqueName(kind, client, values, parentId, id);
+      const columns = Object.keys(values);
+      if (kind === 'project' || kind === 'task') columns.push('updated_at');
+      const assignments = columns.map((c, i) => (c === 'updated_at' ? 'updated_at = now()' : `${quote(c)} = $${i + 2}`));
+      if (kind === 'project') assignments.push('version = version + 1');
+      const { rows } = await client.query<Row>(
+        `update sync_studio.${spec.table} set ${assignments.join(', ')} where id = $1 returning *`,
+        [id, ...columns.filter((c) => c !== 'updated_at').map((c) => values[c])],
+      );
+      return { row: rows[0]!, action: 'updated' };
+    });
+  }
+
+  async remove(kind: ResourceKind, id: number): Promise<void> {
+    const spec = resources[kind];
+    await this.write(kind, async (client) => {
+      const row = await this.get(kind, id, client);
+      await client.query(`delete from sync_studio.${spec.table} where id = $1`, [id]);
+      return { row, action: 'deleted' };
+    });
+  }
+
+  /** A new random path for a webhook (its old URL stops working at once). */
+  async regenerateWebhookPath(id: number): Promise<Row> {
+    return this.write('webhook', async (client) => {
+      const { rows } = await client.query<Row>('update sync_studio.trigger_webhook set path = gen_random_uuid() where id = $1 returning *', [id]);
+      if (!rows[0]) throw new NotFoundError(resources.webhook.label, id);
+      return { row: rows[0], action: 'updated' };
+    });
+  }
+
+  /** Runs a change in a transaction, bumps the owning project's version, then tells the listeners. */
+  private async write(kind: ResourceKind, change: (client: Queryable) => Promise<{ row: Row; action: ChangeEvent['action'] }>): Promise<Row> {
+    const { row, action, projectId } = await withTransaction(this.pool, async (client) => {
+      try {
+        const result = await change(client);
+        const projectId = await projectIdOf(client, kind, result.row);
+        if (kind !== 'project') {
+          await client.query('update sync_studio.project set version = version + 1, updated_at = now() where id = $1', [projectId]);
+        }
+        return { ...result, projectId };
+      } catch (error) {
+        throw translateConstraint(error, kind);
+      }
+    });
+    for (const listener of this.listeners) listener({ kind, id: row.id, projectId, action });
+    return row;
+  }
+
+  private toColumns(kind: ResourceKind, input: Record<string, unknown>): Record<string, unknown> {
+    const values: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(input)) {
+      if (value === undefined) continue;
+      if (kind === 'secret' && key === 'value') {
+        values.value_encrypted = value === null || value === '' ? null : this.cipher.encrypt(value as string);
+      } else if (kind === 'param' && key === 'value') {
+        values.value = value === '' ? null : value;
+      } else {
+        values[key] = value;
+      }
+    }
+    return values;
+  }
+
+  private async checkUniqueName(kind: ResourceKind, client: Queryable, values: Record<string, unknown>, parentId: number | null, selfId: number | null) {
+    if (!isTriggerKind(kind) || values.trigger_name === undefined) return;
+    const clash = await findTriggerByName(client, kind, parentId!, values.trigger_name as string);
+    if (clash !== undefined && clash !== selfId) {
+      throw new ConflictError(`a ${resources[kind].label} named ${String(values.trigger_name)} already exists in this project`, 'trigger_name');
+    }
+  }
+}
+
+/** The id of the trigger of `kind` named `name` in the project of task `taskId`, if any. */
+async function findTriggerByName(db: Queryable, kind: TriggerKind, taskId: number, name: string): Promise<number | undefined> {
+  const { rows } = await db.query<{ id: number }>(
+    `select t.id from sync_studio.trigger_${kind} t join sync_studio.task k on k.id = t.task_id
+     where t.trigger_name = $2 and k.project_id = (select project_id from sync_studio.task where id = $1)`,
+    [taskId, name],
+  );
+  return rows[0]?.id;
+}
+
+export async function projectIdOf(db: Queryable, kind: ResourceKind, row: Row): Promise<number> {
+  if (kind === 'project') return row.id;
+  if (row.project_id !== undefined) return row.project_id as number;
+  const { rows } = await db.query<{ project_id: number }>('select project_id from sync_studio.task where id = $1', [row.task_id]);
+  return rows[0]!.project_id;
+}
+
+function quote(identifier: string): string {
+  return `"${identifier.replace(/"/g, '""')}"`;
+}
+
+function translateConstraint(error: unknown, kind: ResourceKind): unknown {
+  const pgError = error as Partial<DatabaseError>;
+  if (pgError.code === '23505' && resources[kind].uniqueName) {
+    const field = resources[kind].uniqueName!;
+    return new ConflictError(`another ${resources[kind].label} of this project already uses this ${field}`, field);
+  }
+  return error;
+}
