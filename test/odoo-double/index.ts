@@ -1,0 +1,100 @@
+/**
+ * The Odoo double: a stand-in for an Odoo 16 server that tests (and a developer, through cli.ts)
+ * can start in a moment. Each Odoo database is a PostgreSQL database the double creates, fills with
+ * Odoo-shaped tables and drops at `stop()`; its writes are real SQL, so pg triggers installed on
+ * those tables see what they would see under Odoo. The admin user is id 2, login `admin`,
+ * password `admin`.
+ */
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+import { Dispatcher, type DoubleDatabase } from './rpc.js';
+import { installDatabase } from './schema.js';
+import { DoubleServer } from './server.js';
+
+export { adminPassword } from './schema.js';
+export { versionInfo } from './rpc.js';
+
+export interface OdooDoubleOptions {
+  /** A PostgreSQL URL with the right to create databases; default TEST_DATABASE_URL or the local server. */
+  adminUrl?: string;
+  /** Odoo database names to create at start; default ['odoo']. */
+  databases?: string[];
+  port?: number;
+  host?: string;
+  /** Close every HTTP connection after its response, as Odoo does. */
+  closeConnections?: boolean;
+}
+
+export interface OdooDouble {
+  /** Base URL, e.g. http://127.0.0.1:40123 */
+  url: string;
+  addDatabase(name: string): Promise<void>;
+  /** The PostgreSQL URL of an Odoo database (for tests that look at or trigger on its tables). */
+  databaseUrl(name: string): string;
+  /** The next `count` HTTP requests have their connection closed without an answer. */
+  dropNextRequests(count: number): void;
+  stop(): Promise<void>;
+}
+
+export async function startOdooDouble(options: OdooDoubleOptions = {}): Promise<OdooDouble> {
+  const adminUrl = options.adminUrl ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const prefix = `odoo_double_${randomBytes(4).toString('hex')}`;
+  const databases = new Map<string, DoubleDatabase & { pgName: string }>();
+
+  const adminQuery = async (sql: string): Promise<void> => {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  const databaseUrl = (name: string): string => {
+    const database = databases.get(name);
+    if (!database) throw new Error(`the Odoo double has no database ${name}`);
+    const url = new URL(adminUrl);
+    url.pathname = `/${database.pgName}`;
+    return url.toString();
+  };
+
+  const addDatabase = async (name: string): Promise<void> => {
+    const pgName = `${prefix}_${name.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`.slice(0, 63);
+    await adminQuery(`CREATE DATABASE "${pgName}"`);
+    const url = new URL(adminUrl);
+    url.pathname = `/${pgName}`;
+    const pool = new pg.Pool({ connectionString: url.toString(), max: 8, application_name: 'odoo-double' });
+    pool.on('error', () => undefined);
+    const client = await pool.connect();
+    try {
+      await installDatabase(client);
+    } finally {
+      client.release();
+    }
+    databases.set(name, { name, pool, pgName });
+  };
+
+  for (const name of options.databases ?? ['odoo']) await addDatabase(name);
+  const server = new DoubleServer(new Dispatcher(databases), { closeConnections: options.closeConnections ?? false });
+  await new Promise<void>((resolve) => server.http.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
+  const address = server.http.address() as AddressInfo;
+
+  return {
+    url: `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`,
+    addDatabase,
+    databaseUrl,
+    dropNextRequests: (count) => server.dropNextRequests(count),
+    stop: async () => {
+      await new Promise<void>((resolve) => {
+        server.http.close(() => resolve());
+        server.http.closeAllConnections();
+      });
+      for (const database of databases.values()) {
+        await database.pool.end();
+        await adminQuery(`DROP DATABASE IF EXISTS "${database.pgName}" WITH (FORCE)`);
+      }
+      databases.clear();
+    },
+  };
+}
