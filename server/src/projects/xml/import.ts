@@ -1,0 +1,280 @@
+/**
+ * Import of a project file, idempotent by xml id: a record whose xml id exists is updated, never
+ * duplicated; webhook paths are generated for new webhooks and kept for existing ones. Runs inside
+ * the caller's transaction: any error (an `InvalidInputError` naming the record and field) leaves
+ * nothing written once the caller rolls back.
+ */
+import type { Queryable } from '../../db/index.js';
+import type { SecretCipher } from '../../secrets/cipher.js';
+import { InvalidInputError } from '../../shared/errors.js';
+import { parseInput } from '../../shared/validation.js';
+import { resources } from '../resources.js';
+import { applyManyCommands, fieldError, nameOf } from './convert.js';
+import { fileModelByName, fileModels, type FileModel } from './models.js';
+import { fieldFromRef } from './odoo-names.js';
+import { parseProjectFile, type FileRecord } from './parse.js';
+import { looksLikePython } from './python-code.js';
+import { readRecordDraft, type RecordDraft, type StoredKind } from './record-fields.js';
+
+export interface ImportOptions {
+  cipher: SecretCipher;
+  /** Whether an evaluation-context plugin of that name is installed (unknown ones are kept, with a warning). */
+  knownPlugins?: (name: string) => boolean;
+}
+
+export interface ImportReport {
+  project: { id: number; xmlId: string; created: boolean };
+  created: number;
+  updated: number;
+  ignored: { record: string; field?: string; reason: string }[];
+  warnings: string[];
+  /** Names of tasks whose code is Python (an upstream file): kept, but archived. */
+  archivedPythonTasks: string[];
+}
+
+type Row = Record<string, unknown> & { id: number };
+interface Resolved {
+  kind: StoredKind;
+  id: number;
+  projectId: number;
+}
+
+const requiredOnCreate: Record<StoredKind, string[]> = {
+  project: ['name'],
+  param: ['key'],
+  text: ['key'],
+  secret: ['key'],
+  task: ['name'],
+  button: ['trigger_name'],
+  cron: ['trigger_name'],
+  db: ['trigger_name', 'model', 'kind'],
+  webhook: ['trigger_name'],
+};
+const triggerKinds = ['button', 'cron', 'db', 'webhook'] as const;
+const quote = (name: string) => `"${name}"`;
+
+export async function importProjectXml(db: Queryable, xml: string, options: ImportOptions): Promise<ImportReport> {
+  const file = parseProjectFile(xml);
+  const records = orderRecords(file.records);
+  const importer = new ProjectImporter(db, options, pluginNames(records));
+  importer.report.ignored.push(...file.skipped.map((element) => ({ record: element, reason: 'not a <record>: a project file holds records only' })));
+  for (const { record, model } of records) {
+    if (model.kind !== 'context') await importer.apply(record, model.kind);
+  }
+  return importer.finish();
+}
+
+/** Checks models and ids, and puts the project first (its children refer to it). */
+function orderRecords(records: FileRecord[]): { record: FileRecord; model: FileModel }[] {
+  const seen = new Set<string>();
+  const known = records.map((record) => {
+    const model = fileModelByName(record.model);
+    if (!model) throw new InvalidInputError(`record "${record.id}": unknown model ${record.model} (a project file holds ${Object.values(fileModels).map((m) => m.model).join(', ')})`);
+    if (seen.has(record.id)) throw new InvalidInputError(`record "${record.id}" appears twice in the file`);
+    seen.add(record.id);
+    return { record, model };
+  });
+  const projects = known.filter(({ model }) => model.kind === 'project');
+  if (projects.length !== 1) {
+    const ids = projects.map(({ record }) => `"${record.id}"`).join(', ');
+    throw new InvalidInputError(projects.length === 0 ? 'the file has no sync.project record' : `the file has ${projects.length} sync.project records (${ids}); import one project per file`);
+  }
+  return [...projects, ...known.filter(({ model }) => model.kind !== 'project')];
+}
+
+/** xml id → plugin name, from the file's sync.project.context records. */
+function pluginNames(records: { record: FileRecord; model: FileModel }[]): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const { record, model } of records) {
+    if (model.kind !== 'context') continue;
+    const field = record.fields.find((f) => f.name === 'name');
+    const name = field ? nameOf(field.source, { record: record.id, field: 'name' }) : '';
+    if (!name) throw new InvalidInputError(`record "${record.id}": field name is required (the plugin's name)`, 'name');
+    names.set(record.id, name);
+  }
+  return names;
+}
+
+class ProjectImporter {
+  readonly report: ImportReport = { project: { id: 0, xmlId: '', created: false }, created: 0, updated: 0, ignored: [], warnings: [], archivedPythonTasks: [] };
+  private readonly resolved = new Map<string, Resolved>();
+  private readonly tasks = new Set<number>();
+
+  constructor(
+    private readonly db: Queryable,
+    private readonly options: ImportOptions,
+    private readonly plugins: Map<string, string>,
+  ) {}
+
+  async apply(record: FileRecord, kind: StoredKind): Promise<void> {
+    const draft = readRecordDraft(kind, record.id, record.fields);
+    this.report.ignored.push(...draft.ignored.map(({ field, reason }) => ({ record: record.id, field, reason })));
+    const spec = resources[kind];
+    const existing = (await this.db.query<Row>(`select * from sync_studio.${spec.table} where xml_id = $1`, [record.id])).rows[0];
+    const projectId = kind === 'project' ? existing?.id : this.report.project.id;
+    const parentId = await this.parentOf(record.id, kind, draft, existing);
+    if (existing && kind !== 'project' && (await this.projectOf(kind, existing)) !== projectId) {
+      throw new InvalidInputError(`record "${record.id}": this xml id belongs to a ${spec.label} of another project (xml ids are unique per table)`);
+    }
+    let row = existing;
+    if (!(existing && record.noupdate)) {
+      const columns = this.columnsOf(record.id, kind, draft, existing);
+      if (!existing) {
+        const missing = requiredOnCreate[kind].find((name) => columns[name] === undefined);
+        if (missing) throw new InvalidInputError(`record "${record.id}": a new ${spec.label} needs the field ${fieldNameOf(kind, missing)}`, missing);
+      }
+      if (spec.parent) columns[spec.parent.column] = parentId;
+      row = existing ? await this.update(kind, existing.id, columns) : await this.insert(kind, record.id, columns);
+      this.report[existing ? 'updated' : 'created'] += 1;
+    }
+    if (kind === 'project') this.report.project = { id: row!.id, xmlId: record.id, created: !existing };
+    if (kind === 'task') this.tasks.add(row!.id);
+    if (kind === 'db') this.checkWatchedFieldModels(record.id, draft, String(row!.model));
+    this.resolved.set(record.id, { kind, id: row!.id, projectId: this.report.project.id });
+  }
+
+  /** Archives Python tasks, checks trigger names, bumps the project version. */
+  async finish(): Promise<ImportReport> {
+    const projectId = this.report.project.id;
+    await this.archivePythonTasks(projectId);
+    for (const kind of triggerKinds) {
+      const { rows } = await this.db.query<{ trigger_name: string }>(
+        `select t.trigger_name from sync_studio.${resources[kind].table} t join sync_studio.task k on k.id = t.task_id
+          where k.project_id = $1 group by t.trigger_name having count(*) > 1 order by 1`,
+        [projectId],
+      );
+      if (rows[0]) throw new InvalidInputError(`two ${resources[kind].label}s of the project are named ${rows[0].trigger_name}`, 'trigger_name');
+    }
+    const { rows } = await this.db.query<{ eval_contexts: string[] }>(
+      'update sync_studio.project set version = version + 1, updated_at = now() where id = $1 returning eval_contexts',
+      [projectId],
+    );
+    for (const name of rows[0]!.eval_contexts) {
+      if (this.options.knownPlugins && !this.options.knownPlugins(name)) this.report.warnings.push(`evaluation-context plugin "${name}" is not installed`);
+    }
+    return this.report;
+  }
+
+  private async parentOf(recordId: string, kind: StoredKind, draft: RecordDraft, existing: Row | undefined): Promise<number | undefined> {
+    const parent = resources[kind].parent;
+    if (!parent) return undefined;
+    const field = parent.kind === 'project' ? 'project_id' : 'sync_task_id';
+    if (draft.parentRef === undefined) {
+      if (existing) return existing[parent.column] as number;
+      throw new InvalidInputError(`record "${recordId}": a new ${resources[kind].label} needs the field ${field}`, field);
+    }
+    const at = { record: recordId, field };
+    const target = this.resolved.get(draft.parentRef) ?? (await this.findStored(parent.kind, draft.parentRef));
+    if (!target) throw fieldError(at, `refers to "${draft.parentRef}", which is neither in this file nor in the database`);
+    if (target.kind !== parent.kind) throw fieldError(at, `refers to "${draft.parentRef}", which is a ${resources[target.kind].label}, not a ${parent.kind}`);
+    if (target.projectId !== this.report.project.id) throw fieldError(at, `refers to "${draft.parentRef}", which belongs to another project`);
+    return target.id;
+  }
+
+  private async findStored(kind: 'project' | 'task', xmlId: string): Promise<Resolved | undefined> {
+    const { rows } = await this.db.query<{ id: number; project_id: number }>(
+      kind === 'project' ? 'select id, id as project_id from sync_studio.project where xml_id = $1' : 'select id, project_id from sync_studio.task where xml_id = $1',
+      [xmlId],
+    );
+    return rows[0] && { kind, id: rows[0].id, projectId: rows[0].project_id };
+  }
+
+  private async projectOf(kind: StoredKind, row: Row): Promise<number> {
+    if ('project_id' in row) return row.project_id as number;
+    const { rows } = await this.db.query<{ project_id: number }>('select project_id from sync_studio.task where id = $1', [row.task_id]);
+    return rows[0]!.project_id;
+  }
+
+  /** The columns to write: read fields, many2many results, the (possibly encrypted) value; validated like API input. */
+  private columnsOf(recordId: string, kind: StoredKind, draft: RecordDraft, existing: Row | undefined): Record<string, unknown> {
+    const columns = { ...draft.columns };
+    for (const { column, commands } of draft.many) {
+      const current = (columns[column] ?? existing?.[column] ?? []) as string[];
+      columns[column] = applyManyCommands(current, commands, (ref) => this.resolveMany(recordId, column, ref));
+    }
+    if (draft.value) Object.assign(columns, this.valueColumns(kind, draft.value, existing));
+    const { value_encrypted: _secret, ...checked } = columns;
+    if (checked.nextcall instanceof Date) checked.nextcall = checked.nextcall.toISOString();
+    const spec = resources[kind];
+    parseInput(spec.input.partial(), checked, `record "${recordId}" (${fileModels[kind].model})`);
+    return columns;
+  }
+
+  private resolveMany(recordId: string, column: 'eval_contexts' | 'watched_fields', ref: string): string | undefined {
+    const name = column === 'eval_contexts' ? this.plugins.get(ref) : fieldFromRef(ref)?.field;
+    if (name === undefined) {
+      const field = column === 'eval_contexts' ? 'eval_context_ids' : 'trigger_field_ids';
+      const reason =
+        column === 'eval_contexts'
+          ? `ref "${ref}" is not a sync.project.context record of this file, so its plugin name is unknown`
+          : `ref "${ref}" is not a field ref such as base.field_res_partner__email`;
+      this.report.ignored.push({ record: recordId, field, reason });
+    }
+    return name;
+  }
+
+  private valueColumns(kind: StoredKind, value: NonNullable<RecordDraft['value']>, existing: Row | undefined): Record<string, unknown> {
+    const fill = value.mode === 'set' || value.text !== '';
+    if (kind === 'text') {
+      const current = (existing?.value ?? {}) as Record<string, string>;
+      const { en_US: currentText, ...others } = current;
+      if (value.mode === 'initial' && (currentText || !fill)) return {};
+      return { value: value.text === '' ? others : { ...current, en_US: value.text } };
+    }
+    const column = kind === 'secret' ? 'value_encrypted' : 'value';
+    const current = existing?.[column] as string | null | undefined;
+    if (!fill || (value.mode === 'initial' && current)) return {};
+    if (value.text === '') return { [column]: null };
+    return { [column]: kind === 'secret' ? this.options.cipher.encrypt(value.text) : value.text };
+  }
+
+  private checkWatchedFieldModels(recordId: string, draft: RecordDraft, model: string): void {
+    for (const { column, commands } of draft.many) {
+      const refs = commands.flatMap((c) => ('refs' in c ? c.refs : 'ref' in c ? [c.ref] : []));
+      for (const ref of refs) {
+        const target = column === 'watched_fields' ? fieldFromRef(ref) : undefined;
+        if (target && target.model !== model) this.report.warnings.push(`record "${recordId}": watched field ref "${ref}" names model ${target.model}, the trigger watches ${model}`);
+      }
+    }
+  }
+
+  private async insert(kind: StoredKind, xmlId: string, columns: Record<string, unknown>): Promise<Row> {
+    const names = ['xml_id', ...Object.keys(columns)];
+    const { rows } = await this.db.query<Row>(
+      `insert into sync_studio.${resources[kind].table} (${names.map(quote).join(', ')}) values (${names.map((_, i) => `$${i + 1}`).join(', ')}) returning *`,
+      [xmlId, ...Object.values(columns)],
+    );
+    return rows[0]!;
+  }
+
+  private async update(kind: StoredKind, id: number, columns: Record<string, unknown>): Promise<Row> {
+    const assignments = Object.keys(columns).map((name, i) => `${quote(name)} = $${i + 2}`);
+    if (kind === 'project' || kind === 'task') assignments.push('updated_at = now()');
+    const { rows } = await this.db.query<Row>(`update sync_studio.${resources[kind].table} set ${assignments.join(', ')} where id = $1 returning *`, [
+      id,
+      ...Object.values(columns),
+    ]);
+    return rows[0]!;
+  }
+
+  private async archivePythonTasks(projectId: number): Promise<void> {
+    const { rows } = await this.db.query<{ common_code: string }>('select common_code from sync_studio.project where id = $1', [projectId]);
+    const pythonCommonCode = looksLikePython(rows[0]!.common_code);
+    if (pythonCommonCode) this.report.warnings.push('the project common code is Python (an upstream project): it is kept, but must be rewritten in JavaScript');
+    const { rows: tasks } = await this.db.query<{ id: number; name: string; code: string }>('select id, name, code from sync_studio.task where id = any($1) order by id', [
+      [...this.tasks],
+    ]);
+    const python = tasks.filter((task) => pythonCommonCode || looksLikePython(task.code));
+    if (python.length === 0) return;
+    await this.db.query('update sync_studio.task set active = false, updated_at = now() where id = any($1) and active', [python.map((task) => task.id)]);
+    this.report.archivedPythonTasks = python.map((task) => task.name);
+    this.report.warnings.push(`${python.length} task(s) have Python code (an upstream project): their code is kept and they are archived until rewritten in JavaScript`);
+  }
+}
+
+/** The file's name of a column, for messages. */
+function fieldNameOf(kind: StoredKind, column: string): string {
+  if (kind === 'db' && column === 'model') return 'model_id';
+  if (kind === 'db' && column === 'kind') return 'trigger';
+  return column;
+}
