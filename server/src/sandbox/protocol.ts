@@ -1,0 +1,153 @@
+/**
+ * The one typed contract between the sandbox host (the pool, in the main thread) and its worker
+ * threads (STYLE.md #14). Everything here crosses `postMessage`, so it is structured-clone data
+ * only; the worker imports nothing else from the host side.
+ */
+
+/** What the job runner asks the sandbox to run. */
+export interface RunRequest {
+  jobId: number;
+  project: { id: number; version: number; commonCode: string };
+  task: { id: number; code: string };
+  /** 'handle_cron' | 'handle_db' | 'handle_webhook' | 'handle_button' | an add_job function name */
+  handler: string;
+  /** JSON values; record sets arrive encoded as {"__recordset__": {"model","ids"}} */
+  args: unknown[];
+  context: RunContext;
+  timeoutMs: number;
+}
+
+export interface RunContext {
+  trigger_name: string;
+  user: { id: number; name: string } | null;
+  params: Record<string, string | null>;
+  texts: Record<string, string | null>;
+  webhooks: Record<string, string>;
+  /** e.g. 'en_US' */
+  lang: string;
+  tz: string;
+  plugins: PluginDescription[];
+}
+
+export interface PluginDescription {
+  name: string;
+  /** Export names may be dotted ('telegram.sendMessage') to build a namespace object. */
+  exports: Record<string, PluginExport>;
+}
+
+export type PluginExport = { kind: 'function' } | { kind: 'value'; value: unknown };
+
+export type RunLimit = 'time' | 'memory' | 'collateral';
+
+export interface ErrorDescription {
+  name: string;
+  message: string;
+  stack?: string;
+  retryable: boolean;
+  retryAfterSeconds?: number;
+}
+
+export type RunOutcome =
+  | { ok: true; result: unknown; durationMs: number }
+  | { ok: false; durationMs: number; limit?: RunLimit; error: ErrorDescription };
+
+export interface SyntaxProblem {
+  line: number;
+  column: number;
+  message: string;
+}
+
+export type LogLevel = 'debug' | 'info' | 'warning' | 'error' | 'critical';
+export type LogType = 'server' | 'data_out' | 'data_in';
+
+export interface LogEntry {
+  level: LogLevel;
+  type: LogType;
+  name: string;
+  message: string;
+}
+
+export interface OdooCall {
+  model: string;
+  method: string;
+  args: unknown[];
+  kwargs: Record<string, unknown>;
+}
+
+export interface AddJobOptions {
+  priority?: number;
+  eta?: string;
+  max_retries?: number;
+  description?: string;
+  identity_key?: string;
+}
+
+export interface AddJobSpec {
+  function: string;
+  args: unknown[];
+  options: AddJobOptions;
+}
+
+export interface HttpRequest {
+  method: string;
+  url: string;
+  headers?: Record<string, string>;
+  params?: Record<string, unknown>;
+  data?: unknown;
+  timeoutMs?: number;
+  responseType?: 'json' | 'text' | 'arraybuffer';
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  data: unknown;
+}
+
+export interface PluginCall {
+  plugin: string;
+  fn: string;
+  args: unknown[];
+}
+
+/**
+ * What the host lends to a job. All calls carry structured-clone data only. A rejected promise
+ * reaches task code as an Error with the same `name` and `message`.
+ */
+export interface HostPowers {
+  log(entry: LogEntry): void | Promise<void>;
+  odoo(call: OdooCall): Promise<unknown>;
+  addJob(spec: AddJobSpec): Promise<void>;
+  /** Opaque here: the links endowment defines the operations. */
+  links(op: unknown): Promise<unknown>;
+  /** Should resolve for every HTTP status; the sandbox's client applies axios's status rule. */
+  http(request: HttpRequest): Promise<HttpResponse>;
+  plugin(call: PluginCall): Promise<unknown>;
+}
+
+/** The powers a worker may call and wait for (log is fire-and-forget). */
+export interface PowerPayloads {
+  odoo: OdooCall;
+  addJob: AddJobSpec;
+  links: unknown;
+  http: HttpRequest;
+  plugin: PluginCall;
+}
+export type PowerName = keyof PowerPayloads;
+
+// ---- messages ---------------------------------------------------------------------------------
+// `runId` names one run inside a worker (a job id may run again, e.g. after a collateral failure).
+
+export type HostToWorker =
+  | { type: 'run'; runId: number; request: RunRequest }
+  /** The run's time is over; a responsive worker drops it and answers `cancelled`. */
+  | { type: 'cancel'; runId: number }
+  | { type: 'power-result'; callId: number; ok: true; value: unknown }
+  | { type: 'power-result'; callId: number; ok: false; error: { name: string; message: string } };
+
+export type WorkerToHost =
+  | { type: 'ready' }
+  | { type: 'log'; runId: number; entry: LogEntry }
+  | { type: 'power-call'; runId: number; callId: number; power: PowerName; payload: unknown }
+  | { type: 'done'; runId: number; outcome: RunOutcome }
+  | { type: 'cancelled'; runId: number };

@@ -1,0 +1,54 @@
+/**
+ * The worker's side of the message contract: log entries and power calls going out, power results
+ * coming back. A cancelled job's pending calls are forgotten, never settled, so its code stays
+ * parked instead of running on after the host has given up on it.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import type { LogEntry, PowerName, WorkerToHost } from '../protocol.js';
+import { errorFromHost } from '../endowments/index.js';
+
+interface PendingCall {
+  runId: number;
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+}
+
+export class HostLink {
+  private nextCallId = 1;
+  private readonly pending = new Map<number, PendingCall>();
+
+  constructor(private readonly port: MessagePort) {}
+
+  send(message: WorkerToHost): void {
+    this.port.postMessage(message);
+  }
+
+  log(runId: number, entry: LogEntry): void {
+    this.send({ type: 'log', runId, entry });
+  }
+
+  call(runId: number, power: PowerName, payload: unknown): Promise<unknown> {
+    const callId = this.nextCallId++;
+    return new Promise((resolve, reject) => {
+      try {
+        this.send({ type: 'power-call', runId, callId, power, payload });
+      } catch (error) {
+        reject(new TypeError(`${power}: the arguments cannot be sent to the host (${error instanceof Error ? error.message : String(error)})`));
+        return;
+      }
+      this.pending.set(callId, { runId, resolve, reject });
+    });
+  }
+
+  settle(callId: number, result: { ok: true; value: unknown } | { ok: false; error: { name: string; message: string } }): void {
+    const call = this.pending.get(callId);
+    if (!call) return;
+    this.pending.delete(callId);
+    if (result.ok) call.resolve(result.value);
+    else call.reject(errorFromHost(result.error));
+  }
+
+  forgetRun(runId: number): void {
+    for (const [callId, call] of this.pending) if (call.runId === runId) this.pending.delete(callId);
+  }
+}
