@@ -1,0 +1,348 @@
+/**
+ * Odoo's behaviour as the sidecar relies on it, written from Odoo 16's documented behaviour and
+ * /work/shared/FACTS.md, and run through our JSON-RPC OdooClient against any target: the Odoo
+ * double in `npm test`, a real Odoo when ODOO_URL is set. Tests create their own records (names
+ * start with a random tag) and delete them at the end, so a real database is left as it was.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import {
+  AccessError,
+  MissingError,
+  OdooServerError,
+  UserError,
+  ValidationError,
+  createJsonRpcClient,
+  type OdooClient,
+  type OdooConnectionOptions,
+} from '../../server/src/odoo/index.js';
+
+export interface ContractTarget {
+  options: OdooConnectionOptions;
+  stop?: () => Promise<void>;
+}
+
+type Row = Record<string, unknown>;
+
+/** A raw JSON-RPC call, for what our client deliberately never sends (a wrong password on execute_kw). */
+async function rawJsonRpc(url: string, service: string, method: string, args: unknown[]): Promise<{ result?: unknown; error?: { code: number; message: string; data: Row } }> {
+  const response = await fetch(`${url}/jsonrpc`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', method: 'call', id: 1, params: { service, method, args } }),
+  });
+  assert.equal(response.status, 200);
+  return (await response.json()) as never;
+}
+
+export function defineOdooContract(name: string, start: () => Promise<ContractTarget>): void {
+  describe(`Odoo contract: ${name}`, () => {
+    let target: ContractTarget;
+    let odoo: OdooClient;
+    let uid: number;
+    const tag = `ct${randomBytes(4).toString('hex')}`;
+    const created: number[] = [];
+    const ids: Record<string, number> = {};
+    const inTag = ['name', '=like', `${tag}%`];
+    // Records of tests other than the domain fixtures, outside `inTag`.
+    const other = `o${tag}`;
+
+    const partners = (domain: unknown[], kwargs: Row = {}): Promise<number[]> => odoo.executeKw<number[]>('res.partner', 'search', [[inTag, ...domain]], kwargs);
+    const namesOf = async (domain: unknown[], kwargs: Row = {}): Promise<string[]> => {
+      const rows = await odoo.executeKw<Row[]>('res.partner', 'search_read', [[inTag, ...domain]], { fields: ['name'], ...kwargs });
+      return rows.map((r) => String(r.name).slice(tag.length + 1));
+    };
+    const sorted = (names: string[]): string[] => [...names].sort();
+    const createPartner = async (vals: Row): Promise<number> => {
+      const id = await odoo.executeKw<number>('res.partner', 'create', [vals]);
+      created.push(id);
+      return id;
+    };
+
+    before(async () => {
+      target = await start();
+      odoo = createJsonRpcClient(target.options);
+      uid = await odoo.authenticate();
+      ids.alpha = await createPartner({ name: `${tag} alpha`, is_company: true, city: 'Paris', email: 'alpha@example.com' });
+      ids.beta = await createPartner({ name: `${tag} beta`, parent_id: ids.alpha, city: false, email: 'Beta@Example.com' });
+      ids.gamma = await createPartner({ name: `${tag} gamma`, city: 'Lyon' });
+      ids.delta = await createPartner({ name: `${tag} delta_1`, city: 'paris', active: false });
+      ids.epsilon = await createPartner({ name: `${tag} Epsilon`, city: 'Nice' });
+    });
+
+    after(async () => {
+      if (odoo && created.length) await odoo.executeKw('res.partner', 'unlink', [created], { context: { active_test: false } }).catch(() => undefined);
+      odoo?.close();
+      await target?.stop?.();
+    });
+
+    describe('service common', () => {
+      test('version answers the server version and protocol 1', async () => {
+        const version = await odoo.version();
+        assert.equal(version.protocol_version, 1);
+        assert.match(version.server_version, /^\d+\.\d/);
+        assert.equal(version.server_serie, version.server_version.replace(/^(\d+\.\d+).*/, '$1').replace(/^saas~/, ''));
+      });
+
+      test('login returns the uid; a wrong password returns false, which the client turns into an AccessError', async () => {
+        assert.ok(Number.isInteger(uid) && uid > 0);
+        const raw = await rawJsonRpc(target.options.url, 'common', 'login', [target.options.db, target.options.login, 'wrong-password']);
+        assert.equal(raw.result, false);
+        const wrong = createJsonRpcClient({ ...target.options, password: 'wrong-password' });
+        await assert.rejects(wrong.authenticate(), (error: unknown) => {
+          assert.ok(error instanceof AccessError);
+          assert.equal(error.message, `wrong login or password for ${target.options.login} on database ${target.options.db}`);
+          return true;
+        });
+        wrong.close();
+      });
+
+      test('execute_kw with a wrong password is odoo.exceptions.AccessDenied in the standard envelope', async () => {
+        const raw = await rawJsonRpc(target.options.url, 'object', 'execute_kw', [target.options.db, uid, 'wrong-password', 'res.partner', 'search', [[]]]);
+        assert.equal(raw.error?.code, 200);
+        assert.equal(raw.error?.message, 'Odoo Server Error');
+        assert.equal(raw.error?.data.name, 'odoo.exceptions.AccessDenied');
+        assert.equal(raw.error?.data.message, 'Access Denied');
+        assert.deepEqual(raw.error?.data.arguments, ['Access Denied']);
+        assert.equal(typeof raw.error?.data.debug, 'string');
+      });
+    });
+
+    describe('create, read, write, unlink', () => {
+      test('create one returns an id; create a list returns ids in order, in one call', async () => {
+        const many = await odoo.executeKw<number[]>('res.partner', 'create', [[{ name: `${other} many 1` }, { name: `${other} many 2` }, { name: `${other} many 3` }]]);
+        created.push(...many);
+        assert.equal(many.length, 3);
+        assert.ok(many[0]! < many[1]! && many[1]! < many[2]!);
+        const rows = await odoo.executeKw<Row[]>('res.partner', 'read', [many, ['name']]);
+        assert.deepEqual(rows.map((r) => r.name), [`${other} many 1`, `${other} many 2`, `${other} many 3`]);
+      });
+
+      test('read returns id plus the requested fields; many2one as [id, name]; empty values as false', async () => {
+        const [beta] = await odoo.executeKw<Row[]>('res.partner', 'read', [[ids.beta], ['name', 'parent_id', 'city', 'display_name', 'commercial_partner_id', 'email_normalized']]);
+        assert.deepEqual(Object.keys(beta!).sort(), ['city', 'commercial_partner_id', 'display_name', 'email_normalized', 'id', 'name', 'parent_id']);
+        assert.deepEqual(beta!.parent_id, [ids.alpha, `${tag} alpha`]);
+        assert.equal(beta!.city, false);
+        assert.equal(beta!.display_name, `${tag} alpha, ${tag} beta`);
+        assert.deepEqual(beta!.commercial_partner_id, [ids.alpha, `${tag} alpha`]);
+        assert.equal(beta!.email_normalized, 'beta@example.com');
+      });
+
+      test('create and write maintain create_date, write_date, create_uid and write_uid', async () => {
+        const id = await createPartner({ name: `${other} dated` });
+        const [fresh] = await odoo.executeKw<Row[]>('res.partner', 'read', [[id], ['create_date', 'write_date', 'create_uid', 'write_uid']]);
+        assert.match(String(fresh!.create_date), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+        assert.equal(fresh!.write_date, fresh!.create_date);
+        assert.equal((fresh!.create_uid as unknown[])[0], uid);
+        assert.equal((fresh!.write_uid as unknown[])[0], uid);
+        assert.equal(await odoo.executeKw('res.partner', 'write', [[id], { comment: '<p>noted</p>' }]), true);
+        const [written] = await odoo.executeKw<Row[]>('res.partner', 'read', [[id], ['create_date', 'write_date', 'comment']]);
+        assert.ok(String(written!.write_date) >= String(written!.create_date));
+        assert.equal(written!.comment, '<p>noted</p>');
+      });
+
+      test('write changes every record given; unlink removes them; reading them then is a MissingError', async () => {
+        const pair = await odoo.executeKw<number[]>('res.partner', 'create', [[{ name: `${other} pair a` }, { name: `${other} pair b` }]]);
+        assert.equal(await odoo.executeKw('res.partner', 'write', [pair, { city: 'Oslo' }]), true);
+        assert.deepEqual(await odoo.executeKw('res.partner', 'search_count', [[['id', 'in', pair], ['city', '=', 'Oslo']]]), 2);
+        assert.equal(await odoo.executeKw('res.partner', 'unlink', [pair]), true);
+        await assert.rejects(odoo.executeKw('res.partner', 'read', [pair, ['name']]), MissingError);
+      });
+
+      test('a parent change recomputes the display name of the children', async () => {
+        const parent = await createPartner({ name: `${other} parent`, is_company: true });
+        const child = await createPartner({ name: `${other} child`, parent_id: parent });
+        await odoo.executeKw('res.partner', 'write', [[parent], { name: `${other} renamed` }]);
+        const [row] = await odoo.executeKw<Row[]>('res.partner', 'read', [[child], ['display_name']]);
+        assert.equal(row!.display_name, `${other} renamed, ${other} child`);
+      });
+    });
+
+    describe('errors, with Odoo names and messages', () => {
+      const expectFault = (kind: new (...args: never[]) => Error, odooName: string, message: string | RegExp) => (error: unknown) => {
+        assert.ok(error instanceof kind, `expected ${kind.name}, got ${String(error)}`);
+        const odooError = error as unknown as { odooName: string; message: string };
+        assert.equal(odooError.odooName, odooName);
+        if (typeof message === 'string') assert.equal(odooError.message, message);
+        else assert.match(odooError.message, message);
+        assert.doesNotMatch(odooError.message, /Traceback/);
+        return true;
+      };
+
+      test('create with an unknown field', async () => {
+        await assert.rejects(
+          odoo.executeKw('res.partner', 'create', [{ name: `${other} x`, no_such_field: 1 }]),
+          expectFault(OdooServerError, 'builtins.ValueError', "Invalid field 'no_such_field' on model 'res.partner'"),
+        );
+      });
+
+      test('write on a missing id', async () => {
+        await assert.rejects(
+          odoo.executeKw('res.partner', 'write', [[999999999], { name: 'x' }]),
+          expectFault(MissingError, 'odoo.exceptions.MissingError', `Record does not exist or has been deleted.\n(Record: res.partner(999999999,), User: ${uid})`),
+        );
+      });
+
+      test('unknown model', async () => {
+        await assert.rejects(odoo.executeKw('no.such.model', 'search', [[]]), expectFault(UserError, 'odoo.exceptions.UserError', "Object no.such.model doesn't exist"));
+      });
+
+      test('domain with an unknown operator', async () => {
+        await assert.rejects(odoo.executeKw('res.partner', 'search', [[['name', 'badop', 'x']]]), expectFault(OdooServerError, 'builtins.ValueError', "Invalid leaf ('name', 'badop', 'x')"));
+      });
+
+      test('domain on an unknown field names the field', async () => {
+        await assert.rejects(odoo.executeKw('res.partner', 'search', [[['no_such_field', '=', 1]]]), expectFault(OdooServerError, 'builtins.ValueError', /no_such_field/));
+      });
+
+      test('a recursive parent is a ValidationError', async () => {
+        await assert.rejects(
+          odoo.executeKw('res.partner', 'write', [[ids.alpha], { parent_id: ids.beta }]),
+          expectFault(ValidationError, 'odoo.exceptions.ValidationError', 'You cannot create recursive Partner hierarchies.'),
+        );
+      });
+
+      test('unlink blocked by a foreign key is a ValidationError', async () => {
+        const [admin] = await odoo.executeKw<Row[]>('res.users', 'read', [[uid], ['partner_id']]);
+        await assert.rejects(
+          odoo.executeKw('res.partner', 'unlink', [[(admin!.partner_id as number[])[0]]]),
+          expectFault(ValidationError, 'odoo.exceptions.ValidationError', /^The operation cannot be completed: another model requires the record being deleted\. If possible, archive it instead\./),
+        );
+      });
+    });
+
+    describe('domains', () => {
+      test('=, != (which matches empty values), and = False meaning not set', async () => {
+        assert.deepEqual(await namesOf([['city', '=', 'Paris']]), ['alpha']);
+        assert.deepEqual(sorted(await namesOf([['city', '!=', 'Paris']])), ['Epsilon', 'beta', 'gamma']);
+        assert.deepEqual(await namesOf([['city', '=', false]]), ['beta']);
+        assert.deepEqual(sorted(await namesOf([['city', '!=', false]])), ['Epsilon', 'alpha', 'gamma']);
+        assert.deepEqual(sorted(await namesOf([['is_company', '=', false]])), ['Epsilon', 'beta', 'gamma']);
+      });
+
+      test('<, <=, >, >= on ids', async () => {
+        assert.deepEqual(sorted(await namesOf([['id', '<', ids.gamma]])), ['alpha', 'beta']);
+        assert.deepEqual(sorted(await namesOf([['id', '<=', ids.gamma]])), ['alpha', 'beta', 'gamma']);
+        assert.deepEqual(sorted(await namesOf([['id', '>', ids.gamma]])), ['Epsilon']);
+        assert.deepEqual(sorted(await namesOf([['id', '>=', ids.gamma]])), ['Epsilon', 'gamma']);
+      });
+
+      test('in and not in, with an empty list and with False', async () => {
+        assert.deepEqual(sorted(await namesOf([['city', 'in', ['Paris', 'Lyon']]])), ['alpha', 'gamma']);
+        assert.deepEqual(await namesOf([['city', 'in', []]]), []);
+        assert.deepEqual(sorted(await namesOf([['city', 'in', ['Lyon', false]]])), ['beta', 'gamma']);
+        assert.deepEqual(sorted(await namesOf([['city', 'not in', ['Paris', 'Lyon']]])), ['Epsilon', 'beta']);
+        assert.deepEqual(sorted(await namesOf([['id', 'not in', []]])), ['Epsilon', 'alpha', 'beta', 'gamma']);
+      });
+
+      test('like is case-sensitive and ilike is not; both match a substring; % and _ are literal', async () => {
+        assert.deepEqual(await namesOf([['email', 'like', 'Example']]), ['beta']);
+        assert.deepEqual(sorted(await namesOf([['email', 'ilike', 'EXAMPLE']])), ['alpha', 'beta']);
+        assert.deepEqual(sorted(await namesOf([['email', 'not like', 'Example']])), ['Epsilon', 'alpha', 'gamma']);
+        assert.deepEqual(sorted(await namesOf([['email', 'not ilike', 'example']])), ['Epsilon', 'gamma']);
+        assert.deepEqual(await namesOf([['name', 'like', 'a_1']], { context: { active_test: false } }), ['delta_1']);
+        assert.deepEqual(await namesOf([['name', 'like', 'a%']]), []);
+      });
+
+      test('=like and =ilike use the pattern as given', async () => {
+        assert.deepEqual(await namesOf([['city', '=like', 'P%']]), ['alpha']);
+        assert.deepEqual(sorted(await namesOf([['city', '=ilike', 'p%']], { context: { active_test: false } })), ['alpha', 'delta_1']);
+        assert.deepEqual(await namesOf([['city', '=like', 'Ly_n']]), ['gamma']);
+      });
+
+      test('prefix operators |, & and !, with the implicit & between terms', async () => {
+        assert.deepEqual(sorted(await namesOf(['|', ['city', '=', 'Paris'], ['city', '=', 'Lyon']])), ['alpha', 'gamma']);
+        assert.deepEqual(await namesOf(['&', ['city', '=', 'Paris'], ['is_company', '=', true]]), ['alpha']);
+        assert.deepEqual(await namesOf([['city', '=', 'Paris'], ['is_company', '=', false]]), []);
+        assert.deepEqual(
+          sorted(await namesOf(['|', '&', ['city', '=', 'Paris'], ['is_company', '=', true], '|', ['city', '=', 'Nice'], ['parent_id', '!=', false]])),
+          ['Epsilon', 'alpha', 'beta'],
+        );
+        // Odoo pushes ! into the leaf: !(city = Paris) is city != Paris, which matches an empty city.
+        assert.deepEqual(sorted(await namesOf(['!', ['city', '=', 'Paris']])), ['Epsilon', 'beta', 'gamma']);
+        assert.deepEqual(sorted(await namesOf(['!', '|', ['city', '=', 'Paris'], ['city', '=', 'Lyon']])), ['Epsilon', 'beta']);
+      });
+
+      test('dotted paths through many2one fields, and a many2one compared with an id', async () => {
+        assert.deepEqual(await namesOf([['parent_id.name', '=', `${tag} alpha`]]), ['beta']);
+        assert.deepEqual(await namesOf([['parent_id.city', 'ilike', 'par']]), ['beta']);
+        assert.deepEqual(await namesOf([['parent_id', '=', ids.alpha]]), ['beta']);
+        assert.deepEqual(await namesOf([['parent_id', 'in', [ids.alpha]]]), ['beta']);
+      });
+
+      test('archived records are left out unless the domain or the context asks for them', async () => {
+        assert.deepEqual(await namesOf([['city', '=ilike', 'paris']]), ['alpha']);
+        assert.deepEqual(await namesOf([['active', '=', false]]), ['delta_1']);
+        assert.deepEqual(sorted(await namesOf([['city', '=ilike', 'paris']], { context: { active_test: false } })), ['alpha', 'delta_1']);
+      });
+
+      test('a domain with a missing operand is refused', async () => {
+        await assert.rejects(odoo.executeKw('res.partner', 'search', [['&', ['name', '=', 'x']]]), (error: unknown) => error instanceof OdooServerError);
+      });
+    });
+
+    describe('search options', () => {
+      test('order by name desc, by name asc then id, and the default order (complete_name, then id desc)', async () => {
+        assert.deepEqual(await namesOf([['name', 'not ilike', 'epsilon']], { order: 'name desc' }), ['gamma', 'beta', 'alpha']);
+        assert.deepEqual(await namesOf([['name', 'not ilike', 'epsilon']], { order: 'name asc, id' }), ['alpha', 'beta', 'gamma']);
+        const rows = await odoo.executeKw<Row[]>('res.partner', 'search_read', [[['id', 'in', [ids.alpha, ids.beta, ids.gamma]]]], { fields: ['complete_name'] });
+        assert.deepEqual(rows.map((r) => r.id), [ids.alpha, ids.beta, ids.gamma]);
+      });
+
+      test('limit and offset', async () => {
+        const all = await partners([], { order: 'id' });
+        assert.deepEqual(await partners([], { order: 'id', limit: 2 }), all.slice(0, 2));
+        assert.deepEqual(await partners([], { order: 'id', limit: 2, offset: 1 }), all.slice(1, 3));
+        assert.deepEqual(await partners([], { order: 'id', offset: 3 }), all.slice(3));
+      });
+
+      test('an invalid order is a ValueError', async () => {
+        await assert.rejects(odoo.executeKw('res.partner', 'search', [[]], { order: 'name dsc' }), (error: unknown) => {
+          assert.ok(error instanceof OdooServerError);
+          assert.equal(error.odooName, 'builtins.ValueError');
+          assert.match(error.message, /^Invalid "order" specified \(name dsc\)/);
+          return true;
+        });
+        await assert.rejects(odoo.executeKw('res.partner', 'search', [[]], { order: 'no_such_field' }), OdooServerError);
+      });
+
+      test('search_count counts what search finds', async () => {
+        assert.equal(await odoo.executeKw('res.partner', 'search_count', [[inTag, ['is_company', '=', false]]]), (await partners([['is_company', '=', false]])).length);
+      });
+    });
+
+    describe('metadata', () => {
+      test('fields_get describes fields; attributes narrows each description', async () => {
+        const fields = await odoo.executeKw<Record<string, Row>>('res.partner', 'fields_get', [], {});
+        assert.equal(fields.name?.type, 'char');
+        assert.equal(fields.name?.string, 'Name');
+        assert.equal(fields.parent_id?.type, 'many2one');
+        assert.equal(fields.parent_id?.relation, 'res.partner');
+        assert.equal(fields.child_ids?.type, 'one2many');
+        assert.equal(fields.write_date?.type, 'datetime');
+        assert.equal(typeof fields.email?.required, 'boolean');
+        const narrow = await odoo.executeKw<Record<string, Row>>('res.partner', 'fields_get', [], { attributes: ['type', 'relation'] });
+        assert.deepEqual(narrow.parent_id, { type: 'many2one', relation: 'res.partner' });
+        assert.deepEqual(narrow.name, { type: 'char' });
+      });
+
+      test('name_get gives [id, display name] pairs', async () => {
+        assert.deepEqual(await odoo.executeKw('res.partner', 'name_get', [[ids.beta, ids.alpha]]), [
+          [ids.beta, `${tag} alpha, ${tag} beta`],
+          [ids.alpha, `${tag} alpha`],
+        ]);
+      });
+
+      test('external ids resolve through ir.model.data (module + name)', async () => {
+        const [admin] = await odoo.executeKw<Row[]>('ir.model.data', 'search_read', [[['module', '=', 'base'], ['name', '=', 'user_admin']]], { fields: ['model', 'res_id'] });
+        assert.equal(admin?.model, 'res.users');
+        assert.equal(admin?.res_id, 2);
+        const [company] = await odoo.executeKw<Row[]>('ir.model.data', 'search_read', [[['module', '=', 'base'], ['name', '=', 'main_partner']]], { fields: ['model', 'res_id'] });
+        assert.equal(company?.model, 'res.partner');
+        const [user] = await odoo.executeKw<Row[]>('res.users', 'read', [[2], ['login']]);
+        assert.equal(user?.login, 'admin');
+      });
+    });
+  });
+}
