@@ -4,6 +4,7 @@
  * The CLI commands call `openStore` (everything but the servers) or `serve`.
  */
 import { serve as serveHttp, type ServerType } from '@hono/node-server';
+import { parseCronItem } from 'graphile-worker';
 import type { AddressInfo } from 'node:net';
 import { createTokenVerifier } from './auth/index.js';
 import type { Config } from './config/index.js';
@@ -14,10 +15,20 @@ import { ProjectStore } from './projects/index.js';
 import { checkSecretKey, SecretCipher } from './secrets/index.js';
 import type { Logger } from './shared/logger.js';
 import { loadSampleProjectOnce } from './projects/sample.js';
+import { installQueue, SyncJobRuntime } from './jobs/index.js';
+import { createJsonRpcClient, type OdooClient } from './odoo/index.js';
+import { PluginRegistry } from './plugins/index.js';
+import { LogWriter, pruneOldRuns } from './runs/index.js';
+import { createSandboxPool, type SandboxPool } from './sandbox/index.js';
+import { executeLinkOp } from './links/index.js';
+import { linkRoutes } from './http/routes/links.js';
+import { runRoutes } from './http/routes/runs.js';
+import { systemClock } from './shared/clock.js';
 
 export interface OpenStore {
   config: Config;
   pool: Pool;
+  connectionString: string;
   credentials: Credentials;
   cipher: SecretCipher;
   store: ProjectStore;
@@ -28,7 +39,8 @@ export interface OpenStore {
 export async function openStore(config: Config, logger: Logger): Promise<OpenStore> {
   const credentials = await resolveCredentials(config);
   const embedded = config.mode === 'standalone' ? await startEmbeddedPostgres(config.dataDir, (line) => logger.debug({ pg: line })) : undefined;
-  const pool = createPool(embedded?.connectionString ?? config.databaseUrl!, 20);
+  const connectionString = embedded?.connectionString ?? config.databaseUrl!;
+  const pool = createPool(connectionString, 20);
   const close = async () => {
     await pool.end();
     await embedded?.stop();
@@ -36,9 +48,10 @@ export async function openStore(config: Config, logger: Logger): Promise<OpenSto
   try {
     const { applied } = await migrate(pool);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+    await installQueue(pool);
     const cipher = new SecretCipher(credentials.secret);
     await checkSecretKey(pool, cipher);
-    return { config, pool, credentials, cipher, store: new ProjectStore(pool, cipher), close };
+    return { config, pool, connectionString, credentials, cipher, store: new ProjectStore(pool, cipher), close };
   } catch (error) {
     await close().catch(() => undefined);
     throw error;
@@ -48,13 +61,72 @@ export async function openStore(config: Config, logger: Logger): Promise<OpenSto
 export interface RunningServer {
   url: string;
   store: OpenStore;
+  runtime: SyncJobRuntime;
   close(): Promise<void>;
+}
+
+export interface Runtime {
+  runtime: SyncJobRuntime;
+  sandbox: SandboxPool;
+  odoo: OdooClient | undefined;
+  close(): Promise<void>;
+}
+
+/** The sandbox pool, the Odoo client and the job runtime over an open store (not started). */
+export function createRuntime(opened: OpenStore, logger: Logger, plugins = new PluginRegistry()): Runtime {
+  const { config, pool } = opened;
+  const sandbox = createSandboxPool({ workers: config.sandboxWorkers, memoryMb: config.jobMemoryMb });
+  const odoo =
+    config.odooUrl === undefined
+      ? undefined
+      : createJsonRpcClient({ url: config.odooUrl, db: config.odooDb!, login: config.odooUser!, password: config.odooPassword! });
+  const logs = new LogWriter(pool, logger);
+  const runtime = new SyncJobRuntime({
+    pool,
+    connectionString: opened.connectionString,
+    sandbox,
+    logs,
+    plugins,
+    cipher: opened.cipher,
+    odoo,
+    links: (op) => executeLinkOp(pool, op),
+    jobTimeoutSeconds: config.jobTimeoutSeconds,
+    retryDelaysSeconds: config.retryDelays,
+    publicUrl: config.publicUrl,
+    queueConcurrency: config.queueConcurrency,
+    logger,
+    clock: systemClock,
+  });
+  runtime.registerQueueHandler(
+    'sync_studio.prune',
+    async () => {
+      const pruned = await pruneOldRuns(pool, config.retentionDays, systemClock.now());
+      logger.info({ pruned }, 'old jobs, logs and webhook requests pruned');
+    },
+    parseCronItem({ task: 'sync_studio.prune', match: '17 * * * *', options: { backfillPeriod: 0, maxAttempts: 1 } }),
+  );
+  return {
+    runtime,
+    sandbox,
+    odoo,
+    close: async () => {
+      await runtime.stop();
+      await sandbox.close();
+      odoo?.close();
+    },
+  };
 }
 
 export async function serve(config: Config, logger: Logger): Promise<RunningServer> {
   const opened = await openStore(config, logger);
+  const { runtime, sandbox, odoo, close: closeRuntime } = createRuntime(opened, logger);
   try {
     if (config.mode === 'standalone') await loadSampleProjectOnce(opened.pool, opened.cipher, logger);
+    if (odoo) {
+      const version = await odoo.version().catch((error: Error) => ({ server_version: `unreachable (${error.message})` }));
+      logger.info({ odoo: config.odooUrl, version: version.server_version }, 'Odoo server');
+    }
+    await runtime.start();
     const app = createApp({
       store: opened.store,
       cipher: opened.cipher,
@@ -63,8 +135,9 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
       verifier: createTokenVerifier({ secret: opened.credentials.secret, adminToken: opened.credentials.adminToken }),
       ready: async () => {
         await opened.pool.query('select 1');
-        return true;
+        return runtime.started;
       },
+      apiRoutes: [runRoutes({ pool: opened.pool, runtime, sandbox }), linkRoutes({ pool: opened.pool })],
     });
     const server = await listen(app.fetch, config);
     const port = (server.address() as AddressInfo).port;
@@ -72,12 +145,15 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
     return {
       url,
       store: opened,
+      runtime,
       close: async () => {
         await new Promise<void>((resolve) => server.close(() => resolve()));
+        await closeRuntime();
         await opened.close();
       },
     };
   } catch (error) {
+    await closeRuntime().catch(() => undefined);
     await opened.close().catch(() => undefined);
     throw error;
   }

@@ -1,0 +1,240 @@
+/**
+ * The host side of a run: what task code can ask the sidecar to do (`HostPowers` of the sandbox
+ * protocol). Every line a job logs goes through here, so secret redaction, capping and the
+ * "worst level seen" that decides done / done_warning / failed live in one place.
+ */
+import axios, { type AxiosInstance } from 'axios';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import type { OdooClient } from '../odoo/index.js';
+import type { EvalContextPlugin, PluginRegistry, PluginExport } from '../plugins/index.js';
+import type { LogLevel, LogType, LogWriter } from '../runs/logs.js';
+import type { ClaimedJob } from '../runs/jobs.js';
+import type { HostPowers, RunRequest } from '../sandbox/index.js';
+import type { SecretCipher } from '../secrets/cipher.js';
+import { SyncStudioError } from '../shared/errors.js';
+import type { ProjectData } from './project-data.js';
+
+export class OdooNotConfiguredError extends SyncStudioError {
+  constructor() {
+    super('odoo_not_configured', 'Odoo is not configured: set ODOO_URL, ODOO_DB, ODOO_USER and ODOO_PASSWORD to use env', { status: 503 });
+  }
+}
+
+export class PluginCallError extends SyncStudioError {
+  constructor(message: string) {
+    super('plugin_call_invalid', message, { status: 400 });
+  }
+}
+
+export interface SubJobRequest {
+  function: string;
+  args: unknown[];
+  options: { priority?: number; eta?: string; max_retries?: number; description?: string; identity_key?: string };
+}
+
+export interface PowersDeps {
+  logs: LogWriter;
+  odoo: OdooClient | undefined;
+  plugins: PluginRegistry;
+  cipher: SecretCipher;
+  links: (op: unknown) => Promise<unknown>;
+  addSubJob: (parent: ClaimedJob, request: SubJobRequest, log: (message: string, level?: LogLevel) => void) => Promise<void>;
+  http: AxiosInstance;
+}
+
+export function createHttpClient(): AxiosInstance {
+  return axios.create({
+    httpAgent: new HttpAgent({ keepAlive: true }),
+    httpsAgent: new HttpsAgent({ keepAlive: true }),
+    maxRedirects: 5,
+    validateStatus: () => true,
+  });
+}
+
+const levelRank: Record<LogLevel, number> = { debug: 0, info: 1, warning: 2, error: 3, critical: 4 };
+
+export type PluginDescription = RunRequest['context']['plugins'][number];
+
+export interface JobPowers extends HostPowers {
+  /** The selected plugins' exports as the sandbox request lists them (instantiates them once). */
+  describePlugins(): PluginDescription[];
+  /** The worst level logged so far. */
+  worstLevel(): LogLevel;
+  /** Writes a line on the host's behalf (job started/finished, errors). */
+  write(level: LogLevel, message: string, type?: LogType, name?: string): void;
+  redact(text: string): string;
+  /** Resolves when every host call the task started has finished (e.g. an add_job it did not await). */
+  drain(): Promise<void>;
+}
+
+export function createJobPowers(deps: PowersDeps, job: ClaimedJob, project: ProjectData, redact: (text: string) => string): JobPowers {
+  let worst: LogLevel = 'debug';
+  const write = (level: LogLevel, message: string, type: LogType = 'server', name = 'Log') => {
+    if (levelRank[level] > levelRank[worst]) worst = level;
+    deps.logs.write({
+      jobId: job.id,
+      projectId: job.project_id,
+      taskId: job.task_id,
+      triggerKind: job.trigger_kind,
+      triggerId: job.trigger_id,
+      level,
+      type,
+      name: redact(name),
+      message: redact(message),
+    });
+  };
+  const inFlight = new Set<Promise<unknown>>();
+  const track = <T>(promise: Promise<T>): Promise<T> => {
+    inFlight.add(promise);
+    const forget = () => inFlight.delete(promise);
+    promise.then(forget, forget);
+    return promise;
+  };
+  let lastSubJob: Promise<unknown> = Promise.resolve();
+  let pluginExports: Map<string, PluginInstance> | undefined;
+  const pluginsFor = () => {
+    pluginExports ??= instantiatePlugins(deps, job, project, write);
+    return pluginExports;
+  };
+
+  return {
+    describePlugins: () =>
+      [...pluginsFor()].map(([name, instance]) => ({
+        name,
+        exports: Object.fromEntries(
+          instance.names.map((key) => {
+            const value = instance.exports?.[key];
+            return [key, value === undefined || typeof value === 'function' ? { kind: 'function' as const } : { kind: 'value' as const, value }];
+          }),
+        ),
+      })),
+    worstLevel: () => worst,
+    write,
+    redact,
+    log: (entry) => write(entry.level, entry.message, entry.type, entry.name),
+    async odoo(call) {
+      if (!deps.odoo) throw new OdooNotConfiguredError();
+      return deps.odoo.executeKw(call.model, call.method, call.args, call.kwargs);
+    },
+    drain: async () => {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+    addJob: (request) => {
+      // Sub-jobs are created in the order task code asked for them, even when it does not await.
+      const created = lastSubJob.then(() => deps.addSubJob(job, request, (message, level = 'info') => write(level, message)));
+      lastSubJob = created.catch(() => undefined);
+      return track(created);
+    },
+    links: (op) => deps.links(op),
+    async http(request) {
+      const target = safeHost(request.url);
+      write('info', `${request.method.toUpperCase()} ${request.url}${request.data === undefined ? '' : `\n${stringify(request.data)}`}`, 'data_out', target);
+      try {
+        const response = await deps.http.request({
+          method: request.method,
+          url: request.url,
+          headers: request.headers,
+          params: request.params,
+          data: request.data,
+          timeout: request.timeoutMs ?? 30_000,
+          responseType: request.responseType === 'arraybuffer' ? 'arraybuffer' : 'text',
+          transformResponse: (data: unknown) => data,
+        });
+        const headers = Object.fromEntries(Object.entries(response.headers).map(([k, v]) => [k, String(v)]));
+        const data = decodeBody(response.data, request.responseType, headers['content-type']);
+        write(response.status >= 400 ? 'warning' : 'info', `${response.status} ${response.statusText}\n${request.responseType === 'arraybuffer' ? `<${(response.data as ArrayBuffer).byteLength} bytes>` : String(response.data)}`, 'data_in', target);
+        return { status: response.status, headers, data };
+      } catch (error) {
+        const message = `${request.method.toUpperCase()} ${request.url} failed: ${(error as Error).message}`;
+        write('error', message, 'data_in', target);
+        throw new SyncStudioError('http_request_failed', message);
+      }
+    },
+    async plugin(call) {
+      const instance = pluginsFor().get(call.plugin);
+      if (instance?.setupError) throw new PluginCallError(`plugin ${call.plugin} is not set up: ${instance.setupError}`);
+      const fn = instance?.exports?.[call.fn];
+      if (typeof fn !== 'function') throw new PluginCallError(`plugin ${call.plugin} has no function ${call.fn}`);
+      return (fn as (...args: unknown[]) => unknown)(...call.args);
+    },
+  };
+}
+
+interface PluginInstance {
+  names: readonly string[];
+  exports?: Record<string, PluginExport>;
+  /** Why `create` failed (e.g. a missing secret): calls then fail with it, other tasks still run. */
+  setupError?: string;
+}
+
+/** Runs each selected plugin's factory with the project's decrypted secrets, once per job. */
+function instantiatePlugins(
+  deps: PowersDeps,
+  job: ClaimedJob,
+  project: ProjectData,
+  write: (level: LogLevel, message: string, type?: LogType, name?: string) => void,
+): Map<string, PluginInstance> {
+  const result = new Map<string, PluginInstance>();
+  if (job.eval_contexts.length === 0) return result;
+  const secrets = Object.freeze(Object.fromEntries(Object.entries(project.secrets).map(([k, v]) => [k, v === null ? null : deps.cipher.decrypt(v)])));
+  for (const name of job.eval_contexts) {
+    const plugin = deps.plugins.get(name);
+    if (!plugin) {
+      write('warning', `plugin ${name} is selected on the project but not installed in this sidecar`);
+      continue;
+    }
+    try {
+      result.set(name, { names: plugin.exportNames, exports: createPlugin(plugin, secrets, deps, job, project, write) });
+    } catch (error) {
+      const message = (error as Error)?.message ?? String(error);
+      write('warning', `plugin ${name} could not be set up: ${message}`);
+      result.set(name, { names: plugin.exportNames, setupError: message });
+    }
+  }
+  return result;
+}
+
+function createPlugin(
+  plugin: EvalContextPlugin,
+  secrets: Readonly<Record<string, string | null>>,
+  deps: PowersDeps,
+  job: ClaimedJob,
+  project: ProjectData,
+  write: (level: LogLevel, message: string, type?: LogType, name?: string) => void,
+): Record<string, PluginExport> {
+  return plugin.create(secrets, {
+    log: (message, level = 'info') => write(level, message, 'server', plugin.name),
+    logTransmission: (recipient, data) => write('info', data, 'data_out', recipient),
+    odoo: async (model, method, args = [], kwargs = {}) => {
+      if (!deps.odoo) throw new OdooNotConfiguredError();
+      return deps.odoo.executeKw(model, method, args, kwargs);
+    },
+    project: { id: job.project_id, name: project.name },
+  });
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'http';
+  }
+}
+
+function stringify(data: unknown): string {
+  return typeof data === 'string' ? data : JSON.stringify(data);
+}
+
+function decodeBody(data: unknown, responseType: string | undefined, contentType: string | undefined): unknown {
+  if (responseType === 'arraybuffer') return new Uint8Array(data as ArrayBuffer);
+  if (responseType === 'text') return data;
+  if (typeof data === 'string' && (responseType === 'json' || /json/i.test(contentType ?? ''))) {
+    try {
+      return JSON.parse(data);
+    } catch {
+      return data;
+    }
+  }
+  return data;
+}

@@ -1,0 +1,60 @@
+/**
+ * What a run needs to know about its project besides code: params, texts, webhook URLs and the
+ * encrypted secrets (decrypted only for plugins, on the host). Cached per project version, which
+ * every change of the project bumps.
+ */
+import type { Queryable } from '../db/index.js';
+import { webhookUrl } from '../projects/index.js';
+
+export interface ProjectData {
+  version: number;
+  name: string;
+  params: Record<string, string | null>;
+  /** key → language → text */
+  texts: Record<string, Record<string, string>>;
+  webhooks: Record<string, string>;
+  /** key → encrypted value (null when unset) */
+  secrets: Record<string, string | null>;
+}
+
+export class ProjectDataCache {
+  private readonly cache = new Map<number, ProjectData>();
+
+  constructor(
+    private readonly db: Queryable,
+    private readonly publicUrl: string,
+  ) {}
+
+  async get(projectId: number, version: number): Promise<ProjectData> {
+    const cached = this.cache.get(projectId);
+    if (cached && cached.version >= version) return cached;
+    const { rows } = await this.db.query<Omit<ProjectData, 'webhooks'> & { webhook_paths: Record<string, string> }>(
+      `select p.version, p.name,
+         coalesce((select json_object_agg(key, value) from sync_studio.project_param where project_id = p.id), '{}') as params,
+         coalesce((select json_object_agg(key, value) from sync_studio.project_text where project_id = p.id), '{}') as texts,
+         coalesce((select json_object_agg(key, value_encrypted) from sync_studio.project_secret where project_id = p.id), '{}') as secrets,
+         coalesce((select json_object_agg(w.trigger_name, w.path) from sync_studio.trigger_webhook w
+                    join sync_studio.task t on t.id = w.task_id where t.project_id = p.id), '{}') as webhook_paths
+       from sync_studio.project p where p.id = $1`,
+      [projectId],
+    );
+    const row = rows[0]!;
+    const data: ProjectData = {
+      version: row.version,
+      name: row.name,
+      params: row.params,
+      texts: row.texts,
+      secrets: row.secrets,
+      webhooks: Object.fromEntries(Object.entries(row.webhook_paths).map(([name, path]) => [name, webhookUrl(this.publicUrl, path)])),
+    };
+    this.cache.set(projectId, data);
+    return data;
+  }
+}
+
+/** The texts in one language, falling back to en_US, then to any language that has the text. */
+export function textsIn(texts: ProjectData['texts'], lang: string): Record<string, string | null> {
+  return Object.fromEntries(
+    Object.entries(texts).map(([key, values]) => [key, values[lang] ?? values.en_US ?? Object.values(values)[0] ?? null]),
+  );
+}

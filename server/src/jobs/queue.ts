@@ -1,0 +1,85 @@
+/**
+ * The queue: graphile-worker in the same database. Sync Studio registers its queue-job handlers
+ * here (`sync_studio.run_job`, the cron scheduler's tick, housekeeping) and enqueues with
+ * graphile-worker's `add_job` SQL function, so a queue entry commits atomically with whatever
+ * the caller writes in the same transaction.
+ */
+import { Logger as GraphileLogger, run, runMigrations, makeWorkerUtils, type Runner, type Task, type WorkerUtils, type ParsedCronItem } from 'graphile-worker';
+import type { Pool, Queryable } from '../db/index.js';
+import type { Logger } from '../shared/logger.js';
+
+export type QueueHandler = (payload: unknown, helpers: { job: { id: string; attempts: number } }) => Promise<void>;
+
+export interface QueueOptions {
+  runAt?: Date;
+  jobKey?: string;
+  priority?: number;
+  /** Attempts graphile-worker makes when a handler throws (infrastructure failures only). */
+  maxAttempts?: number;
+  /** With a job key: 'replace' (default) updates the waiting job; 'preserve_run_at' keeps its time. */
+  jobKeyMode?: 'replace' | 'preserve_run_at' | 'unsafe_dedupe';
+}
+
+export async function installQueue(pool: Pool): Promise<void> {
+  await runMigrations({ pgPool: pool, logger: silentLogger() });
+}
+
+/** Adds a queue job inside `db`'s transaction; returns the queue job id. */
+export async function addQueueJob(db: Queryable, identifier: string, payload: unknown, options: QueueOptions = {}): Promise<string> {
+  const { rows } = await db.query<{ id: string }>(
+    `select id::text from graphile_worker.add_job($1::text, $2::json, run_at => $3::timestamptz, max_attempts => $4::int,
+       job_key => $5::text, priority => $6::int, job_key_mode => $7::text)`,
+    [identifier, JSON.stringify(payload), options.runAt ?? null, options.maxAttempts ?? 10, options.jobKey ?? null, options.priority ?? 0, options.jobKeyMode ?? 'replace'],
+  );
+  return rows[0]!.id;
+}
+
+/** Removes a waiting queue job by its key (e.g. a cron trigger that was deleted). */
+export async function removeQueueJob(db: Queryable, jobKey: string): Promise<void> {
+  await db.query('select graphile_worker.remove_job($1)', [jobKey]);
+}
+
+export interface QueueRunner {
+  utils: WorkerUtils;
+  stop(): Promise<void>;
+}
+
+export async function startQueueRunner(
+  pool: Pool,
+  handlers: Record<string, QueueHandler>,
+  options: { concurrency: number; cron: ParsedCronItem[]; logger: Logger; pollIntervalMs?: number },
+): Promise<QueueRunner> {
+  const taskList: Record<string, Task> = {};
+  for (const [name, handler] of Object.entries(handlers)) {
+    taskList[name] = (payload, helpers) => handler(payload, { job: { id: String(helpers.job.id), attempts: helpers.job.attempts } });
+  }
+  const runner: Runner = await run({
+    pgPool: pool,
+    concurrency: options.concurrency,
+    taskList,
+    parsedCronItems: options.cron,
+    noHandleSignals: true,
+    pollInterval: options.pollIntervalMs ?? 1000,
+    logger: graphileLogger(options.logger),
+    preset: { worker: { localQueue: { size: Math.max(8, options.concurrency * 2) }, completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
+  });
+  const utils = await makeWorkerUtils({ pgPool: pool, logger: silentLogger() });
+  return {
+    utils,
+    stop: async () => {
+      await runner.stop();
+      await utils.release();
+    },
+  };
+}
+
+function graphileLogger(logger: Logger): GraphileLogger {
+  return new GraphileLogger(() => (level, message, meta) => {
+    const method = level === 'error' ? 'error' : level === 'warning' ? 'warn' : 'debug';
+    logger[method]({ component: 'graphile-worker', ...meta }, message);
+  });
+}
+
+function silentLogger(): GraphileLogger {
+  return new GraphileLogger(() => () => undefined);
+}

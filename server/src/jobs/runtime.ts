@@ -1,0 +1,354 @@
+/**
+ * The job runtime: turns triggers into jobs and jobs into sandbox runs.
+ *
+ * A run claims its job row (state started, attempts + 1), loads the project's data (cached per
+ * version), runs the handler in the sandbox with this job's host powers, then writes the outcome:
+ * done / done_warning / failed from the worst level logged, a retry for `RetryableJobError`
+ * (after the configured delays; `max_retries` attempts in all, 0 = unlimited), or a re-run when
+ * the job only died because another job's overrun took its sandbox worker down.
+ *
+ * Crash safety: every sidecar holds a session advisory lock for its instance id while it runs.
+ * At start, jobs left "started" by an instance whose lock is free were interrupted by a crash:
+ * queued ones get their queue entry unlocked so they run again (the claim notices and logs it),
+ * immediate ones are marked failed. Nothing stays "started" forever.
+ */
+import { randomInt } from 'node:crypto';
+import pg from 'pg';
+import type { ParsedCronItem } from 'graphile-worker';
+import { withTransaction, type Pool, type PoolClient, type Queryable } from '../db/index.js';
+import type { OdooClient } from '../odoo/index.js';
+import type { PluginRegistry } from '../plugins/index.js';
+import { claimJob, finishJob, insertJob, setQueueJobId, type ClaimedJob } from '../runs/jobs.js';
+import type { LogLevel, LogWriter } from '../runs/logs.js';
+import type { RunOutcome, RunRequest, SandboxPool } from '../sandbox/index.js';
+import type { SecretCipher } from '../secrets/cipher.js';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import { SyncStudioError } from '../shared/errors.js';
+import { createHttpClient, createJobPowers, type JobPowers, type PluginDescription, type SubJobRequest } from './powers.js';
+import { ProjectDataCache, textsIn, type ProjectData } from './project-data.js';
+import { addQueueJob, startQueueRunner, type QueueHandler, type QueueRunner } from './queue.js';
+import { createRedactor } from './redaction.js';
+import { assertEnabled, loadTrigger } from './triggers.js';
+import { handlerOf, type EnqueueOptions, type JobOutcome, type JobRuntime, type TriggerJobSpec } from './types.js';
+
+export const RUN_JOB = 'sync_studio.run_job';
+const INSTANCE_LOCK_NAMESPACE = 0x5353;
+
+export interface JobRuntimeOptions {
+  pool: Pool;
+  connectionString: string;
+  sandbox: SandboxPool;
+  logs: LogWriter;
+  plugins: PluginRegistry;
+  cipher: SecretCipher;
+  odoo: OdooClient | undefined;
+  links: (op: unknown) => Promise<unknown>;
+  jobTimeoutSeconds: number;
+  retryDelaysSeconds: readonly number[];
+  publicUrl: string;
+  queueConcurrency: number;
+  logger: Logger;
+  clock: Clock;
+}
+
+export class SyncJobRuntime implements JobRuntime {
+  readonly instanceId = randomInt(1, 2 ** 31 - 1);
+  private readonly projectData: ProjectDataCache;
+  private readonly http = createHttpClient();
+  private readonly queueHandlers: Record<string, QueueHandler> = {};
+  private readonly cronItems: ParsedCronItem[] = [];
+  private runner: QueueRunner | undefined;
+  private lockClient: pg.Client | undefined;
+
+  constructor(private readonly options: JobRuntimeOptions) {
+    this.projectData = new ProjectDataCache(options.pool, options.publicUrl);
+    this.queueHandlers[RUN_JOB] = async (payload) => {
+      await this.execute((payload as { jobId: number }).jobId);
+    };
+  }
+
+  /** Adds a queue-job handler (trigger machinery, housekeeping); call before `start`. */
+  registerQueueHandler(name: string, handler: QueueHandler, cron?: ParsedCronItem): void {
+    this.queueHandlers[name] = handler;
+    if (cron) this.cronItems.push(cron);
+  }
+
+  get started(): boolean {
+    return this.runner !== undefined;
+  }
+
+  async start(): Promise<void> {
+    this.lockClient = new pg.Client({ connectionString: this.options.connectionString, application_name: 'sync-studio instance lock' });
+    this.lockClient.on('error', (error) => this.options.logger.error({ err: error }, 'instance lock connection lost'));
+    await this.lockClient.connect();
+    await this.lockClient.query('select pg_advisory_lock($1, $2)', [INSTANCE_LOCK_NAMESPACE, this.instanceId]);
+    this.runner = await startQueueRunner(this.options.pool, this.queueHandlers, {
+      concurrency: this.options.queueConcurrency,
+      cron: this.cronItems,
+      logger: this.options.logger,
+    });
+    await this.recoverInterruptedJobs();
+  }
+
+  async stop(): Promise<void> {
+    await this.runner?.stop();
+    this.runner = undefined;
+    await this.options.logs.flush();
+    await this.lockClient?.end().catch(() => undefined);
+    this.lockClient = undefined;
+  }
+
+  async enqueue(spec: TriggerJobSpec, options: EnqueueOptions = {}): Promise<{ jobId: number }> {
+    const work = async (db: PoolClient) => {
+      const trigger = await loadTrigger(db, spec.trigger.kind, spec.trigger.id);
+      assertEnabled(trigger, spec.force);
+      const jobId = await insertJob(db, {
+        projectId: trigger.project_id,
+        taskId: trigger.task_id,
+        triggerKind: trigger.kind,
+        triggerId: trigger.id,
+        triggerName: trigger.trigger_name,
+        parentJobId: null,
+        function: handlerOf[trigger.kind],
+        args: spec.args,
+        maxRetries: options.maxRetries ?? 5,
+        priority: options.priority ?? 10,
+        runAt: options.runAt ?? null,
+        odooUserId: spec.odooUserId ?? null,
+        runMode: 'queued',
+      });
+      await this.queue(db, jobId, { runAt: options.runAt, priority: options.priority, jobKey: options.jobKey });
+      return { jobId };
+    };
+    return options.db ? work(options.db) : withTransaction(this.options.pool, work);
+  }
+
+  async runNow(spec: TriggerJobSpec): Promise<JobOutcome> {
+    const trigger = await loadTrigger(this.options.pool, spec.trigger.kind, spec.trigger.id);
+    assertEnabled(trigger, spec.force);
+    const jobId = await insertJob(this.options.pool, {
+      projectId: trigger.project_id,
+      taskId: trigger.task_id,
+      triggerKind: trigger.kind,
+      triggerId: trigger.id,
+      triggerName: trigger.trigger_name,
+      parentJobId: null,
+      function: handlerOf[trigger.kind],
+      args: spec.args,
+      maxRetries: 1,
+      priority: 0,
+      runAt: null,
+      odooUserId: spec.odooUserId ?? null,
+      runMode: 'immediate',
+    });
+    return this.execute(jobId);
+  }
+
+  /** Runs a failed job again with the task's current code; attempts start over. */
+  async requeue(jobId: number): Promise<void> {
+    await withTransaction(this.options.pool, async (db) => {
+      const { rows } = await db.query<{ id: number }>(
+        `update sync_studio.job set state = 'pending', attempts = 0, run_mode = 'queued', error = null, result = null,
+           started_at = null, finished_at = null, run_at = now()
+         where id = $1 and state = 'failed' returning id`,
+        [jobId],
+      );
+      if (!rows[0]) throw new RequeueRefusedError(jobId);
+      await this.queue(db, jobId, {});
+    });
+  }
+
+  private async queue(db: Queryable, jobId: number, options: { runAt?: Date | undefined; priority?: number | undefined; jobKey?: string | undefined }) {
+    const queueJobId = await addQueueJob(db, RUN_JOB, { jobId }, { runAt: options.runAt, priority: options.priority, jobKey: options.jobKey });
+    await setQueueJobId(db, jobId, queueJobId);
+  }
+
+  /** One run of a job; never throws for task failures (they are the job's outcome). */
+  async execute(jobId: number): Promise<JobOutcome> {
+    const job = await claimJob(this.options.pool, jobId, this.instanceId);
+    if (!job) return { jobId, state: 'done' };
+    const project = await this.projectData.get(job.project_id, job.project_version);
+    const secretValues = Object.values(project.secrets).flatMap((v) => (v === null ? [] : [this.options.cipher.decrypt(v)]));
+    const redact = createRedactor(secretValues);
+    const lang = 'en_US';
+    const powers = createJobPowers(
+      {
+        logs: this.options.logs,
+        odoo: this.options.odoo,
+        plugins: this.options.plugins,
+        cipher: this.options.cipher,
+        links: this.options.links,
+        addSubJob: (parent, request, log) => this.addSubJob(parent, request, log),
+        http: this.http,
+      },
+      job,
+      project,
+      redact,
+    );
+    if (job.previous_state === 'started') {
+      powers.write('warning', `the previous attempt (${job.attempts - 1}) was interrupted: the sidecar stopped while it ran`);
+      if (job.max_retries > 0 && job.attempts > job.max_retries) {
+        return this.finish(job, powers, { state: 'failed', error: { name: 'Interrupted', message: 'interrupted too many times' } });
+      }
+    }
+    powers.write('debug', 'Job started');
+    const outcome = await this.options.sandbox.run(this.request(job, project, lang, powers.describePlugins()), powers);
+    await powers.drain();
+    return this.settle(job, powers, outcome);
+  }
+
+  private request(job: ClaimedJob, project: ProjectData, lang: string, plugins: PluginDescription[]): RunRequest {
+    return {
+      jobId: job.id,
+      project: { id: job.project_id, version: job.project_version, commonCode: job.common_code },
+      task: { id: job.task_id, code: job.task_code },
+      handler: job.function,
+      args: job.args,
+      context: {
+        trigger_name: job.trigger_name,
+        user: job.odoo_user_id === null ? null : { id: job.odoo_user_id, name: '' },
+        params: project.params,
+        texts: textsIn(project.texts, lang),
+        webhooks: project.webhooks,
+        lang,
+        tz: 'UTC',
+        plugins,
+      },
+      timeoutMs: (job.task_timeout_seconds ?? this.options.jobTimeoutSeconds) * 1000,
+    };
+  }
+
+  private async settle(job: ClaimedJob, powers: JobPowers, outcome: RunOutcome): Promise<JobOutcome> {
+    if (outcome.ok) {
+      powers.write('debug', `Executing ${job.function}: ${(outcome.durationMs / 1000).toFixed(3)} sec`);
+      powers.write('info', 'Job finished');
+      const worst = powers.worstLevel();
+      const state = worst === 'error' || worst === 'critical' ? 'failed' : worst === 'warning' ? 'done_warning' : 'done';
+      return this.finish(job, powers, { state, result: outcome.result });
+    }
+    const { error } = outcome;
+    if (outcome.limit === 'collateral' && job.run_mode === 'queued') {
+      powers.write('warning', `${error.message}; this job is run again`);
+      await this.options.pool.query('update sync_studio.job set attempts = attempts - 1 where id = $1', [job.id]);
+      return this.retryAt(job, powers, new Date(this.options.clock.now().getTime()), error);
+    }
+    if (error.retryable && job.run_mode === 'queued' && (job.max_retries === 0 || job.attempts < job.max_retries)) {
+      const delays = this.options.retryDelaysSeconds;
+      const seconds = error.retryAfterSeconds ?? delays[Math.min(job.attempts - 1, delays.length - 1)] ?? 300;
+      const runAt = new Date(this.options.clock.now().getTime() + seconds * 1000);
+      powers.write('warning', `${error.name}: ${error.message}\nattempt ${job.attempts}${job.max_retries ? ` of ${job.max_retries}` : ''} failed; retrying at ${runAt.toISOString()}`);
+      return this.retryAt(job, powers, runAt, error);
+    }
+    const gaveUp = error.retryable && job.run_mode === 'queued' ? `gave up after ${job.attempts} attempts: ` : '';
+    powers.write(outcome.limit ? 'error' : 'critical', `${gaveUp}${error.stack && !outcome.limit ? error.stack : `${error.name}: ${error.message}`}`);
+    return this.finish(job, powers, { state: 'failed', error: { name: error.name, message: powers.redact(error.message), ...(outcome.limit ? { limit: outcome.limit } : {}) } });
+  }
+
+  private async retryAt(job: ClaimedJob, powers: JobPowers, runAt: Date, error: { name: string; message: string }): Promise<JobOutcome> {
+    await this.options.logs.flush();
+    await withTransaction(this.options.pool, async (db) => {
+      await finishJob(db, job.id, { state: 'pending', error: powers.redact(`${error.name}: ${error.message}`), runAt });
+      await this.queue(db, job.id, { runAt });
+    });
+    return { jobId: job.id, state: 'pending', error: { name: error.name, message: powers.redact(error.message) } };
+  }
+
+  private async finish(job: ClaimedJob, powers: JobPowers, outcome: Omit<JobOutcome, 'jobId'>): Promise<JobOutcome> {
+    await this.options.logs.flush();
+    await finishJob(this.options.pool, job.id, {
+      state: outcome.state,
+      result: outcome.result,
+      error: outcome.error ? powers.redact(`${outcome.error.name}: ${outcome.error.message}`) : null,
+    });
+    return { jobId: job.id, ...outcome };
+  }
+
+  private async addSubJob(parent: ClaimedJob, request: SubJobRequest, log: (message: string, level?: LogLevel) => void): Promise<void> {
+    const { options } = request;
+    const call = `${request.function}(${request.args.map((a) => JSON.stringify(a)).join(', ')})`;
+    await withTransaction(this.options.pool, async (db) => {
+      if (options.identity_key !== undefined) {
+        await db.query('select pg_advisory_xact_lock(hashtext($1))', [`identity:${parent.task_id}:${options.identity_key}`]);
+        const { rows } = await db.query<{ id: number }>(
+          `select id from sync_studio.job where task_id = $1 and identity_key = $2 and state = 'pending' limit 1`,
+          [parent.task_id, options.identity_key],
+        );
+        if (rows[0]) {
+          log(`add_job: ${call} dropped: job ${rows[0].id} with identity key ${options.identity_key} has not run yet`);
+          return;
+        }
+      }
+      const runAt = options.eta === undefined ? null : new Date(options.eta);
+      const jobId = await insertJob(db, {
+        projectId: parent.project_id,
+        taskId: parent.task_id,
+        triggerKind: null,
+        triggerId: null,
+        triggerName: parent.trigger_name,
+        parentJobId: parent.id,
+        function: request.function,
+        args: request.args,
+        description: options.description ?? null,
+        identityKey: options.identity_key ?? null,
+        maxRetries: options.max_retries ?? 5,
+        priority: options.priority ?? 10,
+        runAt,
+        odooUserId: parent.odoo_user_id,
+        runMode: 'queued',
+      });
+      await this.queue(db, jobId, { runAt: runAt ?? undefined, priority: options.priority });
+      log(`add_job: ${call}. See job ${jobId}`);
+    });
+  }
+
+  /** Jobs left "started" by a dead instance are run again (queued) or marked failed (immediate). */
+  async recoverInterruptedJobs(): Promise<number> {
+    const { pool } = this.options;
+    const { rows } = await pool.query<{ id: number; instance_id: number; run_mode: string; queue_job_id: string | null }>(
+      `select id, instance_id, run_mode, queue_job_id from sync_studio.job where state = 'started' and instance_id is distinct from $1`,
+      [this.instanceId],
+    );
+    const dead = new Set<number>();
+    for (const instance of new Set(rows.map((r) => r.instance_id))) {
+      if (instance === null || (await isInstanceDead(pool, instance))) dead.add(instance);
+    }
+    const interrupted = rows.filter((r) => dead.has(r.instance_id));
+    if (interrupted.length === 0) return 0;
+    const immediate = interrupted.filter((r) => r.run_mode === 'immediate').map((r) => r.id);
+    if (immediate.length > 0) {
+      await pool.query(
+        `update sync_studio.job set state = 'failed', finished_at = now(), error = 'Interrupted: the sidecar stopped while this job ran'
+         where id = any($1) and state = 'started'`,
+        [immediate],
+      );
+    }
+    const queueIds = interrupted.filter((r) => r.run_mode === 'queued' && r.queue_job_id !== null).map((r) => r.queue_job_id!);
+    if (queueIds.length > 0) {
+      const { rows: locks } = await pool.query<{ locked_by: string }>(
+        'select distinct locked_by from graphile_worker.jobs where id = any($1::bigint[]) and locked_by is not null',
+        [queueIds],
+      );
+      if (locks.length > 0) await this.runner!.utils.forceUnlockWorkers(locks.map((l) => l.locked_by));
+    }
+    this.options.logger.warn({ jobs: interrupted.map((r) => r.id) }, 'recovered jobs interrupted by a stopped sidecar');
+    return interrupted.length;
+  }
+}
+
+export class RequeueRefusedError extends SyncStudioError {
+  constructor(jobId: number) {
+    super('requeue_refused', `job ${jobId} does not exist or is not failed; only failed jobs can be requeued`, { status: 409 });
+  }
+}
+
+async function isInstanceDead(pool: Pool, instanceId: number): Promise<boolean> {
+  const client = await pool.connect();
+  try {
+    const { rows } = await client.query<{ free: boolean }>('select pg_try_advisory_lock($1, $2) as free', [INSTANCE_LOCK_NAMESPACE, instanceId]);
+    if (rows[0]!.free) await client.query('select pg_advisory_unlock($1, $2)', [INSTANCE_LOCK_NAMESPACE, instanceId]);
+    return rows[0]!.free;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,40 @@
+/** Reading a trigger with the flags that decide whether it may run. */
+import type { Queryable } from '../db/index.js';
+import type { TriggerKind } from '../projects/index.js';
+import { NotFoundError } from '../shared/errors.js';
+import { TriggerDisabledError } from './types.js';
+
+export interface TriggerInfo {
+  kind: TriggerKind;
+  id: number;
+  trigger_name: string;
+  active: boolean;
+  task_id: number;
+  task_active: boolean;
+  project_id: number;
+  project_active: boolean;
+}
+
+export async function loadTrigger(db: Queryable, kind: TriggerKind, id: number): Promise<TriggerInfo> {
+  const { rows } = await db.query<TriggerInfo>(
+    `select tr.id, tr.trigger_name, tr.active, t.id as task_id, t.active as task_active, p.id as project_id, p.active as project_active
+       from sync_studio.trigger_${kind} tr join sync_studio.task t on t.id = tr.task_id join sync_studio.project p on p.id = t.project_id
+      where tr.id = $1`,
+    [id],
+  );
+  if (!rows[0]) throw new NotFoundError(`${kind} trigger`, id);
+  return { ...rows[0], kind };
+}
+
+/** Why a trigger may not run (null when it may). Buttons have no enable flag of their own that blocks Run Now. */
+export function disabledReason(trigger: TriggerInfo): string | null {
+  if (!trigger.project_active) return `the project of ${trigger.trigger_name} is archived`;
+  if (!trigger.task_active) return `the task of ${trigger.trigger_name} is archived`;
+  if (!trigger.active) return `the trigger ${trigger.trigger_name} is disabled`;
+  return null;
+}
+
+export function assertEnabled(trigger: TriggerInfo, force: boolean | undefined): void {
+  const reason = disabledReason(trigger);
+  if (reason !== null && !force) throw new TriggerDisabledError(`${reason}; nothing was run (force the run to override)`);
+}

@@ -1,0 +1,61 @@
+/**
+ * The job runtime's contract with the triggers: how a trigger turns into a job.
+ *
+ * - `enqueue` creates a job row and a queue job (graphile-worker `sync_studio.run_job`) — inside
+ *   the caller's transaction when `db` is given, so the job exists exactly when the caller's change
+ *   commits (cron slots, DB events, queued webhooks).
+ * - `runNow` creates a job row and runs it at once in the sandbox, returning the outcome (webhooks
+ *   answering from their handler, Run Now).
+ * Both refuse an archived project or task with `TriggerDisabledError` unless `force` is set.
+ */
+import type { PoolClient } from '../db/index.js';
+import type { TriggerKind } from '../projects/index.js';
+import { SyncStudioError } from '../shared/errors.js';
+
+export const handlerOf: Record<TriggerKind, string> = {
+  cron: 'handle_cron',
+  db: 'handle_db',
+  webhook: 'handle_webhook',
+  button: 'handle_button',
+};
+
+export interface TriggerJobSpec {
+  trigger: { kind: TriggerKind; id: number };
+  /** Handler arguments (JSON). Record sets travel as {"__recordset__": {model, ids}}. */
+  args: unknown[];
+  /** The Odoo user behind the event (task code's `user`), when known. */
+  odooUserId?: number | null;
+  /** Run even if the project, task or trigger is archived (Run Now with force). */
+  force?: boolean;
+}
+
+export interface EnqueueOptions {
+  /** Run inside this transaction (the job and its queue entry commit with the caller's change). */
+  db?: PoolClient;
+  runAt?: Date;
+  maxRetries?: number;
+  priority?: number;
+  /** graphile-worker job_key: a queued job with the same key that has not started is replaced/kept. */
+  jobKey?: string;
+}
+
+export interface JobOutcome {
+  jobId: number;
+  state: 'done' | 'done_warning' | 'failed' | 'pending';
+  /** The handler's return value (JSON-safe), when it finished. */
+  result?: unknown;
+  /** Error name and message when it failed (no stack: that is in the job log). */
+  error?: { name: string; message: string; limit?: 'time' | 'memory' | 'collateral' };
+}
+
+export interface JobRuntime {
+  enqueue(spec: TriggerJobSpec, options?: EnqueueOptions): Promise<{ jobId: number }>;
+  runNow(spec: TriggerJobSpec): Promise<JobOutcome>;
+}
+
+/** The project, task or trigger is archived: nothing runs. */
+export class TriggerDisabledError extends SyncStudioError {
+  constructor(reason: string) {
+    super('trigger_disabled', reason, { status: 409 });
+  }
+}

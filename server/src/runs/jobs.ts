@@ -1,0 +1,133 @@
+/**
+ * Job rows: created by the runtime, claimed when a run starts, finished with a state. A job's
+ * state as users see it rolls up its sub-jobs: failed if any failed, started/pending if any is
+ * still running or waiting, done_warning if any warned, else done.
+ */
+import type { Queryable } from '../db/index.js';
+import { NotFoundError } from '../shared/errors.js';
+
+export const jobStates = ['pending', 'started', 'done', 'done_warning', 'failed'] as const;
+export type JobState = (typeof jobStates)[number];
+
+export interface NewJob {
+  projectId: number;
+  taskId: number;
+  triggerKind: string | null;
+  triggerId: number | null;
+  triggerName: string;
+  parentJobId: number | null;
+  function: string;
+  args: unknown[];
+  description?: string | null;
+  identityKey?: string | null;
+  maxRetries: number;
+  priority: number;
+  runAt: Date | null;
+  odooUserId: number | null;
+  runMode: 'queued' | 'immediate';
+}
+
+export async function insertJob(db: Queryable, job: NewJob): Promise<number> {
+  const { rows } = await db.query<{ id: number }>(
+    `insert into sync_studio.job (project_id, task_id, trigger_kind, trigger_id, trigger_name, parent_job_id, function, args,
+       description, identity_key, max_retries, priority, run_at, odoo_user_id, run_mode)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, coalesce($13, now()), $14, $15) returning id`,
+    [
+      job.projectId,
+      job.taskId,
+      job.triggerKind,
+      job.triggerId,
+      job.triggerName,
+      job.parentJobId,
+      job.function,
+      JSON.stringify(job.args),
+      job.description ?? null,
+      job.identityKey ?? null,
+      job.maxRetries,
+      job.priority,
+      job.runAt,
+      job.odooUserId,
+      job.runMode,
+    ],
+  );
+  return rows[0]!.id;
+}
+
+/** Everything a run needs, read in the same statement that marks the job started. */
+export interface ClaimedJob {
+  id: number;
+  project_id: number;
+  task_id: number;
+  trigger_kind: string | null;
+  trigger_id: number | null;
+  trigger_name: string;
+  function: string;
+  args: unknown[];
+  attempts: number;
+  max_retries: number;
+  odoo_user_id: number | null;
+  run_mode: 'queued' | 'immediate';
+  /** The state before this claim ('started' means the previous attempt was interrupted). */
+  previous_state: JobState;
+  task_code: string;
+  task_active: boolean;
+  task_timeout_seconds: number | null;
+  project_active: boolean;
+  project_version: number;
+  common_code: string;
+  eval_contexts: string[];
+}
+
+export async function claimJob(db: Queryable, jobId: number, instanceId: number): Promise<ClaimedJob | undefined> {
+  const { rows } = await db.query<ClaimedJob>(
+    `with previous as (select id, state from sync_studio.job where id = $1 for update),
+     claimed as (
+       update sync_studio.job j set state = 'started', attempts = j.attempts + 1, started_at = now(), finished_at = null, instance_id = $2
+       from previous where j.id = previous.id and previous.state in ('pending', 'started')
+       returning j.*, previous.state as previous_state)
+     select c.id, c.project_id, c.task_id, c.trigger_kind, c.trigger_id, c.trigger_name, c.function, c.args, c.attempts, c.max_retries,
+            c.odoo_user_id, c.run_mode, c.previous_state, t.code as task_code, t.active as task_active,
+            t.timeout_seconds as task_timeout_seconds, p.active as project_active, p.version as project_version, p.common_code, p.eval_contexts
+       from claimed c join sync_studio.task t on t.id = c.task_id join sync_studio.project p on p.id = c.project_id`,
+    [jobId, instanceId],
+  );
+  return rows[0];
+}
+
+export async function finishJob(
+  db: Queryable,
+  jobId: number,
+  fields: { state: JobState; result?: unknown; error?: string | null; runAt?: Date },
+): Promise<void> {
+  await db.query(
+    `update sync_studio.job set state = $2, result = $3, error = $4,
+       finished_at = case when $2 in ('done', 'done_warning', 'failed') then now() end,
+       run_at = coalesce($5, run_at)
+     where id = $1`,
+    [jobId, fields.state, fields.result === undefined ? null : JSON.stringify(fields.result), fields.error ?? null, fields.runAt ?? null],
+  );
+}
+
+export async function setQueueJobId(db: Queryable, jobId: number, queueJobId: string): Promise<void> {
+  await db.query('update sync_studio.job set queue_job_id = $2 where id = $1', [jobId, queueJobId]);
+}
+
+/** The state a user sees: the job's own state rolled up with all its sub-jobs. */
+export const effectiveStateSql = `
+  (with recursive tree as (
+     select id, state from sync_studio.job where id = j.id
+     union all
+     select c.id, c.state from sync_studio.job c join tree on c.parent_job_id = tree.id)
+   select case
+     when bool_or(state = 'failed') then 'failed'
+     when bool_or(state = 'started') then 'started'
+     when bool_or(state = 'pending') then 'pending'
+     when bool_or(state = 'done_warning') then 'done_warning'
+     else 'done' end
+   from tree)`;
+
+export async function getJob(db: Queryable, jobId: number): Promise<Record<string, unknown>> {
+  const { rows } = await db.query(`select j.*, ${effectiveStateSql} as effective_state from sync_studio.job j where j.id = $1`, [jobId]);
+  if (!rows[0]) throw new NotFoundError('job', jobId);
+  return rows[0];
+}

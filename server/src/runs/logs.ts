@@ -1,0 +1,81 @@
+/**
+ * Job log rows: buffered and written in multi-row inserts (a job's lines are flushed before its
+ * state is written, and at most every few milliseconds while it runs, so a live view sees them).
+ * Very long messages are capped with a marker, never dropped.
+ */
+import type { Pool } from '../db/index.js';
+import type { Logger } from '../shared/logger.js';
+
+export const logLevels = ['debug', 'info', 'warning', 'error', 'critical'] as const;
+export type LogLevel = (typeof logLevels)[number];
+export const logTypes = ['server', 'data_out', 'data_in'] as const;
+export type LogType = (typeof logTypes)[number];
+
+export interface LogEntry {
+  jobId: number | null;
+  projectId: number | null;
+  taskId: number | null;
+  triggerKind: string | null;
+  triggerId: number | null;
+  level: LogLevel;
+  type: LogType;
+  name: string;
+  message: string;
+}
+
+export const MAX_LOG_MESSAGE = 64 * 1024;
+
+export function capMessage(message: string, max = MAX_LOG_MESSAGE): string {
+  if (message.length <= max) return message;
+  return `${message.slice(0, max)}\n… [truncated: ${message.length - max} more characters]`;
+}
+
+export class LogWriter {
+  private buffer: LogEntry[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly logger: Logger,
+    private readonly flushDelayMs = 10,
+  ) {}
+
+  write(entry: LogEntry): void {
+    this.buffer.push({ ...entry, message: capMessage(entry.message), name: entry.name.slice(0, 200) });
+    if (this.buffer.length >= 500) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), this.flushDelayMs);
+  }
+
+  /** Writes everything buffered so far; resolves when it is in the database. */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.buffer;
+    this.buffer = [];
+    this.flushing = this.flushing.then(() => (batch.length === 0 ? undefined : this.insert(batch)));
+    return this.flushing;
+  }
+
+  private async insert(batch: LogEntry[]): Promise<void> {
+    try {
+      await this.pool.query(
+        `insert into sync_studio.log (job_id, project_id, task_id, trigger_kind, trigger_id, level, type, name, message)
+         select * from unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[])`,
+        [
+          batch.map((e) => e.jobId),
+          batch.map((e) => e.projectId),
+          batch.map((e) => e.taskId),
+          batch.map((e) => e.triggerKind),
+          batch.map((e) => e.triggerId),
+          batch.map((e) => e.level),
+          batch.map((e) => e.type),
+          batch.map((e) => e.name),
+          batch.map((e) => e.message.replace(/\0/g, '\uFFFD')),
+        ],
+      );
+    } catch (error) {
+      this.logger.error({ err: error, lines: batch.length }, 'writing job log lines failed');
+    }
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * Reading jobs and logs for the panel: filters (project, task, trigger, job, time range, level,
+ * state), pagination, and counts grouped by any of those dimensions.
+ */
+import { z } from 'zod';
+import type { Queryable } from '../db/index.js';
+import { parseInput } from '../shared/validation.js';
+import { effectiveStateSql, jobStates } from './jobs.js';
+import { logLevels, logTypes } from './logs.js';
+
+const id = z.coerce.number().int().positive();
+const time = z.iso.datetime({ offset: true });
+const list = <T extends z.ZodType>(item: T) => z.union([item, z.array(item)]).transform((v) => (Array.isArray(v) ? v : [v]));
+
+const common = {
+  project_id: id.optional(),
+  task_id: id.optional(),
+  trigger_kind: z.enum(['cron', 'db', 'webhook', 'button']).optional(),
+  trigger_id: id.optional(),
+  from: time.optional(),
+  to: time.optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+};
+
+export const jobFilterSchema = z.strictObject({
+  ...common,
+  parent_job_id: id.optional(),
+  top_level: z.enum(['true', 'false']).optional(),
+  state: list(z.enum(jobStates)).optional(),
+});
+export type JobFilter = z.output<typeof jobFilterSchema>;
+
+export const logFilterSchema = z.strictObject({
+  ...common,
+  job_id: id.optional(),
+  level: list(z.enum(logLevels)).optional(),
+  type: list(z.enum(logTypes)).optional(),
+  state: list(z.enum(jobStates)).optional(),
+  after_id: z.coerce.number().int().min(0).optional(),
+  group_by: list(z.enum(['project_id', 'task_id', 'trigger_kind', 'trigger_id', 'job_id', 'level', 'type', 'state'])).optional(),
+});
+export type LogFilter = z.output<typeof logFilterSchema>;
+
+/** Collects `column op $n` conditions with their parameters. */
+class Conditions {
+  readonly parts: string[] = [];
+  readonly params: unknown[] = [];
+
+  add(sql: (placeholder: string) => string, value: unknown): void {
+    if (value === undefined) return;
+    this.params.push(value);
+    this.parts.push(sql(`$${this.params.length}`));
+  }
+
+  where(): string {
+    return this.parts.length ? `where ${this.parts.join(' and ')}` : '';
+  }
+}
+
+function commonConditions(alias: string, filter: JobFilter | LogFilter): Conditions {
+  const c = new Conditions();
+  c.add((p) => `${alias}.project_id = ${p}`, filter.project_id);
+  c.add((p) => `${alias}.task_id = ${p}`, filter.task_id);
+  c.add((p) => `${alias}.trigger_kind = ${p}`, filter.trigger_kind);
+  c.add((p) => `${alias}.trigger_id = ${p}`, filter.trigger_id);
+  c.add((p) => `${alias}.created_at >= ${p}`, filter.from);
+  c.add((p) => `${alias}.created_at < ${p}`, filter.to);
+  return c;
+}
+
+export function parseJobFilter(query: Record<string, string | string[]>): JobFilter {
+  return parseInput(jobFilterSchema, query, 'job filter');
+}
+
+export function parseLogFilter(query: Record<string, string | string[]>): LogFilter {
+  return parseInput(logFilterSchema, query, 'log filter');
+}
+
+export async function listJobs(db: Queryable, filter: JobFilter) {
+  const c = commonConditions('j', filter);
+  c.add((p) => `j.parent_job_id = ${p}`, filter.parent_job_id);
+  if (filter.top_level === 'true') c.parts.push('j.parent_job_id is null');
+  c.add((p) => `${effectiveStateSql} = any(${p})`, filter.state);
+  const where = c.where();
+  const [items, total] = await Promise.all([
+    db.query(
+      `select j.id, j.project_id, j.task_id, j.trigger_kind, j.trigger_id, j.trigger_name, j.parent_job_id, j.function, j.description,
+              j.state, ${effectiveStateSql} as effective_state, j.attempts, j.max_retries, j.run_at, j.started_at, j.finished_at,
+              j.error, j.run_mode, j.created_at,
+              extract(epoch from (j.finished_at - j.started_at)) * 1000 as duration_ms,
+              (select count(*)::int from sync_studio.job c where c.parent_job_id = j.id) as sub_job_count
+         from sync_studio.job j ${where} order by j.id desc limit ${filter.limit} offset ${filter.offset}`,
+      c.params,
+    ),
+    db.query<{ n: number }>(`select count(*)::int as n from sync_studio.job j ${where}`, c.params),
+  ]);
+  return { items: items.rows, total: total.rows[0]!.n, limit: filter.limit, offset: filter.offset };
+}
+
+function logConditions(filter: LogFilter): Conditions {
+  const c = commonConditions('l', filter);
+  c.add((p) => `l.job_id = ${p}`, filter.job_id);
+  c.add((p) => `l.level = any(${p})`, filter.level);
+  c.add((p) => `l.type = any(${p})`, filter.type);
+  c.add((p) => `l.id > ${p}`, filter.after_id);
+  c.add((p) => `j.state = any(${p})`, filter.state);
+  return c;
+}
+
+export async function listLogs(db: Queryable, filter: LogFilter) {
+  const c = logConditions(filter);
+  const from = 'sync_studio.log l left join sync_studio.job j on j.id = l.job_id';
+  const order = filter.after_id === undefined ? 'l.id desc' : 'l.id asc';
+  const [items, total] = await Promise.all([
+    db.query(
+      `select l.*, j.state as job_state from ${from} ${c.where()} order by ${order} limit ${filter.limit} offset ${filter.offset}`,
+      c.params,
+    ),
+    db.query<{ n: number }>(`select count(*)::int as n from ${from} ${c.where()}`, c.params),
+  ]);
+  return { items: items.rows, total: total.rows[0]!.n, limit: filter.limit, offset: filter.offset };
+}
+
+const groupColumns: Record<string, string> = {
+  project_id: 'l.project_id',
+  task_id: 'l.task_id',
+  trigger_kind: 'l.trigger_kind',
+  trigger_id: 'l.trigger_id',
+  job_id: 'l.job_id',
+  level: 'l.level',
+  type: 'l.type',
+  state: 'j.state',
+};
+
+export async function countLogs(db: Queryable, filter: LogFilter) {
+  const groups = filter.group_by ?? ['level'];
+  const c = logConditions(filter);
+  const columns = groups.map((g) => `${groupColumns[g]} as ${g}`).join(', ');
+  const { rows } = await db.query(
+    `select ${columns}, count(*)::int as count from sync_studio.log l left join sync_studio.job j on j.id = l.job_id ${c.where()}
+     group by ${groups.map((_, i) => i + 1).join(', ')} order by count desc limit 1000`,
+    c.params,
+  );
+  return { group_by: groups, groups: rows };
+}

@@ -1,0 +1,117 @@
+/**
+ * A full sidecar stack under test, in-process: a fresh migrated database, the real store, sandbox
+ * pool, job runtime (graphile-worker started) and hono app with every route group. Configuration
+ * goes through the real `loadConfig`, with short retry delays.
+ */
+import type { Hono } from 'hono';
+import { createTokenVerifier, mintToken, type Role } from '../../server/src/auth/index.js';
+import { loadConfig } from '../../server/src/config/index.js';
+import { createApp } from '../../server/src/http/app.js';
+import { linkRoutes } from '../../server/src/http/routes/links.js';
+import { runRoutes } from '../../server/src/http/routes/runs.js';
+import { installQueue } from '../../server/src/jobs/index.js';
+import { createRuntime, type OpenStore, type Runtime } from '../../server/src/main.js';
+import type { EvalContextPlugin } from '../../server/src/plugins/index.js';
+import { PluginRegistry } from '../../server/src/plugins/index.js';
+import { ProjectStore } from '../../server/src/projects/index.js';
+import { SecretCipher } from '../../server/src/secrets/index.js';
+import { createLogger } from '../../server/src/shared/logger.js';
+import { createTestDatabase, type TestDatabase } from './db.js';
+import { TEST_SECRET } from './app.js';
+
+export interface TestStack extends Runtime {
+  db: TestDatabase;
+  store: ProjectStore;
+  app: Hono;
+  call(role: Role, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  /** Creates an active project with one task and one trigger of `kind`; returns their ids. */
+  project(code: string, options?: { kind?: 'button' | 'cron' | 'webhook'; commonCode?: string; evalContexts?: string[]; trigger?: Record<string, unknown> }): Promise<{ projectId: number; taskId: number; triggerId: number }>;
+  /** Resolves when job `id` (with its sub-jobs) has settled, or rejects after `timeoutMs`. */
+  settled(jobId: number, timeoutMs?: number): Promise<Record<string, any>>;
+  close(): Promise<void>;
+}
+
+export async function createTestStack(options: { env?: Record<string, string>; plugins?: EvalContextPlugin[] } = {}): Promise<TestStack> {
+  const db = await createTestDatabase('ss_stack');
+  await installQueue(db.pool);
+  const config = loadConfig({
+    DATABASE_URL: db.url,
+    SYNC_STUDIO_SECRET: TEST_SECRET,
+    SYNC_STUDIO_RETRY_DELAYS: '0.2,0.3,0.4',
+    SYNC_STUDIO_WORKERS: '1',
+    SYNC_STUDIO_JOB_TIMEOUT: '10',
+    PUBLIC_URL: 'http://sync.test',
+    ...options.env,
+  });
+  const cipher = new SecretCipher(TEST_SECRET);
+  const store = new ProjectStore(db.pool, cipher);
+  const logger = createLogger('silent');
+  const opened: OpenStore = {
+    config,
+    pool: db.pool,
+    connectionString: db.url,
+    credentials: { secret: TEST_SECRET, adminToken: undefined, adminTokenGenerated: false },
+    cipher,
+    store,
+    close: async () => undefined,
+  };
+  const runtime = createRuntime(opened, logger, new PluginRegistry(options.plugins ?? []));
+  await runtime.runtime.start();
+  const app = createApp({
+    store,
+    cipher,
+    publicUrl: config.publicUrl,
+    logger,
+    verifier: createTokenVerifier({ secret: TEST_SECRET }),
+    ready: async () => runtime.runtime.started,
+    apiRoutes: [runRoutes({ pool: db.pool, runtime: runtime.runtime, sandbox: runtime.sandbox }), linkRoutes({ pool: db.pool })],
+  });
+  const exp = Math.floor(Date.now() / 1000) + 3600;
+  const call: TestStack['call'] = async (role, method, path, body) => {
+    const token = mintToken(TEST_SECRET, { uid: 2, db: 'odoo', role, exp });
+    const response = await app.request(path, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : null };
+  };
+  return {
+    ...runtime,
+    db,
+    store,
+    app,
+    call,
+    async project(code, opts = {}) {
+      const kind = opts.kind ?? 'button';
+      const project = await store.create('project', null, { name: 'P', active: true, common_code: opts.commonCode ?? '', eval_contexts: opts.evalContexts ?? [] });
+      const task = await store.create('task', project.id, { name: 'T', code });
+      const trigger = await store.create(kind, task.id, { trigger_name: 'GO', ...opts.trigger });
+      return { projectId: project.id, taskId: task.id, triggerId: trigger.id };
+    },
+    async settled(jobId, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const { rows } = await db.pool.query(
+          `select j.*, (select count(*)::int from sync_studio.job c where c.parent_job_id = j.id and c.state in ('pending','started')) as open_children
+             from sync_studio.job j where j.id = $1`,
+          [jobId],
+        );
+        const job = rows[0];
+        if (job && !['pending', 'started'].includes(job.state) && job.open_children === 0) return job;
+        if (Date.now() > deadline) throw new Error(`job ${jobId} did not settle within ${timeoutMs} ms (state ${job?.state})`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    },
+    async close() {
+      await runtime.close();
+      await db.drop();
+    },
+  };
+}
+
+export async function logsOf(stack: TestStack, jobId: number): Promise<{ level: string; type: string; name: string; message: string }[]> {
+  const { rows } = await stack.db.pool.query('select level, type, name, message from sync_studio.log where job_id = $1 order by id', [jobId]);
+  return rows;
+}
