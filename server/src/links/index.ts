@@ -1,0 +1,10 @@
+/**
+ * Links: rows relating a reference in one system to a reference in another under a relation name
+ * (SPEC.md §3, DESIGN.md "Links"). This folder owns their storage, the semantics task code gets
+ * through the sandbox's `links` power (`executeLinkOp`), and the queries behind the panel's list.
+ */
+export { executeLinkOp, type LinkOpResult, type LinkOpResults } from './execute.js';
+export { LinkAmbiguousError, LinkConflictError } from './errors.js';
+export { linkOpSchema, parseLinkOp, type LinkOp, type LinkOpInput, type LinkOpName } from './ops.js';
+export { EXTERNAL_SYSTEM, ODOO_SYSTEM, type LinkRow } from './rows.js';
+export { deleteLinks, listLinks, type LinkListFilters } from './store.js';
