@@ -8,7 +8,7 @@
 import type { Queryable } from '../../db/index.js';
 import { NotFoundError } from '../../shared/errors.js';
 import { resources } from '../resources.js';
-import { fileModels, type FileRecordKind } from './models.js';
+import { fileModels, storedChildXmlId, type FileRecordKind } from './models.js';
 import { fieldRef, formatOdooDatetime, modelRef, slugify } from './odoo-names.js';
 import { pythonStringLiteral } from './python-literal.js';
 import { renderProjectFile, type OutField, type OutRecord } from './render.js';
@@ -42,7 +42,8 @@ export async function exportProject(db: Queryable, projectId: number, options: E
   const { rows: projects } = await db.query<Row>('select * from sync_studio.project where id = $1', [projectId]);
   const project = projects[0];
   if (!project) throw new NotFoundError('project', projectId);
-  const ids = new XmlIds(db);
+  const projectXmlId = await new XmlIds(db, '').of('project', project, String(project.name));
+  const ids = new XmlIds(db, storedChildXmlId(projectXmlId, ''));
   const children = async (kind: 'secret' | 'param' | 'text' | 'task') =>
     (await db.query<Row>(`select * from sync_studio.${resources[kind].table} where project_id = $1 order by id`, [projectId])).rows;
   const [secrets, params, texts, tasks] = [await children('secret'), await children('param'), await children('text'), await children('task')];
@@ -54,7 +55,6 @@ export async function exportProject(db: Queryable, projectId: number, options: E
     contextIds.set(name, `${slugify(name) || 'plugin'}--${slugify(fileModels.context.description)}`);
     records.push({ id: contextIds.get(name)!, model: fileModels.context.model, fields: [text('name', name), text('display_name', display)] });
   }
-  const projectXmlId = await ids.of('project', project, String(project.name));
   records.push({
     id: projectXmlId,
     model: fileModels.project.model,
@@ -131,29 +131,33 @@ const triggerFields: Record<TriggerKind, (row: Row) => OutField[]> = {
 };
 
 /**
- * The xml id of each exported row: the stored one, else `<slug(name)>--<slug(model description)>`
- * (upstream's scheme), with `-2`, `-3`… when another row of the table already uses it (our xml ids
- * are unique per table, not per module), stored on the row at once.
+ * The file id of each exported row: the stored xml id without its scope (the project's xml id for
+ * the project's records, see `storedChildXmlId`), else `<slug(name)>--<slug(model description)>`
+ * (upstream's scheme), with `-2`, `-3`… when the scope already uses it, stored on the row at once.
  */
 class XmlIds {
-  constructor(private readonly db: Queryable) {}
+  constructor(
+    private readonly db: Queryable,
+    private readonly scope: string,
+  ) {}
 
   async of(kind: Exclude<FileRecordKind, 'context'>, row: Row, name: string): Promise<string> {
-    if (row.xml_id !== null) return row.xml_id;
+    if (row.xml_id !== null) return this.unscoped(row.xml_id);
     const table = `sync_studio.${resources[kind].table}`;
     const base = `${slugify(name) || `record-${row.id}`}--${slugify(fileModels[kind].description)}`;
     for (let n = 1; ; n += 1) {
       const candidate = n === 1 ? base : `${base}-${n}`;
       const { rowCount } = await this.db.query(
         `update ${table} set xml_id = $2 where id = $1 and xml_id is null and not exists (select 1 from ${table} where xml_id = $2)`,
-        [row.id, candidate],
+        [row.id, this.scope + candidate],
       );
-      if (rowCount === 1) {
-        row.xml_id = candidate;
-        return candidate;
-      }
+      if (rowCount === 1) return candidate;
       const { rows } = await this.db.query<Row>(`select xml_id from ${table} where id = $1`, [row.id]);
-      if (rows[0]?.xml_id) return rows[0].xml_id; // a concurrent export named it first
+      if (rows[0]?.xml_id) return this.unscoped(rows[0].xml_id); // a concurrent export named it first
     }
+  }
+
+  private unscoped(xmlId: string): string {
+    return this.scope !== '' && xmlId.startsWith(this.scope) ? xmlId.slice(this.scope.length) : xmlId;
   }
 }

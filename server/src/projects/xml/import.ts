@@ -10,7 +10,7 @@ import { InvalidInputError } from '../../shared/errors.js';
 import { parseInput } from '../../shared/validation.js';
 import { resources } from '../resources.js';
 import { applyManyCommands, fieldError, nameOf } from './convert.js';
-import { fileModelByName, fileModels, type FileModel } from './models.js';
+import { fileModelByName, fileModels, storedChildXmlId, type FileModel } from './models.js';
 import { fieldFromRef } from './odoo-names.js';
 import { parseProjectFile, type FileRecord } from './parse.js';
 import { looksLikePython } from './python-code.js';
@@ -110,12 +110,9 @@ class ProjectImporter {
     const draft = readRecordDraft(kind, record.id, record.fields);
     this.report.ignored.push(...draft.ignored.map(({ field, reason }) => ({ record: record.id, field, reason })));
     const spec = resources[kind];
-    const existing = (await this.db.query<Row>(`select * from sync_studio.${spec.table} where xml_id = $1`, [record.id])).rows[0];
-    const projectId = kind === 'project' ? existing?.id : this.report.project.id;
+    const storedId = kind === 'project' ? record.id : storedChildXmlId(this.report.project.xmlId, record.id);
+    const existing = (await this.db.query<Row>(`select * from sync_studio.${spec.table} where xml_id = $1`, [storedId])).rows[0];
     const parentId = await this.parentOf(record.id, kind, draft, existing);
-    if (existing && kind !== 'project' && (await this.projectOf(kind, existing)) !== projectId) {
-      throw new InvalidInputError(`record "${record.id}": this xml id belongs to a ${spec.label} of another project (xml ids are unique per table)`);
-    }
     let row = existing;
     if (!(existing && record.noupdate)) {
       const columns = this.columnsOf(record.id, kind, draft, existing);
@@ -124,7 +121,7 @@ class ProjectImporter {
         if (missing) throw new InvalidInputError(`record "${record.id}": a new ${spec.label} needs the field ${fieldNameOf(kind, missing)}`, missing);
       }
       if (spec.parent) columns[spec.parent.column] = parentId;
-      row = existing ? await this.update(kind, existing.id, columns) : await this.insert(kind, record.id, columns);
+      row = existing ? await this.update(kind, existing.id, columns) : await this.insert(kind, storedId, columns);
       this.report[existing ? 'updated' : 'created'] += 1;
     }
     if (kind === 'project') this.report.project = { id: row!.id, xmlId: record.id, created: !existing };
@@ -174,15 +171,9 @@ class ProjectImporter {
   private async findStored(kind: 'project' | 'task', xmlId: string): Promise<Resolved | undefined> {
     const { rows } = await this.db.query<{ id: number; project_id: number }>(
       kind === 'project' ? 'select id, id as project_id from sync_studio.project where xml_id = $1' : 'select id, project_id from sync_studio.task where xml_id = $1',
-      [xmlId],
+      [kind === 'project' ? xmlId : storedChildXmlId(this.report.project.xmlId, xmlId)],
     );
     return rows[0] && { kind, id: rows[0].id, projectId: rows[0].project_id };
-  }
-
-  private async projectOf(kind: StoredKind, row: Row): Promise<number> {
-    if ('project_id' in row) return row.project_id as number;
-    const { rows } = await this.db.query<{ project_id: number }>('select project_id from sync_studio.task where id = $1', [row.task_id]);
-    return rows[0]!.project_id;
   }
 
   /** The columns to write: read fields, many2many results, the (possibly encrypted) value; validated like API input. */

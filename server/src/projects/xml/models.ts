@@ -31,3 +31,12 @@ const byModel = new Map(Object.values(fileModels).map((m) => [m.model, m]));
 export function fileModelByName(model: string): FileModel | undefined {
   return byModel.get(model);
 }
+
+/**
+ * The stored xml id of a record that belongs to a project: the file's id prefixed with the project's
+ * xml id. Files keep bare ids, as Odoo modules do; the prefix plays the part of Odoo's module, so two
+ * projects may both hold `api-url--project-parameter` (xml ids are unique per table).
+ */
+export function storedChildXmlId(projectXmlId: string, fileId: string): string {
+  return `${projectXmlId}/${fileId}`;
+}

@@ -93,8 +93,8 @@ describe('project files: export → import → export', () => {
   });
 
   test('a new import of a file generates new webhook paths', async () => {
-    const firstPaths = (await first.pool.query<{ path: string }>(`select path from sync_studio.trigger_webhook where xml_id = 'inbound--webhook-trigger'`)).rows;
-    const secondPaths = (await second.pool.query<{ path: string }>(`select path from sync_studio.trigger_webhook where xml_id = 'inbound--webhook-trigger'`)).rows;
+    const firstPaths = (await first.pool.query<{ path: string }>(`select path from sync_studio.trigger_webhook where xml_id = 'synchronisation-unicode--sync-project/inbound--webhook-trigger'`)).rows;
+    const secondPaths = (await second.pool.query<{ path: string }>(`select path from sync_studio.trigger_webhook where xml_id = 'synchronisation-unicode--sync-project/inbound--webhook-trigger'`)).rows;
     assert.equal(firstPaths.length, 1);
     assert.equal(secondPaths.length, 1);
     assert.notEqual(firstPaths[0]!.path, secondPaths[0]!.path);
