@@ -9,7 +9,7 @@ import { loadConfig, type Config } from '../config/index.js';
 import { ConfigError, SyncStudioError } from '../shared/errors.js';
 import { createLogger } from '../shared/logger.js';
 import { withSettings } from './settings.js';
-import { exportCommand, importCommand, migrateCommand, rotateSecretCommand, serveCommand } from './commands.js';
+import { exportCommand, importCommand, migrateCommand, rotateSecretCommand, runCommand, serveCommand } from './commands.js';
 
 function configFrom(command: Command): Config {
   return loadConfig(process.env, command.opts());
@@ -55,6 +55,18 @@ withSettings(
 ).action(async (options: { newSecret: string }, cmd: Command) => {
   const config = configFrom(cmd);
   await rotateSecretCommand(config, createLogger(config.logLevel), options.newSecret);
+});
+
+withSettings(
+  program
+    .command('run')
+    .argument('<project>', 'project id, xml id or exact name')
+    .argument('<trigger-name>', 'the trigger_name of a manual (or cron) trigger')
+    .option('--force', 'run even if the project, task or trigger is archived')
+    .description("run a trigger now, print the job's log; exit 0 when the job is done (with or without warnings), 1 when it failed"),
+).action(async (project: string, triggerName: string, options: { force?: boolean }, cmd: Command) => {
+  const config = configFrom(cmd);
+  await runCommand(config, createLogger(config.logLevel), project, triggerName, options.force ?? false);
 });
 
 try {

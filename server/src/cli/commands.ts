@@ -5,7 +5,7 @@ import type { Config } from '../config/index.js';
 import { ConfigError, InvalidInputError, NotFoundError } from '../shared/errors.js';
 import { withTransaction } from '../db/index.js';
 import type { Logger } from '../shared/logger.js';
-import { openStore, serve } from '../main.js';
+import { createRuntime, openStore, serve } from '../main.js';
 import { exportProject, importProjectXml } from '../projects/xml/index.js';
 import { rotateSecretKey, SecretCipher } from '../secrets/index.js';
 import type { Queryable } from '../db/index.js';
@@ -82,6 +82,37 @@ export async function rotateSecretCommand(config: Config, logger: Logger, newSec
     }
     process.stdout.write(`re-encrypted ${count} secret value(s); start Sync Studio with the new SYNC_STUDIO_SECRET from now on\n`);
   } finally {
+    await opened.close();
+  }
+}
+
+/** Runs a manual or cron trigger of a project now, prints the job's log, and sets the exit code. */
+export async function runCommand(config: Config, logger: Logger, projectReference: string, triggerName: string, force: boolean): Promise<void> {
+  const opened = await openStore(config, logger);
+  const { runtime, close } = createRuntime(opened, logger);
+  try {
+    const projectId = await findProjectId(opened.pool, projectReference);
+    const { rows } = await opened.pool.query<{ kind: 'button' | 'cron'; id: number }>(
+      `select kind, id from (
+         select 'button' as kind, b.id, 1 as rank from sync_studio.trigger_button b join sync_studio.task t on t.id = b.task_id
+          where t.project_id = $1 and b.trigger_name = $2
+         union all
+         select 'cron', c.id, 2 from sync_studio.trigger_cron c join sync_studio.task t on t.id = c.task_id
+          where t.project_id = $1 and c.trigger_name = $2) found order by rank limit 1`,
+      [projectId, triggerName],
+    );
+    if (!rows[0]) throw new NotFoundError('manual or cron trigger', `${triggerName} in project ${projectReference}`);
+    await runtime.start({ queue: false });
+    const outcome = await runtime.runNow({ trigger: rows[0], args: [], force });
+    const { rows: lines } = await opened.pool.query<{ created_at: Date; level: string; name: string; message: string }>(
+      'select created_at, level, name, message from sync_studio.log where job_id = $1 order by id',
+      [outcome.jobId],
+    );
+    for (const line of lines) process.stdout.write(`${line.created_at.toISOString()} ${line.level.toUpperCase()} ${line.name}: ${line.message}\n`);
+    process.stdout.write(`job ${outcome.jobId}: ${outcome.state}\n`);
+    process.exitCode = outcome.state === 'done' || outcome.state === 'done_warning' ? 0 : 1;
+  } finally {
+    await close();
     await opened.close();
   }
 }

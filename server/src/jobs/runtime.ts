@@ -78,11 +78,16 @@ export class SyncJobRuntime implements JobRuntime {
     return this.runner !== undefined;
   }
 
-  async start(): Promise<void> {
+  /**
+   * Holds this instance's lock (so its running jobs count as alive) and, unless `queue` is false
+   * (a one-off `sync-studio run`), starts the queue runner and recovers interrupted jobs.
+   */
+  async start(options: { queue?: boolean } = {}): Promise<void> {
     this.lockClient = new pg.Client({ connectionString: this.options.connectionString, application_name: 'sync-studio instance lock' });
     this.lockClient.on('error', (error) => this.options.logger.error({ err: error }, 'instance lock connection lost'));
     await this.lockClient.connect();
     await this.lockClient.query('select pg_advisory_lock($1, $2)', [INSTANCE_LOCK_NAMESPACE, this.instanceId]);
+    if (options.queue === false) return;
     this.runner = await startQueueRunner(this.options.pool, this.queueHandlers, {
       concurrency: this.options.queueConcurrency,
       cron: this.cronItems,

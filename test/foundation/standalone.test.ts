@@ -1,0 +1,56 @@
+/** `sync-studio serve` with no DATABASE_URL: an embedded PostgreSQL in a data folder, a sample project, a token. */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { startServe, stop } from '../helpers/cli.js';
+
+const dataDir = await mkdtemp(join(tmpdir(), 'sync-studio-standalone-'));
+after(() => rm(dataDir, { recursive: true, force: true }));
+
+const env = { SYNC_STUDIO_DATA_DIR: dataDir, PORT: '0', SYNC_STUDIO_WORKERS: '1' };
+
+async function get(url: string, token?: string) {
+  const response = await fetch(url, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+test('a fresh start reaches /readyz with a sample project and an administrator token; a restart keeps both', async () => {
+  const first = await startServe(env);
+  let token: string;
+  try {
+    assert.match(first.output(), /standalone mode \(embedded PostgreSQL in /);
+    assert.ok(first.token, 'an administrator token is printed');
+    token = first.token!;
+    assert.equal((await get(`${first.url}/readyz`)).status, 200);
+    assert.equal((await get(`${first.url}/api/projects`)).status, 401);
+    const projects = await get(`${first.url}/api/projects`, token);
+    assert.equal(projects.status, 200);
+    assert.equal(projects.body.total, 1, 'the sample project is loaded');
+    const secretFile = await stat(join(dataDir, 'secret'));
+    assert.equal(secretFile.mode & 0o077, 0, 'the generated secret is readable by its owner only');
+  } finally {
+    assert.equal(await stop(first.child), 0, 'SIGTERM shuts down cleanly');
+  }
+
+  const second = await startServe(env);
+  try {
+    assert.equal(second.token, token, 'the same token after a restart');
+    const projects = await get(`${second.url}/api/projects`, token);
+    assert.equal(projects.body.total, 1, 'the sample project is not loaded twice');
+  } finally {
+    await stop(second.child);
+  }
+});
+
+test('the sidecar killed with SIGKILL leaves its database running; the next start reuses it', async () => {
+  const first = await startServe(env);
+  await stop(first.child, 'SIGKILL');
+  const second = await startServe(env);
+  try {
+    assert.equal((await get(`${second.url}/readyz`)).status, 200);
+  } finally {
+    await stop(second.child);
+  }
+});
