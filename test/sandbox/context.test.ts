@@ -54,6 +54,50 @@ describe('logging', () => {
   });
 });
 
+describe('env and links', () => {
+  test('env calls reach the odoo power with the context; record sets cross both ways', async () => {
+    const powers = new RecordingPowers();
+    powers.onOdoo = async (call) => {
+      if (call.method === 'search') return [1, 2];
+      throw namedError('ValidationError', 'You cannot create recursive Partner hierarchies.');
+    };
+    const { outcome } = await run(
+      `async function handle_db(records) {
+        const found = await env['res.partner'].search([['name', '=', 'x']], { limit: 2 });
+        let error;
+        try { await env['res.partner'].create({ parent_id: 1 }) } catch (e) { error = [e instanceof ValidationError, e instanceof UserError, e.name, e.message] }
+        return { model: records.model, ids: records.ids, found, error };
+      }`,
+      { handler: 'handle_db', args: [{ __recordset__: { model: 'res.partner', ids: [3, 4] } }] },
+      powers,
+    );
+    assert.deepEqual(resultOf(outcome), {
+      model: 'res.partner',
+      ids: [3, 4],
+      found: { __recordset__: { model: 'res.partner', ids: [1, 2] } },
+      error: [true, true, 'ValidationError', 'You cannot create recursive Partner hierarchies.'],
+    });
+    assert.deepEqual(powers.calls[0], {
+      power: 'odoo',
+      payload: { model: 'res.partner', method: 'search', args: [[['name', '=', 'x']]], kwargs: { limit: 2, context: { lang: 'en_US', tz: 'Europe/Brussels' } } },
+    });
+  });
+
+  test('record sets given to add_job are sent encoded', async () => {
+    const { outcome, powers } = await run(`function later(p) {} async function handle_cron() { await add_job('later')(env['res.partner'].browse([5])) }`);
+    resultOf(outcome);
+    assert.deepEqual(powers.calls[0]?.payload, { function: 'later', args: [{ __recordset__: { model: 'res.partner', ids: [5] } }], options: {} });
+  });
+
+  test('link functions call the links power and log as sync.link', async () => {
+    const powers = new RecordingPowers();
+    powers.onLinks = async () => [];
+    const { outcome } = await run(`async function handle_cron() { const links = await search_links('partner_github', { github: ['1'] }); return links.length }`, {}, powers);
+    assert.equal(resultOf(outcome), 0);
+    assert.equal(powers.calls[0]?.power, 'links');
+  });
+});
+
 describe('params, texts, webhooks', () => {
   const context = {
     params: { CHAT_ID: '42', EMPTY: null },

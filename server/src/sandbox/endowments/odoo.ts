@@ -1,9 +1,11 @@
 /**
  * Odoo for task code: `env` (createEnv) and the link functions (createLinkFunctions), wired to the
- * host's `odoo` and `links` powers, plus the record-set encoding used for values crossing to the
- * host (add_job and plugin arguments, handler results) and back (handler arguments).
+ * host's `odoo` and `links` powers, plus the record-set encoding of values crossing to the host
+ * (add_job and plugin arguments, handler results) and back (handler arguments, plugin results).
  */
 import type { LogEntry, OdooCall } from '../protocol.js';
+import { createEnv, decodeRecordSets, encodeRecordSets, EnvError, Model, RecordSet, type Env } from './env/index.js';
+import { createLinkFunctions, type EnvLike, type LinkFunctions } from './links.js';
 
 export interface OdooDependencies {
   odoo: (call: OdooCall) => Promise<unknown>;
@@ -14,20 +16,39 @@ export interface OdooDependencies {
 
 export interface OdooEndowments {
   globals: Record<string, unknown>;
-  /** Record sets → {"__recordset__": {model, ids}}, then JSON. */
+  /** Record sets → {"__recordset__": {model, ids}}, then JSON (throws on what JSON refuses). */
   toJson: (value: unknown) => unknown;
   /** {"__recordset__": …} → record sets of this job's env. */
   fromHost: (value: unknown) => unknown;
 }
 
-// INTERIM until endowments/env and endowments/links land: a bare `env.call(model, method, args, kwargs)`.
+// The env's classes are shared by every job of the worker: frozen once, with their prototypes.
+harden([RecordSet, Model, EnvError]);
+
+export function toJson(value: unknown): unknown {
+  const text = JSON.stringify(encodeRecordSets(value));
+  return text === undefined ? null : (JSON.parse(text) as unknown);
+}
+
 export function createOdooEndowments(deps: OdooDependencies): OdooEndowments {
-  const env = {
-    call: (model: string, method: string, args: unknown[] = [], kwargs: Record<string, unknown> = {}) => deps.odoo({ model, method, args, kwargs }),
+  let linkFunctions: LinkFunctions | undefined;
+  const env: Env = createEnv({
+    execute: (model, method, args, kwargs) => deps.odoo({ model, method, args, kwargs }),
+    context: { lang: deps.context.lang, tz: deps.context.tz },
+    links: () => {
+      if (!linkFunctions) throw new EnvError('links are not ready yet');
+      return linkFunctions.recordLinks;
+    },
+  });
+  linkFunctions = createLinkFunctions({
+    call: deps.links,
+    env: env as unknown as EnvLike,
+    log: (message, level) => deps.log({ level, type: 'server', name: 'sync.link', message }),
+  });
+  const { set_link, get_link, search_links, sync_odoo2x, sync_x2odoo, sync_external } = linkFunctions;
+  return {
+    globals: { env, set_link, get_link, search_links, sync_odoo2x, sync_x2odoo, sync_external },
+    toJson,
+    fromHost: (value) => decodeRecordSets(value, env),
   };
-  const toJson = (value: unknown): unknown => {
-    const text = JSON.stringify(value);
-    return text === undefined ? null : (JSON.parse(text) as unknown);
-  };
-  return { globals: { env }, toJson, fromHost: (value) => value };
 }

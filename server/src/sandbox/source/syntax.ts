@@ -3,8 +3,8 @@
  *
  * Two layers: acorn parses the code as a strict-mode script (SES evaluates everything in strict
  * mode), then the source text is searched for what SES refuses before parsing: anything that looks
- * like an HTML comment (`<!--`, `-->`, even in `i-->0`) or a dynamic import (`import(`, even inside
- * a string). Those two patterns are SES's own (ses/src/transforms.js); SES stays the final guard at
+ * like an HTML comment (`<!--`, `-->`, even in `i-->0`), a dynamic import (`import(`, even inside
+ * a string) or a direct eval (`eval(`; `(0, eval)(…)` is fine). Those patterns are SES's own (ses/src/transforms.js); SES stays the final guard at
  * evaluation time.
  */
 import { parse, type Program } from 'acorn';
@@ -16,6 +16,7 @@ const STRICT_PREFIX = '"use strict";';
 
 const htmlCommentPattern = /(?:<!--|-->)/g;
 const importPattern = /(^|[^.]|\.\.\.)\bimport(\s*(?:\(|\/[/*]))/g;
+const directEvalPattern = /(^|[^.])\beval(\s*\()/g;
 
 export type ParseResult = { ok: true; program: Program } | { ok: false; problems: SyntaxProblem[] };
 
@@ -55,10 +56,15 @@ function findSesRejections(code: string): SyntaxProblem[] {
     });
   }
   for (const match of code.matchAll(importPattern)) {
-    const start = match.index + (match[1] ?? '').length;
     problems.push({
-      ...position(code, start),
+      ...position(code, match.index + (match[1] ?? '').length),
       message: 'dynamic import() is not available to task code (the text "import(" is refused even inside strings and comments)',
+    });
+  }
+  for (const match of code.matchAll(directEvalPattern)) {
+    problems.push({
+      ...position(code, match.index + (match[1] ?? '').length),
+      message: 'direct eval(...) is refused (the text "eval(" counts even inside strings); use (0, eval)(...) if you must',
     });
   }
   return problems.sort((a, b) => a.line - b.line || a.column - b.column);

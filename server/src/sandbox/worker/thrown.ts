@@ -27,6 +27,10 @@ function userFrames(stack: string | undefined): string | undefined {
 }
 
 export function describeThrown(thrown: unknown): ErrorDescription {
+  return attempt(() => describe(thrown), { name: 'Error', message: 'task code threw a value that cannot be described', retryable: false });
+}
+
+function describe(thrown: unknown): ErrorDescription {
   if (thrown === null || thrown === undefined) {
     return { name: 'Error', message: `task code threw ${String(thrown)} instead of an Error`, retryable: false };
   }
@@ -38,7 +42,7 @@ export function describeThrown(thrown: unknown): ErrorDescription {
   }
   const isError = attempt(() => thrown instanceof Error, false);
   if (!isError) {
-    const shown = attempt(() => JSON.stringify(thrown), undefined) ?? text(thrown) ?? Object.prototype.toString.call(thrown);
+    const shown = attempt(() => JSON.stringify(thrown), undefined) ?? text(thrown) ?? attempt(() => Object.prototype.toString.call(thrown), typeof thrown);
     return { name: 'Error', message: `task code threw a non-Error value: ${shown}`, retryable: false };
   }
   const error = thrown as Error;
