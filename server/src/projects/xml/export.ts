@@ -36,7 +36,10 @@ const triggerKinds: TriggerKind[] = ['button', 'cron', 'db', 'webhook'];
 const text = (name: string, value: unknown): OutField => ({ name, text: value === null || value === undefined ? '' : String(value) });
 const bool = (name: string, value: unknown): OutField => ({ name, eval: value ? 'True' : 'False' });
 const url = (value: unknown): OutField => ({ name: 'url', eval: value ? pythonStringLiteral(String(value)) : '' });
-const replaceAll = (name: string, refs: string[]): OutField => ({ name, eval: `[(6, 0, [${refs.map((r) => `ref(${pythonStringLiteral(r)})`).join(', ')}])]` });
+const replaceAll = (name: string, refs: string[]): OutField => ({
+  name,
+  eval: `[(6, 0, [${refs.map((r) => `ref(${pythonStringLiteral(r)})`).join(', ')}])]`,
+});
 
 export async function exportProject(db: Queryable, projectId: number, options: ExportOptions = {}): Promise<string> {
   const { rows: projects } = await db.query<Row>('select * from sync_studio.project where id = $1', [projectId]);
@@ -46,14 +49,23 @@ export async function exportProject(db: Queryable, projectId: number, options: E
   const ids = new XmlIds(db, storedChildXmlId(projectXmlId, ''));
   const children = async (kind: 'secret' | 'param' | 'text' | 'task') =>
     (await db.query<Row>(`select * from sync_studio.${resources[kind].table} where project_id = $1 order by id`, [projectId])).rows;
-  const [secrets, params, texts, tasks] = [await children('secret'), await children('param'), await children('text'), await children('task')];
+  const [secrets, params, texts, tasks] = [
+    await children('secret'),
+    await children('param'),
+    await children('text'),
+    await children('task'),
+  ];
 
   const records: OutRecord[] = [];
   const contextIds = new Map<string, string>();
   for (const name of project.eval_contexts as string[]) {
     const display = options.pluginDisplayName?.(name) ?? name;
     contextIds.set(name, `${slugify(name) || 'plugin'}--${slugify(fileModels.context.description)}`);
-    records.push({ id: contextIds.get(name)!, model: fileModels.context.model, fields: [text('name', name), text('display_name', display)] });
+    records.push({
+      id: contextIds.get(name)!,
+      model: fileModels.context.model,
+      fields: [text('name', name), text('display_name', display)],
+    });
   }
   records.push({
     id: projectXmlId,
@@ -70,7 +82,10 @@ export async function exportProject(db: Queryable, projectId: number, options: E
     const fields = [text('key', secret.key), text('description', secret.description), url(secret.url), parentRef];
     records.push({ id: await ids.of('secret', secret, String(secret.key)), model: fileModels.secret.model, fields });
   }
-  for (const [kind, rows] of [['param', params], ['text', texts]] as const) {
+  for (const [kind, rows] of [
+    ['param', params],
+    ['text', texts],
+  ] as const) {
     for (const row of rows) {
       const value = kind === 'text' ? (row.value as Record<string, string>).en_US : row.value;
       const fields = [text('key', row.key), text('initial_value', value), text('description', row.description), url(row.url), parentRef];
@@ -94,7 +109,11 @@ export async function exportProject(db: Queryable, projectId: number, options: E
     }
   }
   return renderProjectFile(
-    { years: options.years ?? exportDefaults.years, author: options.author ?? exportDefaults.author, license: options.license ?? exportDefaults.license },
+    {
+      years: options.years ?? exportDefaults.years,
+      author: options.author ?? exportDefaults.author,
+      license: options.license ?? exportDefaults.license,
+    },
     records,
   );
 }

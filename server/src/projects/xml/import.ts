@@ -57,7 +57,9 @@ export async function importProjectXml(db: Queryable, xml: string, options: Impo
   const file = parseProjectFile(xml);
   const records = orderRecords(file.records);
   const importer = new ProjectImporter(db, options, pluginNames(records));
-  importer.report.ignored.push(...file.skipped.map((element) => ({ record: element, reason: 'not a <record>: a project file holds records only' })));
+  importer.report.ignored.push(
+    ...file.skipped.map((element) => ({ record: element, reason: 'not a <record>: a project file holds records only' })),
+  );
   for (const { record, model } of records) {
     if (model.kind !== 'context') await importer.apply(record, model.kind);
   }
@@ -69,7 +71,12 @@ function orderRecords(records: FileRecord[]): { record: FileRecord; model: FileM
   const seen = new Set<string>();
   const known = records.map((record) => {
     const model = fileModelByName(record.model);
-    if (!model) throw new InvalidInputError(`record "${record.id}": unknown model ${record.model} (a project file holds ${Object.values(fileModels).map((m) => m.model).join(', ')})`);
+    if (!model)
+      throw new InvalidInputError(
+        `record "${record.id}": unknown model ${record.model} (a project file holds ${Object.values(fileModels)
+          .map((m) => m.model)
+          .join(', ')})`,
+      );
     if (seen.has(record.id)) throw new InvalidInputError(`record "${record.id}" appears twice in the file`);
     seen.add(record.id);
     return { record, model };
@@ -77,7 +84,11 @@ function orderRecords(records: FileRecord[]): { record: FileRecord; model: FileM
   const projects = known.filter(({ model }) => model.kind === 'project');
   if (projects.length !== 1) {
     const ids = projects.map(({ record }) => `"${record.id}"`).join(', ');
-    throw new InvalidInputError(projects.length === 0 ? 'the file has no sync.project record' : `the file has ${projects.length} sync.project records (${ids}); import one project per file`);
+    throw new InvalidInputError(
+      projects.length === 0
+        ? 'the file has no sync.project record'
+        : `the file has ${projects.length} sync.project records (${ids}); import one project per file`,
+    );
   }
   return [...projects, ...known.filter(({ model }) => model.kind !== 'project')];
 }
@@ -96,7 +107,14 @@ function pluginNames(records: { record: FileRecord; model: FileModel }[]): Map<s
 }
 
 class ProjectImporter {
-  readonly report: ImportReport = { project: { id: 0, xmlId: '', created: false }, created: 0, updated: 0, ignored: [], warnings: [], archivedPythonTasks: [] };
+  readonly report: ImportReport = {
+    project: { id: 0, xmlId: '', created: false },
+    created: 0,
+    updated: 0,
+    ignored: [],
+    warnings: [],
+    archivedPythonTasks: [],
+  };
   private readonly resolved = new Map<string, Resolved>();
   private readonly tasks = new Set<number>();
 
@@ -118,7 +136,8 @@ class ProjectImporter {
       const columns = this.columnsOf(record.id, kind, draft, existing);
       if (!existing) {
         const missing = requiredOnCreate[kind].find((name) => columns[name] === undefined);
-        if (missing) throw new InvalidInputError(`record "${record.id}": a new ${spec.label} needs the field ${fieldNameOf(kind, missing)}`, missing);
+        if (missing)
+          throw new InvalidInputError(`record "${record.id}": a new ${spec.label} needs the field ${fieldNameOf(kind, missing)}`, missing);
       }
       if (spec.parent) columns[spec.parent.column] = parentId;
       row = existing ? await this.update(kind, existing.id, columns) : await this.insert(kind, storedId, columns);
@@ -140,14 +159,16 @@ class ProjectImporter {
           where k.project_id = $1 group by t.trigger_name having count(*) > 1 order by 1`,
         [projectId],
       );
-      if (rows[0]) throw new InvalidInputError(`two ${resources[kind].label}s of the project are named ${rows[0].trigger_name}`, 'trigger_name');
+      if (rows[0])
+        throw new InvalidInputError(`two ${resources[kind].label}s of the project are named ${rows[0].trigger_name}`, 'trigger_name');
     }
     const { rows } = await this.db.query<{ eval_contexts: string[] }>(
       'update sync_studio.project set version = version + 1, updated_at = now() where id = $1 returning eval_contexts',
       [projectId],
     );
     for (const name of rows[0]!.eval_contexts) {
-      if (this.options.knownPlugins && !this.options.knownPlugins(name)) this.report.warnings.push(`evaluation-context plugin "${name}" is not installed`);
+      if (this.options.knownPlugins && !this.options.knownPlugins(name))
+        this.report.warnings.push(`evaluation-context plugin "${name}" is not installed`);
     }
     return this.report;
   }
@@ -163,14 +184,18 @@ class ProjectImporter {
     const at = { record: recordId, field };
     const target = this.resolved.get(draft.parentRef) ?? (await this.findStored(parent.kind, draft.parentRef));
     if (!target) throw fieldError(at, `refers to "${draft.parentRef}", which is neither in this file nor in the database`);
-    if (target.kind !== parent.kind) throw fieldError(at, `refers to "${draft.parentRef}", which is a ${resources[target.kind].label}, not a ${parent.kind}`);
-    if (target.projectId !== this.report.project.id) throw fieldError(at, `refers to "${draft.parentRef}", which belongs to another project`);
+    if (target.kind !== parent.kind)
+      throw fieldError(at, `refers to "${draft.parentRef}", which is a ${resources[target.kind].label}, not a ${parent.kind}`);
+    if (target.projectId !== this.report.project.id)
+      throw fieldError(at, `refers to "${draft.parentRef}", which belongs to another project`);
     return target.id;
   }
 
   private async findStored(kind: 'project' | 'task', xmlId: string): Promise<Resolved | undefined> {
     const { rows } = await this.db.query<{ id: number; project_id: number }>(
-      kind === 'project' ? 'select id, id as project_id from sync_studio.project where xml_id = $1' : 'select id, project_id from sync_studio.task where xml_id = $1',
+      kind === 'project'
+        ? 'select id, id as project_id from sync_studio.project where xml_id = $1'
+        : 'select id, project_id from sync_studio.task where xml_id = $1',
       [kind === 'project' ? xmlId : storedChildXmlId(this.report.project.xmlId, xmlId)],
     );
     return rows[0] && { kind, id: rows[0].id, projectId: rows[0].project_id };
@@ -224,7 +249,10 @@ class ProjectImporter {
       const refs = commands.flatMap((c) => ('refs' in c ? c.refs : 'ref' in c ? [c.ref] : []));
       for (const ref of refs) {
         const target = column === 'watched_fields' ? fieldFromRef(ref) : undefined;
-        if (target && target.model !== model) this.report.warnings.push(`record "${recordId}": watched field ref "${ref}" names model ${target.model}, the trigger watches ${model}`);
+        if (target && target.model !== model)
+          this.report.warnings.push(
+            `record "${recordId}": watched field ref "${ref}" names model ${target.model}, the trigger watches ${model}`,
+          );
       }
     }
   }
@@ -241,25 +269,31 @@ class ProjectImporter {
   private async update(kind: StoredKind, id: number, columns: Record<string, unknown>): Promise<Row> {
     const assignments = Object.keys(columns).map((name, i) => `${quote(name)} = $${i + 2}`);
     if (kind === 'project' || kind === 'task') assignments.push('updated_at = now()');
-    const { rows } = await this.db.query<Row>(`update sync_studio.${resources[kind].table} set ${assignments.join(', ')} where id = $1 returning *`, [
-      id,
-      ...Object.values(columns),
-    ]);
+    const { rows } = await this.db.query<Row>(
+      `update sync_studio.${resources[kind].table} set ${assignments.join(', ')} where id = $1 returning *`,
+      [id, ...Object.values(columns)],
+    );
     return rows[0]!;
   }
 
   private async archivePythonTasks(projectId: number): Promise<void> {
     const { rows } = await this.db.query<{ common_code: string }>('select common_code from sync_studio.project where id = $1', [projectId]);
     const pythonCommonCode = looksLikePython(rows[0]!.common_code);
-    if (pythonCommonCode) this.report.warnings.push('the project common code is Python (an upstream project): it is kept, but must be rewritten in JavaScript');
-    const { rows: tasks } = await this.db.query<{ id: number; name: string; code: string }>('select id, name, code from sync_studio.task where id = any($1) order by id', [
-      [...this.tasks],
-    ]);
+    if (pythonCommonCode)
+      this.report.warnings.push('the project common code is Python (an upstream project): it is kept, but must be rewritten in JavaScript');
+    const { rows: tasks } = await this.db.query<{ id: number; name: string; code: string }>(
+      'select id, name, code from sync_studio.task where id = any($1) order by id',
+      [[...this.tasks]],
+    );
     const python = tasks.filter((task) => pythonCommonCode || looksLikePython(task.code));
     if (python.length === 0) return;
-    await this.db.query('update sync_studio.task set active = false, updated_at = now() where id = any($1) and active', [python.map((task) => task.id)]);
+    await this.db.query('update sync_studio.task set active = false, updated_at = now() where id = any($1) and active', [
+      python.map((task) => task.id),
+    ]);
     this.report.archivedPythonTasks = python.map((task) => task.name);
-    this.report.warnings.push(`${python.length} task(s) have Python code (an upstream project): their code is kept and they are archived until rewritten in JavaScript`);
+    this.report.warnings.push(
+      `${python.length} task(s) have Python code (an upstream project): their code is kept and they are archived until rewritten in JavaScript`,
+    );
   }
 }
 

@@ -8,7 +8,7 @@
 export function slugify(value: string): string {
   return value
     .normalize('NFKD')
-    .replace(/[^\x00-\x7f]/g, '')
+    .replace(/[^\p{ASCII}]/gu, '')
     .replace(/[\W_]/g, ' ')
     .trim()
     .toLowerCase()

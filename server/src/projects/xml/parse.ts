@@ -53,7 +53,8 @@ export function parseProjectFile(file: string): ParsedFile {
   // XML parsers must normalise line ends (XML 1.0 §2.11); a leading byte-order mark is not content.
   const xml = file.replace(/^\ufeff/, '').replace(/\r\n?/g, '\n');
   const valid = XMLValidator.validate(xml);
-  if (valid !== true) throw new InvalidInputError(`not a well-formed XML file: ${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})`);
+  if (valid !== true)
+    throw new InvalidInputError(`not a well-formed XML file: ${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})`);
   const top = (parser.parse(xml) as XmlNode[]).filter((node) => !isBlankText(node));
   const root = top.find((node) => ['odoo', 'openerp'].includes(tagOf(node)));
   if (!root || top.length !== 1) throw new InvalidInputError('not an Odoo data file: the root element must be <odoo>');
@@ -69,7 +70,10 @@ function readContainer(nodes: XmlNode[], noupdate: boolean, result: ParsedFile):
     const attributes = node[':@'] ?? {};
     if (tag === 'data') readContainer(childrenOf(node), truthy(attributes.noupdate) || noupdate, result);
     else if (tag === 'record') result.records.push(readRecord(node, noupdate));
-    else result.skipped.push(tag === '#text' ? `text "${String(node['#text']).trim().slice(0, 40)}"` : `<${tag}>${attributes.id ? ` ${attributes.id}` : ''}`);
+    else
+      result.skipped.push(
+        tag === '#text' ? `text "${String(node['#text']).trim().slice(0, 40)}"` : `<${tag}>${attributes.id ? ` ${attributes.id}` : ''}`,
+      );
   }
 }
 
@@ -80,7 +84,10 @@ function readRecord(node: XmlNode, noupdate: boolean): FileRecord {
   const fields: FileField[] = [];
   for (const child of childrenOf(node)) {
     if (isBlankText(child)) continue;
-    if (tagOf(child) !== 'field') throw new InvalidInputError(`record "${id}": unexpected ${tagOf(child) === '#text' ? 'text' : `<${tagOf(child)}>`} (only <field> elements belong in a record)`);
+    if (tagOf(child) !== 'field')
+      throw new InvalidInputError(
+        `record "${id}": unexpected ${tagOf(child) === '#text' ? 'text' : `<${tagOf(child)}>`} (only <field> elements belong in a record)`,
+      );
     fields.push(readField(id, child));
   }
   return { id, model, noupdate, fields };
@@ -90,15 +97,21 @@ function readField(recordId: string, node: XmlNode): FileField {
   const attributes = node[':@'] ?? {};
   const name = attributes.name;
   if (!name) throw new InvalidInputError(`record "${recordId}": a <field> has no name`);
-  const unsupported = Object.keys(attributes).filter((key) => !['name', 'ref', 'eval'].includes(key) && !(key === 'type' && attributes.type === 'char'));
-  if (unsupported.length > 0) throw new InvalidInputError(`record "${recordId}": field ${name}: the attribute ${unsupported[0]} is not supported`, name);
+  const unsupported = Object.keys(attributes).filter(
+    (key) => !['name', 'ref', 'eval'].includes(key) && !(key === 'type' && attributes.type === 'char'),
+  );
+  if (unsupported.length > 0)
+    throw new InvalidInputError(`record "${recordId}": field ${name}: the attribute ${unsupported[0]} is not supported`, name);
   if (attributes.ref !== undefined) return { name, source: { kind: 'ref', ref: attributes.ref } };
   if (attributes.eval !== undefined) return { name, source: { kind: 'eval', source: attributes.eval } };
   let text = '';
   for (const child of childrenOf(node)) {
     const tag = tagOf(child);
     if (tag === '#text') text += String(child['#text']);
-    else if (tag === '#cdata') text += childrenOf(child).map((part) => String(part['#text'] ?? '')).join('');
+    else if (tag === '#cdata')
+      text += childrenOf(child)
+        .map((part) => String(part['#text'] ?? ''))
+        .join('');
     else throw new InvalidInputError(`record "${recordId}": field ${name} contains an element <${tag}>`, name);
   }
   return { name, source: { kind: 'text', text } };

@@ -5,7 +5,18 @@
  * column value, a parent ref, a value update or many2many commands of a `RecordDraft`; a field
  * Sync Studio cannot use is reported with the reason.
  */
-import { fieldError, boolOf, manyCommandsOf, nameOf, numberOf, refOf, selectionOf, textOf, type FieldAt, type ManyCommand } from './convert.js';
+import {
+  fieldError,
+  boolOf,
+  manyCommandsOf,
+  nameOf,
+  numberOf,
+  refOf,
+  selectionOf,
+  textOf,
+  type FieldAt,
+  type ManyCommand,
+} from './convert.js';
 import type { FileRecordKind } from './models.js';
 import { fieldFromRef, modelFromRef, parseOdooDatetime } from './odoo-names.js';
 import type { FieldSource } from './parse.js';
@@ -89,7 +100,12 @@ const triggerFields: Record<string, FieldReader> = {
 };
 
 export const recordFields: Record<StoredKind, Record<string, FieldReader>> = {
-  project: { name: named('name'), active: flag('active'), eval_context_ids: many('eval_contexts'), common_code: column('common_code', textOf) },
+  project: {
+    name: named('name'),
+    active: flag('active'),
+    eval_context_ids: many('eval_contexts'),
+    common_code: column('common_code', textOf),
+  },
   param: paramFields,
   text: paramFields,
   secret: paramFields,

@@ -6,10 +6,7 @@
 import { InvalidInputError } from '../../shared/errors.js';
 
 export type OutField =
-  | { name: string; text: string }
-  | { name: string; code: string }
-  | { name: string; eval: string }
-  | { name: string; ref: string };
+  { name: string; text: string } | { name: string; code: string } | { name: string; eval: string } | { name: string; ref: string };
 
 export interface OutRecord {
   id: string;
@@ -23,12 +20,27 @@ export interface FileHeader {
   license: string;
 }
 
-// Characters XML 1.0 cannot carry at all, even escaped.
-const notXmlCharacter = /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** Whether `value` holds a character XML 1.0 cannot carry at all, even escaped (controls, lone surrogates, U+FFFE/F). */
+function hasNonXmlCharacter(value: string): boolean {
+  for (const character of value) {
+    const code = character.codePointAt(0)!;
+    if (
+      (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) ||
+      (code >= 0xd800 && code <= 0xdfff) ||
+      code === 0xfffe ||
+      code === 0xffff
+    )
+      return true;
+  }
+  return false;
+}
 
 const escapeText = (value: string) => value.replace(/[&<>\r]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#13;' })[c]!);
 const escapeAttribute = (value: string) =>
-  value.replace(/[&<>"\n\r\t]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\n': '&#10;', '\r': '&#13;', '\t': '&#9;' })[c]!);
+  value.replace(
+    /[&<>"\n\r\t]/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\n': '&#10;', '\r': '&#13;', '\t': '&#9;' })[c]!,
+  );
 const cdata = (code: string) => `<![CDATA[${code.replaceAll(']]>', ']]]]><![CDATA[>')}]]>`;
 // A comment may not contain "--" nor end with "-".
 const commentSafe = (value: string) => value.replace(/-(?=-)/g, '- ').replace(/-$/, '- ');
@@ -44,7 +56,7 @@ function renderField(field: OutField): string {
 function checkCharacters(record: OutRecord): void {
   for (const field of record.fields) {
     const value = 'ref' in field ? field.ref : 'eval' in field ? field.eval : 'code' in field ? field.code : field.text;
-    if (notXmlCharacter.test(value)) {
+    if (hasNonXmlCharacter(value)) {
       throw new InvalidInputError(`record "${record.id}": field ${field.name} holds a control character that XML cannot carry`, field.name);
     }
   }
