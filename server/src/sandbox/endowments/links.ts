@@ -34,8 +34,13 @@ export interface RecordSetLike {
   [Symbol.iterator](): Iterator<RecordSetLike>;
 }
 
+/** The env: `env[model].browse(ids)`. Its other members (context, ref, ...) are not used here. */
 export interface EnvLike {
-  readonly [model: string]: { browse(ids: readonly number[]): RecordSetLike };
+  readonly [model: string]: unknown;
+}
+
+interface ModelLike {
+  browse(ids: readonly number[]): RecordSetLike;
 }
 
 export interface LinkFunctionDependencies {
@@ -158,7 +163,7 @@ export function createLinkFunctions({ call, env, log }: LinkFunctionDependencies
         const id = Number(row.ref2);
         if (!ids.includes(id)) ids.push(id);
       }
-      return model === null ? null : env[model]!.browse(ids);
+      return model === null ? null : (env[model] as ModelLike).browse(ids);
     }
     /** ref1 of every link: the external ref of Odoo links, the alphabetically-first system's ref otherwise. */
     get external(): string[] {
@@ -170,7 +175,7 @@ export function createLinkFunctions({ call, env, log }: LinkFunctionDependencies
     /** The oldest date, or null for no links. */
     get sync_date(): Date | null {
       if (this.#rows.length === 0) return null;
-      return new Date(Math.min(...this.#rows.map((row) => Date.parse(row.date))));
+      return new Date(this.#rows.reduce((oldest, row) => Math.min(oldest, Date.parse(row.date)), Infinity));
     }
 
     /** Sets every link's date to `sync_date` (a Date or a date string), or now. */
