@@ -66,7 +66,8 @@ withSettings(
     .description("run a trigger now, print the job's log; exit 0 when the job is done (with or without warnings), 1 when it failed"),
 ).action(async (project: string, triggerName: string, options: { force?: boolean }, cmd: Command) => {
   const config = configFrom(cmd);
-  await runCommand(config, createLogger(config.logLevel), project, triggerName, options.force ?? false);
+  // Exit explicitly: a dependency may reset process.exitCode while shutting down.
+  process.exit(await runCommand(config, createLogger(config.logLevel), project, triggerName, options.force ?? false));
 });
 
 try {

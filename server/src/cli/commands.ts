@@ -86,8 +86,8 @@ export async function rotateSecretCommand(config: Config, logger: Logger, newSec
   }
 }
 
-/** Runs a manual or cron trigger of a project now, prints the job's log, and sets the exit code. */
-export async function runCommand(config: Config, logger: Logger, projectReference: string, triggerName: string, force: boolean): Promise<void> {
+/** Runs a manual or cron trigger of a project now, prints the job's log, and returns the exit code. */
+export async function runCommand(config: Config, logger: Logger, projectReference: string, triggerName: string, force: boolean): Promise<number> {
   const opened = await openStore(config, logger);
   const { runtime, close } = createRuntime(opened, logger);
   try {
@@ -110,7 +110,7 @@ export async function runCommand(config: Config, logger: Logger, projectReferenc
     );
     for (const line of lines) process.stdout.write(`${line.created_at.toISOString()} ${line.level.toUpperCase()} ${line.name}: ${line.message}\n`);
     process.stdout.write(`job ${outcome.jobId}: ${outcome.state}\n`);
-    process.exitCode = outcome.state === 'done' || outcome.state === 'done_warning' ? 0 : 1;
+    return outcome.state === 'done' || outcome.state === 'done_warning' ? 0 : 1;
   } finally {
     await close();
     await opened.close();
