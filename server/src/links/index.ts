@@ -5,6 +5,6 @@
  */
 export { executeLinkOp, type LinkOpResult, type LinkOpResults } from './execute.js';
 export { LinkAmbiguousError, LinkConflictError } from './errors.js';
-export { linkOpSchema, parseLinkOp, type LinkOp, type LinkOpInput, type LinkOpName } from './ops.js';
+export { linkOpSchema, parseLinkOp, type LinkOp } from './ops.js';
 export { EXTERNAL_SYSTEM, ODOO_SYSTEM, type LinkRow } from './rows.js';
 export { deleteLinks, listLinks, type LinkListFilters } from './store.js';

@@ -57,8 +57,6 @@ export const linkOpSchema = z.discriminatedUnion('op', [
 ]);
 
 export type LinkOp = z.output<typeof linkOpSchema>;
-export type LinkOpInput = z.input<typeof linkOpSchema>;
-export type LinkOpName = LinkOp['op'];
 export type RefPattern = z.output<typeof refPattern>;
 
 export function parseLinkOp(input: unknown): LinkOp {

@@ -109,6 +109,13 @@ function single(record: unknown, what: string): { model: string; id: number } {
   return { model: record.model, id: record.ids[0]! };
 }
 
+/** The ref a link holds for `system`. */
+function refOf(row: LinkData, system: string): string {
+  if (row.system1 === system) return row.ref1;
+  if (row.system2 === system) return row.ref2;
+  throw new Error(`Cannot find value for ${system}. Found: ${row.system1} and ${row.system2}`);
+}
+
 function label(ids: readonly number[]): string {
   return `sync.link(${ids.join(', ')})`;
 }
@@ -117,12 +124,6 @@ function label(ids: readonly number[]): string {
 
 export function createLinkFunctions({ call, env, log }: LinkFunctionDependencies) {
   const debug = (message: string) => log(message, 'debug');
-
-  function refsOf(row: LinkData, system: string): string {
-    if (row.system1 === system) return row.ref1;
-    if (row.system2 === system) return row.ref2;
-    throw new Error(`Cannot find value for ${system}. Found: ${row.system1} and ${row.system2}`);
-  }
 
   /** An ordered set of links, newest first. Rows are this job's snapshot; update_links refreshes dates. */
   class LinkSet {
@@ -170,7 +171,7 @@ export function createLinkFunctions({ call, env, log }: LinkFunctionDependencies
       return this.#rows.map((row) => row.ref1);
     }
     get(system: string): string[] {
-      return this.#rows.map((row) => refsOf(row, system));
+      return this.#rows.map((row) => refOf(row, system));
     }
     /** The oldest date, or null for no links. */
     get sync_date(): Date | null {
@@ -282,7 +283,7 @@ export function createLinkFunctions({ call, env, log }: LinkFunctionDependencies
       return this.#row.ref1;
     }
     get(system: string): string {
-      return refsOf(this.#row, system);
+      return refOf(this.#row, system);
     }
     get sync_date(): Date {
       return new Date(this.#row.date);
