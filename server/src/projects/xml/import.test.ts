@@ -112,11 +112,19 @@ describe('project files: import', () => {
     assert.match(common.common_code, /^\n\ndef user2name\(user\):\n/);
   });
 
-  test('unknown fields are reported by record and name, the rest of the record is imported', async () => {
-    const report = await importXml(projectFile(task('t_unknown', '<field name="colour">blue</field><field name="priority">3</field>')));
+  test('unknown fields and elements other than records are reported by name, the rest is imported', async () => {
+    const report = await importXml(
+      projectFile(
+        task('t_unknown', '<field name="colour">blue</field><field name="priority">3</field>') +
+          '<record id="ctx" model="sync.project.context"><field name="name">math</field><field name="description">Math</field></record>' +
+          '<function model="sync.project" name="activate"/>',
+      ),
+    );
     assert.deepEqual(report.ignored, [
+      { record: '<function>', reason: 'not a <record>: a project file holds records only' },
+      { record: 'ctx', field: 'description', reason: 'unknown field' },
       { record: 't_unknown', field: 'colour', reason: 'unknown field' },
-      { record: 't_unknown', field: 'priority', reason: 'cron triggers have no priority in Sync Studio' },
+      { record: 't_unknown', field: 'priority', reason: 'priorities are not used by Sync Studio' },
     ]);
     assert.equal((await one<{ n: number }>(`select count(*)::int as n from sync_studio.task where xml_id = 'p/t_unknown'`)).n, 1);
   });

@@ -56,9 +56,11 @@ const quote = (name: string) => `"${name}"`;
 export async function importProjectXml(db: Queryable, xml: string, options: ImportOptions): Promise<ImportReport> {
   const file = parseProjectFile(xml);
   const records = orderRecords(file.records);
-  const importer = new ProjectImporter(db, options, pluginNames(records));
+  const plugins = pluginNames(records);
+  const importer = new ProjectImporter(db, options, plugins.names);
   importer.report.ignored.push(
     ...file.skipped.map((element) => ({ record: element, reason: 'not a <record>: a project file holds records only' })),
+    ...plugins.ignored,
   );
   for (const { record, model } of records) {
     if (model.kind !== 'context') await importer.apply(record, model.kind);
@@ -93,17 +95,23 @@ function orderRecords(records: FileRecord[]): { record: FileRecord; model: FileM
   return [...projects, ...known.filter(({ model }) => model.kind !== 'project')];
 }
 
-/** xml id → plugin name, from the file's sync.project.context records. */
-function pluginNames(records: { record: FileRecord; model: FileModel }[]): Map<string, string> {
+type Ignored = ImportReport['ignored'][number];
+
+/** xml id → plugin name, from the file's sync.project.context records (their `display_name` is informational). */
+function pluginNames(records: { record: FileRecord; model: FileModel }[]): { names: Map<string, string>; ignored: Ignored[] } {
   const names = new Map<string, string>();
+  const ignored: Ignored[] = [];
   for (const { record, model } of records) {
     if (model.kind !== 'context') continue;
     const field = record.fields.find((f) => f.name === 'name');
     const name = field ? nameOf(field.source, { record: record.id, field: 'name' }) : '';
     if (!name) throw new InvalidInputError(`record "${record.id}": field name is required (the plugin's name)`, 'name');
     names.set(record.id, name);
+    for (const other of record.fields) {
+      if (!['name', 'display_name'].includes(other.name)) ignored.push({ record: record.id, field: other.name, reason: 'unknown field' });
+    }
   }
-  return names;
+  return { names, ignored };
 }
 
 class ProjectImporter {

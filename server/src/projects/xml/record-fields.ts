@@ -146,7 +146,7 @@ export const recordFields: Record<StoredKind, Record<string, FieldReader>> = {
 /** Upstream fields that files carry but Sync Studio has no use for, with the reason reported. */
 const unusedReasons: Record<string, string> = {
   user_id: 'jobs run as the configured technical Odoo user',
-  priority: 'cron triggers have no priority in Sync Studio',
+  priority: 'priorities are not used by Sync Studio',
   doall: 'after a downtime a missed schedule runs once',
   lastcall: 'run state is not imported',
   last_run: 'run state is not imported',
