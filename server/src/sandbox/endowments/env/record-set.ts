@@ -58,6 +58,9 @@ const handler: ProxyHandler<RecordSet> = {
 };
 
 export class RecordSet {
+  /** Loaded field values, read through the proxy (`rec.name`). */
+  readonly [field: string]: unknown;
+
   constructor(core: EnvCore, model: string, ids: readonly number[]) {
     const proxy = new Proxy(this, handler);
     states.set(proxy, { core, model, ids: Object.freeze([...ids]) });
