@@ -17,7 +17,9 @@ async function run(code: string, overrides: RequestOverrides = {}, powers = new 
 
 /** Runs an expression inside a handler; returns what it evaluated to, or the error's "Name: message". */
 async function attempt(expression: string): Promise<unknown> {
-  const outcome = await run(`function handle_cron() { try { return { value: String((() => { ${expression} })()) } } catch (e) { return { threw: String(e && e.name) + ': ' + String(e && e.message) } } }`);
+  const outcome = await run(
+    `function handle_cron() { try { return { value: String((() => { ${expression} })()) } } catch (e) { return { threw: String(e && e.name) + ': ' + String(e && e.message) } } }`,
+  );
   assert.ok(outcome.ok, outcome.ok ? '' : outcome.error.message);
   return outcome.result;
 }
@@ -25,7 +27,23 @@ async function attempt(expression: string): Promise<unknown> {
 const threw = (result: unknown) => typeof result === 'object' && result !== null && 'threw' in result;
 
 describe('ambient authority is absent', () => {
-  for (const name of ['process', 'require', 'module', 'Buffer', 'setTimeout', 'setInterval', 'queueMicrotask', 'fetch', 'WebAssembly', 'SharedArrayBuffer', 'Atomics', 'console', '__dirname', 'globalThis.process', 'globalThis.global']) {
+  for (const name of [
+    'process',
+    'require',
+    'module',
+    'Buffer',
+    'setTimeout',
+    'setInterval',
+    'queueMicrotask',
+    'fetch',
+    'WebAssembly',
+    'SharedArrayBuffer',
+    'Atomics',
+    'console',
+    '__dirname',
+    'globalThis.process',
+    'globalThis.global',
+  ]) {
     test(`${name} is not reachable`, async () => {
       assert.deepEqual(await attempt(`return typeof ${name}`), { value: 'undefined' });
     });
@@ -35,10 +53,49 @@ describe('ambient authority is absent', () => {
     const result = await attempt(`return Object.getOwnPropertyNames(globalThis).filter((n) => !/^[A-Z]/.test(n)).sort().join(',')`);
     assert.deepEqual(result, {
       value: [
-        'add_job', 'b64decode', 'b64encode', 'decodeURI', 'decodeURIComponent', 'encodeURI', 'encodeURIComponent', 'env', 'escape', 'eval',
-        'get_lang', 'get_link', 'globalThis', 'harden', 'html2plaintext', 'http', 'isFinite', 'isNaN', 'json', 'lockdown', 'log', 'log_transmission',
-        'odoo_date', 'odoo_datetime', 'params', 'parseFloat', 'parseInt', 'parse_odoo_datetime', 'search_links', 'set_link', 'sync_external', 'sync_odoo2x', 'sync_x2odoo', 'texts', 'trigger', 'trigger_name',
-        'type2str', 'undefined', 'unescape', 'url2base64', 'url2bin', 'user', 'webhooks',
+        'add_job',
+        'b64decode',
+        'b64encode',
+        'decodeURI',
+        'decodeURIComponent',
+        'encodeURI',
+        'encodeURIComponent',
+        'env',
+        'escape',
+        'eval',
+        'get_lang',
+        'get_link',
+        'globalThis',
+        'harden',
+        'html2plaintext',
+        'http',
+        'isFinite',
+        'isNaN',
+        'json',
+        'lockdown',
+        'log',
+        'log_transmission',
+        'odoo_date',
+        'odoo_datetime',
+        'params',
+        'parseFloat',
+        'parseInt',
+        'parse_odoo_datetime',
+        'search_links',
+        'set_link',
+        'sync_external',
+        'sync_odoo2x',
+        'sync_x2odoo',
+        'texts',
+        'trigger',
+        'trigger_name',
+        'type2str',
+        'undefined',
+        'unescape',
+        'url2base64',
+        'url2bin',
+        'user',
+        'webhooks',
       ].join(','),
     });
   });
@@ -58,7 +115,9 @@ describe('ambient authority is absent', () => {
   });
 
   test('eval and Function evaluate inside the compartment, not in the worker', async () => {
-    assert.deepEqual(await attempt(`return (0, eval)('typeof process') + ' ' + Function('return typeof require')()`), { value: 'undefined undefined' });
+    assert.deepEqual(await attempt(`return (0, eval)('typeof process') + ' ' + Function('return typeof require')()`), {
+      value: 'undefined undefined',
+    });
   });
 });
 
@@ -90,10 +149,13 @@ describe('constructor chains lead nowhere', () => {
     assert.deepEqual(result, { value: 'string stack' });
   });
 
-  test("Error.captureStackTrace gives a compartment only a string, whatever prepareStackTrace says", async () => {
-    assert.deepEqual(await attempt(`Error.prepareStackTrace = (e, frames) => frames; const o = {}; Error.captureStackTrace?.(o); return typeof o.stack`), {
-      value: 'string',
-    });
+  test('Error.captureStackTrace gives a compartment only a string, whatever prepareStackTrace says', async () => {
+    assert.deepEqual(
+      await attempt(`Error.prepareStackTrace = (e, frames) => frames; const o = {}; Error.captureStackTrace?.(o); return typeof o.stack`),
+      {
+        value: 'string',
+      },
+    );
   });
 
   test('direct eval is refused before the code runs', async () => {
@@ -157,11 +219,18 @@ describe('shared things cannot be poisoned', () => {
       await held;
       return null;
     };
-    const first = run(`async function handle_cron() { globalThis.mine = 'job A data'; await env['res.partner'].search_count([]); return typeof other }`, {}, powers);
+    const first = run(
+      `async function handle_cron() { globalThis.mine = 'job A data'; await env['res.partner'].search_count([]); return typeof other }`,
+      {},
+      powers,
+    );
     const second = run(`function handle_cron() { globalThis.other = 'job B'; return typeof mine }`);
     const secondOutcome = await second;
     release();
-    assert.deepEqual([secondOutcome.ok && secondOutcome.result, ((await first) as { result?: unknown }).result], ['undefined', 'undefined']);
+    assert.deepEqual(
+      [secondOutcome.ok && secondOutcome.result, ((await first) as { result?: unknown }).result],
+      ['undefined', 'undefined'],
+    );
   });
 });
 
@@ -173,12 +242,18 @@ describe('thrown values of any kind fail the job cleanly', () => {
     'a Symbol': [`throw Symbol('odd')`, /threw Symbol\(odd\)/],
     'a plain object': [`throw { code: 42 }`, /non-Error value: \{"code":42\}/],
     'a number': [`throw 7`, /^7$/],
-    'an object whose toString throws': [`throw { toString() { throw new Error('nope') }, toJSON() { throw new Error('nope') } }`, /non-Error value: \[object Object\]/],
+    'an object whose toString throws': [
+      `throw { toString() { throw new Error('nope') }, toJSON() { throw new Error('nope') } }`,
+      /non-Error value: \[object Object\]/,
+    ],
     'an Error whose name and message getters throw': [
       `const e = new Error('x'); Object.defineProperty(e, 'message', { get() { throw 1 } }); Object.defineProperty(e, 'name', { get() { throw 1 } }); throw e`,
       /^$/,
     ],
-    'a Proxy that throws on every trap': [`throw new Proxy({}, { get() { throw 1 }, getPrototypeOf() { throw 1 }, ownKeys() { throw 1 } })`, /non-Error value/],
+    'a Proxy that throws on every trap': [
+      `throw new Proxy({}, { get() { throw 1 }, getPrototypeOf() { throw 1 }, ownKeys() { throw 1 } })`,
+      /non-Error value/,
+    ],
     'a Promise that never settles': [`throw new Promise(() => {})`, /non-Error value/],
     'a rejected promise as the result': [`return Promise.reject(new TypeError('late'))`, /^late$/],
   };

@@ -79,20 +79,35 @@ describe('env and links', () => {
     });
     assert.deepEqual(powers.calls[0], {
       power: 'odoo',
-      payload: { model: 'res.partner', method: 'search', args: [[['name', '=', 'x']]], kwargs: { limit: 2, context: { lang: 'en_US', tz: 'Europe/Brussels' } } },
+      payload: {
+        model: 'res.partner',
+        method: 'search',
+        args: [[['name', '=', 'x']]],
+        kwargs: { limit: 2, context: { lang: 'en_US', tz: 'Europe/Brussels' } },
+      },
     });
   });
 
   test('record sets given to add_job are sent encoded', async () => {
-    const { outcome, powers } = await run(`function later(p) {} async function handle_cron() { await add_job('later')(env['res.partner'].browse([5])) }`);
+    const { outcome, powers } = await run(
+      `function later(p) {} async function handle_cron() { await add_job('later')(env['res.partner'].browse([5])) }`,
+    );
     resultOf(outcome);
-    assert.deepEqual(powers.calls[0]?.payload, { function: 'later', args: [{ __recordset__: { model: 'res.partner', ids: [5] } }], options: {} });
+    assert.deepEqual(powers.calls[0]?.payload, {
+      function: 'later',
+      args: [{ __recordset__: { model: 'res.partner', ids: [5] } }],
+      options: {},
+    });
   });
 
   test('link functions call the links power and log as sync.link', async () => {
     const powers = new RecordingPowers();
     powers.onLinks = async () => [];
-    const { outcome } = await run(`async function handle_cron() { const links = await search_links('partner_github', { github: ['1'] }); return links.length }`, {}, powers);
+    const { outcome } = await run(
+      `async function handle_cron() { const links = await search_links('partner_github', { github: ['1'] }); return links.length }`,
+      {},
+      powers,
+    );
     assert.equal(resultOf(outcome), 0);
     assert.equal(powers.calls[0]?.power, 'links');
   });
@@ -106,7 +121,9 @@ describe('params, texts, webhooks', () => {
   };
 
   test('known names read their values', async () => {
-    const { outcome } = await run(`function handle_cron() { return [params.CHAT_ID, params.EMPTY, texts.GREETING, webhooks.TELEGRAM] }`, { context });
+    const { outcome } = await run(`function handle_cron() { return [params.CHAT_ID, params.EMPTY, texts.GREETING, webhooks.TELEGRAM] }`, {
+      context,
+    });
     assert.deepEqual(resultOf(outcome), ['42', null, 'Bonjour', 'https://sync.example.com/sync/webhook/1234']);
   });
 
@@ -173,7 +190,10 @@ describe('add_job', () => {
 
   test('unknown options are refused with the list of options', async () => {
     const { outcome } = await run(`function step() {} function handle_cron() { add_job('step', { channel: 'x' }) }`);
-    assert.match(errorOf(outcome).message, /unknown option "channel"; known options: priority, eta, max_retries, description, identity_key/);
+    assert.match(
+      errorOf(outcome).message,
+      /unknown option "channel"; known options: priority, eta, max_retries, description, identity_key/,
+    );
   });
 
   test('a host failure reaches task code as an Error with the same name and message', async () => {
@@ -207,7 +227,10 @@ describe('http, url2bin, url2base64', () => {
       {},
       powers,
     );
-    assert.deepEqual(resultOf(outcome), [{ status: 200, headers: { 'content-type': 'application/json' }, data: { echo: 'GET' } }, { echo: 'POST' }]);
+    assert.deepEqual(resultOf(outcome), [
+      { status: 200, headers: { 'content-type': 'application/json' }, data: { echo: 'GET' } },
+      { echo: 'POST' },
+    ]);
     assert.deepEqual(
       powers.calls.map((c) => c.payload),
       [
@@ -240,7 +263,9 @@ describe('http, url2bin, url2base64', () => {
   test('url2bin returns bytes, url2base64 their base64, null for an empty url; a failed status throws', async () => {
     const powers = new RecordingPowers();
     powers.onHttp = async (request) =>
-      request.url.endsWith('/missing') ? { status: 500, headers: {}, data: new Uint8Array() } : { status: 200, headers: {}, data: new Uint8Array([104, 105]) };
+      request.url.endsWith('/missing')
+        ? { status: 500, headers: {}, data: new Uint8Array() }
+        : { status: 200, headers: {}, data: new Uint8Array([104, 105]) };
     const { outcome } = await run(
       `async function handle_cron() {
         const bytes = await url2bin('https://files.example.com/a');
@@ -323,13 +348,16 @@ describe('errors', () => {
 
   test('throwing RetryableJobError makes the outcome retryable, with the delay override', async () => {
     const retry = await run(`function handle_cron() { throw new RetryableJobError('rate limited', { seconds: 90 }) }`);
-    assert.deepEqual({ ...errorOf(retry.outcome), stack: undefined }, {
-      name: 'RetryableJobError',
-      message: 'rate limited',
-      retryable: true,
-      retryAfterSeconds: 90,
-      stack: undefined,
-    });
+    assert.deepEqual(
+      { ...errorOf(retry.outcome), stack: undefined },
+      {
+        name: 'RetryableJobError',
+        message: 'rate limited',
+        retryable: true,
+        retryAfterSeconds: 90,
+        stack: undefined,
+      },
+    );
     const plain = await run(`function handle_cron() { throw new UserError('no') }`);
     assert.equal(errorOf(plain.outcome).retryable, false);
     assert.match(errorOf(plain.outcome).stack ?? '', /at handle_cron \(task-1:1:\d+\)/);
@@ -365,9 +393,15 @@ describe('plugins', () => {
     powers.onPlugin = async () => {
       throw namedError('UserError', 'External Odoo: URL is not set');
     };
-    const failing = await run(`async function handle_cron() { try { await ping() } catch (e) { return [e instanceof UserError, e.message] } }`, { context: { plugins } }, powers);
+    const failing = await run(
+      `async function handle_cron() { try { await ping() } catch (e) { return [e instanceof UserError, e.message] } }`,
+      { context: { plugins } },
+      powers,
+    );
     assert.deepEqual(resultOf(failing.outcome), [true, 'External Odoo: URL is not set']);
-    const clash = await run(`function handle_cron() {}`, { context: { plugins: [{ name: 'bad', exports: { log: { kind: 'function' } } }] } });
+    const clash = await run(`function handle_cron() {}`, {
+      context: { plugins: [{ name: 'bad', exports: { log: { kind: 'function' } } }] },
+    });
     assert.match(errorOf(clash.outcome).message, /plugin "bad" exports "log", which is already defined/);
   });
 });
@@ -392,7 +426,10 @@ describe('common code', () => {
   });
 
   test('task code can override a common name, and its own _names stay visible to it', async () => {
-    const { outcome } = await run(`const GREETING = 'hi'; function _mine() { return 'own' } function handle_cron() { return [shout(GREETING), _mine()] }`, { commonCode });
+    const { outcome } = await run(
+      `const GREETING = 'hi'; function _mine() { return 'own' } function handle_cron() { return [shout(GREETING), _mine()] }`,
+      { commonCode },
+    );
     assert.deepEqual(resultOf(outcome), ['HI!', 'own']);
   });
 

@@ -3,7 +3,17 @@
  * call and answer through handlers a test can replace. These are the test's powers (the host side
  * the job runner would provide), not a mock of the sandbox.
  */
-import type { AddJobSpec, HostPowers, HttpRequest, HttpResponse, LogEntry, OdooCall, PluginCall, RunContext, RunRequest } from '../../server/src/sandbox/index.js';
+import type {
+  AddJobSpec,
+  HostPowers,
+  HttpRequest,
+  HttpResponse,
+  LogEntry,
+  OdooCall,
+  PluginCall,
+  RunContext,
+  RunRequest,
+} from '../../server/src/sandbox/index.js';
 
 let nextJobId = 1;
 

@@ -35,7 +35,11 @@ async function parkedJob(jobId?: number) {
     await release.promise;
     return 0;
   };
-  const outcome = run(`async function handle_cron() { return await env['res.partner'].search_count([]) }`, jobId === undefined ? {} : { jobId }, powers);
+  const outcome = run(
+    `async function handle_cron() { return await env['res.partner'].search_count([]) }`,
+    jobId === undefined ? {} : { jobId },
+    powers,
+  );
   await entered.promise;
   return { outcome, release: () => release.resolve(undefined) };
 }
@@ -117,7 +121,11 @@ describe('stack and output', () => {
 
   test('huge log output is delivered completely and in order before the outcome', async () => {
     const powers = new RecordingPowers();
-    const outcome = await run(`function handle_cron() { for (let i = 0; i < 20000; i++) log('line ' + i); log('x'.repeat(4 * 1024 * 1024)); return 'done' }`, {}, powers);
+    const outcome = await run(
+      `function handle_cron() { for (let i = 0; i < 20000; i++) log('line ' + i); log('x'.repeat(4 * 1024 * 1024)); return 'done' }`,
+      {},
+      powers,
+    );
     assert.deepEqual(outcome.ok && outcome.result, 'done');
     assert.equal(powers.logs.length, 20001);
     assert.ok(powers.logs.slice(0, 20000).every((entry, i) => entry.message === `line ${i}`));

@@ -12,11 +12,18 @@ before(() => {
 after(() => pool.close());
 
 test('valid code has no problems, and checking it runs nothing', async () => {
-  assert.deepEqual(await pool.checkSyntax('async function handle_cron() {\n  const { a = 1, ...rest } = await http.get(url);\n  return a?.b ?? rest;\n}\nfor (;;) {}'), []);
+  assert.deepEqual(
+    await pool.checkSyntax(
+      'async function handle_cron() {\n  const { a = 1, ...rest } = await http.get(url);\n  return a?.b ?? rest;\n}\nfor (;;) {}',
+    ),
+    [],
+  );
 });
 
 test('a syntax error gives its line, its column (1-based) and the parser message', async () => {
-  assert.deepEqual(await pool.checkSyntax('function handle_cron() {\n  return 1 +;\n}'), [{ line: 2, column: 13, message: 'Unexpected token' }]);
+  assert.deepEqual(await pool.checkSyntax('function handle_cron() {\n  return 1 +;\n}'), [
+    { line: 2, column: 13, message: 'Unexpected token' },
+  ]);
 });
 
 test('an error on the first line has its column counted from the code the user wrote', async () => {
@@ -29,7 +36,7 @@ test('strict mode applies, as in the sandbox', async () => {
   assert.match(problem?.message ?? '', /strict mode/);
 });
 
-test("what SES refuses: dynamic import, HTML-like comments (even i-->0), direct eval; each with its place", async () => {
+test('what SES refuses: dynamic import, HTML-like comments (even i-->0), direct eval; each with its place', async () => {
   const problems = await pool.checkSyntax("const s = 'import(x)';\nwhile (i-->0) {}\nconst v = eval('1');\nconst w = (0, eval)('1');");
   assert.deepEqual(
     problems.map(({ line, column }) => [line, column]),

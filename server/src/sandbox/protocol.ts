@@ -48,8 +48,7 @@ export interface ErrorDescription {
 }
 
 export type RunOutcome =
-  | { ok: true; result: unknown; durationMs: number }
-  | { ok: false; durationMs: number; limit?: RunLimit; error: ErrorDescription };
+  { ok: true; result: unknown; durationMs: number } | { ok: false; durationMs: number; limit?: RunLimit; error: ErrorDescription };
 
 export interface SyntaxProblem {
   line: number;

@@ -52,7 +52,13 @@ function checkOptions(options: unknown): AddJobOptions {
 /** A Date, an ISO date string, or a number of seconds from now → an ISO timestamp. */
 function etaText(value: unknown): string {
   const date =
-    value instanceof Date ? value : typeof value === 'number' ? new Date(Date.now() + value * 1000) : typeof value === 'string' ? new Date(value) : undefined;
+    value instanceof Date
+      ? value
+      : typeof value === 'number'
+        ? new Date(Date.now() + value * 1000)
+        : typeof value === 'string'
+          ? new Date(value)
+          : undefined;
   if (date === undefined || Number.isNaN(date.getTime())) {
     throw new TypeError('add_job: eta must be a Date, a date string or a number of seconds from now');
   }
@@ -66,7 +72,6 @@ export function createAddJob({ call, runnableNames, toJson }: AddJobDependencies
       throw new Error(`add_job: "${name}" is not a top-level function of this task or a public name of the common code`);
     }
     const checkedOptions = checkOptions(options);
-    return (...args: unknown[]): Promise<void> =>
-      call({ function: name, args: toJson(args) as unknown[], options: checkedOptions });
+    return (...args: unknown[]): Promise<void> => call({ function: name, args: toJson(args) as unknown[], options: checkedOptions });
   };
 }

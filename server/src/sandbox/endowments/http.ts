@@ -19,7 +19,16 @@ export interface HttpConfig {
   validateStatus?: ((status: number) => boolean) | null;
 }
 
-const configKeys: ReadonlySet<string> = new Set(['method', 'url', 'headers', 'params', 'data', 'timeout', 'responseType', 'validateStatus']);
+const configKeys: ReadonlySet<string> = new Set([
+  'method',
+  'url',
+  'headers',
+  'params',
+  'data',
+  'timeout',
+  'responseType',
+  'validateStatus',
+]);
 const responseTypes: ReadonlySet<string> = new Set(['json', 'text', 'arraybuffer']);
 const defaultValidateStatus = (status: number) => status >= 200 && status < 300;
 
@@ -38,7 +47,8 @@ function toRequest(config: HttpConfig): HttpRequest {
   if (config.params !== undefined) request.params = { ...config.params };
   if (config.data !== undefined) request.data = config.data instanceof ArrayBuffer ? new Uint8Array(config.data) : config.data;
   if (config.timeout !== undefined) {
-    if (typeof config.timeout !== 'number' || !(config.timeout > 0)) throw new TypeError('http: timeout must be a positive number of milliseconds');
+    if (typeof config.timeout !== 'number' || !(config.timeout > 0))
+      throw new TypeError('http: timeout must be a positive number of milliseconds');
     request.timeoutMs = config.timeout;
   }
   if (config.responseType !== undefined) {
@@ -63,8 +73,14 @@ export function createHttpClient(call: HttpCall) {
     }
     return result;
   }
-  const withoutBody = (method: string) => (url: string, config: HttpConfig = {}) => request({ ...config, method, url });
-  const withBody = (method: string) => (url: string, data?: unknown, config: HttpConfig = {}) => request({ ...config, method, url, data });
+  const withoutBody =
+    (method: string) =>
+    (url: string, config: HttpConfig = {}) =>
+      request({ ...config, method, url });
+  const withBody =
+    (method: string) =>
+    (url: string, data?: unknown, config: HttpConfig = {}) =>
+      request({ ...config, method, url, data });
   const http = {
     request,
     get: withoutBody('get'),

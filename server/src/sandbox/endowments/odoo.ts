@@ -31,16 +31,13 @@ export function toJson(value: unknown): unknown {
 }
 
 export function createOdooEndowments(deps: OdooDependencies): OdooEndowments {
-  let linkFunctions: LinkFunctions | undefined;
   const env: Env = createEnv({
     execute: (model, method, args, kwargs) => deps.odoo({ model, method, args, kwargs }),
     context: { lang: deps.context.lang, tz: deps.context.tz },
-    links: () => {
-      if (!linkFunctions) throw new EnvError('links are not ready yet');
-      return linkFunctions.recordLinks;
-    },
+    // Late-bound: the link functions need env, and env's record sets need them.
+    links: () => linkFunctions.recordLinks,
   });
-  linkFunctions = createLinkFunctions({
+  const linkFunctions: LinkFunctions = createLinkFunctions({
     call: deps.links,
     env: env as unknown as EnvLike,
     log: (message, level) => deps.log({ level, type: 'server', name: 'sync.link', message }),

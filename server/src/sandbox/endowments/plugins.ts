@@ -19,13 +19,18 @@ export class PluginNameClashError extends Error {
   }
 }
 
-export function createPluginGlobals(plugins: PluginDescription[], taken: ReadonlySet<string>, deps: PluginDependencies): Record<string, unknown> {
+export function createPluginGlobals(
+  plugins: PluginDescription[],
+  taken: ReadonlySet<string>,
+  deps: PluginDependencies,
+): Record<string, unknown> {
   const globals: Record<string, unknown> = {};
   for (const plugin of plugins) {
     for (const [exportName, described] of Object.entries(plugin.exports)) {
       const value =
         described.kind === 'function'
-          ? async (...args: unknown[]) => deps.fromHost(await deps.call({ plugin: plugin.name, fn: exportName, args: deps.toJson(args) as unknown[] }))
+          ? async (...args: unknown[]) =>
+              deps.fromHost(await deps.call({ plugin: plugin.name, fn: exportName, args: deps.toJson(args) as unknown[] }))
           : described.value;
       place(globals, exportName.split('.'), value, taken, plugin.name, exportName);
     }
@@ -33,7 +38,14 @@ export function createPluginGlobals(plugins: PluginDescription[], taken: Readonl
   return globals;
 }
 
-function place(globals: Record<string, unknown>, path: string[], value: unknown, taken: ReadonlySet<string>, plugin: string, exportName: string): void {
+function place(
+  globals: Record<string, unknown>,
+  path: string[],
+  value: unknown,
+  taken: ReadonlySet<string>,
+  plugin: string,
+  exportName: string,
+): void {
   const [head, ...rest] = path;
   if (head === undefined || head === '' || head === '__proto__') throw new PluginNameClashError(plugin, exportName);
   if (rest.length === 0) {

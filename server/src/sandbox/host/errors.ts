@@ -10,6 +10,9 @@ export class SandboxClosedError extends SyncStudioError {
 /** Workers keep dying before they are ready (e.g. the worker bundle is missing). */
 export class SandboxUnavailableError extends SyncStudioError {
   constructor(cause: unknown) {
-    super('sandbox_unavailable', `sandbox workers cannot start: ${cause instanceof Error ? cause.message : String(cause)}`, { status: 503, cause });
+    super('sandbox_unavailable', `sandbox workers cannot start: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      status: 503,
+      cause,
+    });
   }
 }

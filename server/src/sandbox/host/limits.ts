@@ -14,7 +14,11 @@ export function timeLimitOutcome(timeoutMs: number, durationMs: number): Failure
     ok: false,
     durationMs,
     limit: 'time',
-    error: { name: 'TimeLimitError', message: `time limit of ${limitSeconds(timeoutMs)} exceeded after ${seconds(durationMs)}`, retryable: false },
+    error: {
+      name: 'TimeLimitError',
+      message: `time limit of ${limitSeconds(timeoutMs)} exceeded after ${seconds(durationMs)}`,
+      retryable: false,
+    },
   };
 }
 
@@ -32,6 +36,10 @@ export function collateralOutcome(reason: string, durationMs: number): Failure {
     ok: false,
     durationMs,
     limit: 'collateral',
-    error: { name: 'WorkerStoppedError', message: `the sandbox worker running this job was stopped: ${reason}; the job can run again`, retryable: false },
+    error: {
+      name: 'WorkerStoppedError',
+      message: `the sandbox worker running this job was stopped: ${reason}; the job can run again`,
+      retryable: false,
+    },
   };
 }

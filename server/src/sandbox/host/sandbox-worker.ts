@@ -159,7 +159,10 @@ export class SandboxWorker {
     this.cancelling.add(run.runId);
     this.timers.set(
       run.runId,
-      setTimeout(() => this.stop({ kind: 'terminated', reason: `job ${run.request.jobId} exceeded its time limit and did not yield` }), CANCEL_GRACE_MS),
+      setTimeout(
+        () => this.stop({ kind: 'terminated', reason: `job ${run.request.jobId} exceeded its time limit and did not yield` }),
+        CANCEL_GRACE_MS,
+      ),
     );
     if (this.runs.size === 0) this.exclusive = false;
   }

@@ -33,7 +33,9 @@ export class HostLink {
       try {
         this.send({ type: 'power-call', runId, callId, power, payload });
       } catch (error) {
-        reject(new TypeError(`${power}: the arguments cannot be sent to the host (${error instanceof Error ? error.message : String(error)})`));
+        reject(
+          new TypeError(`${power}: the arguments cannot be sent to the host (${error instanceof Error ? error.message : String(error)})`),
+        );
         return;
       }
       this.pending.set(callId, { runId, resolve, reject });

@@ -6,6 +6,12 @@
  */
 import 'ses';
 
-lockdown({ errorTaming: 'unsafe', errorTrapping: 'none', unhandledRejectionTrapping: 'none', stackFiltering: 'concise', overrideTaming: 'moderate' });
+lockdown({
+  errorTaming: 'unsafe',
+  errorTrapping: 'none',
+  unhandledRejectionTrapping: 'none',
+  stackFiltering: 'concise',
+  overrideTaming: 'moderate',
+});
 
 await import('./serve.js');

@@ -42,7 +42,10 @@ function describe(thrown: unknown): ErrorDescription {
   }
   const isError = attempt(() => thrown instanceof Error, false);
   if (!isError) {
-    const shown = attempt(() => JSON.stringify(thrown), undefined) ?? text(thrown) ?? attempt(() => Object.prototype.toString.call(thrown), typeof thrown);
+    const shown =
+      attempt(() => JSON.stringify(thrown), undefined) ??
+      text(thrown) ??
+      attempt(() => Object.prototype.toString.call(thrown), typeof thrown);
     return { name: 'Error', message: `task code threw a non-Error value: ${shown}`, retryable: false };
   }
   const error = thrown as Error;
