@@ -23,7 +23,9 @@ const env = createEnv({
 
 try {
   const partners = env['res.partner']!;
-  const records = await partners.create(Array.from({ length: 1000 }, (_, i) => ({ name: `bench ${i}`, city: `City ${i % 10}`, email: `b${i}@example.com` })));
+  const records = await partners.create(
+    Array.from({ length: 1000 }, (_, i) => ({ name: `bench ${i}`, city: `City ${i % 10}`, email: `b${i}@example.com` })),
+  );
 
   const run = async (inFlight: number): Promise<{ perSecond: number; p50: number; p99: number }> => {
     const latencies: number[] = [];
@@ -45,7 +47,9 @@ try {
 
   for (const inFlight of [1, 8]) {
     const r = await run(inFlight);
-    console.log(`search_read through env, ${inFlight} in flight: ${r.perSecond.toFixed(0)} calls/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms`);
+    console.log(
+      `search_read through env, ${inFlight} in flight: ${r.perSecond.toFixed(0)} calls/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms`,
+    );
   }
 
   const before = calls;

@@ -68,7 +68,10 @@ describe('Odoo clients: faults and bad input', () => {
           assert.ok(error instanceof OdooConnectionError);
           assert.match(error.message, new RegExp(`Odoo at ${url} is unreachable: ECONNREFUSED`));
           assert.equal(error.code, 'odoo_unreachable');
-          assert.doesNotMatch(JSON.stringify(error) + String((error.cause as Error).message) + JSON.stringify(error.cause), new RegExp(secret));
+          assert.doesNotMatch(
+            JSON.stringify(error) + String((error.cause as Error).message) + JSON.stringify(error.cause),
+            new RegExp(secret),
+          );
           return true;
         });
       });
@@ -110,13 +113,25 @@ describe('Odoo clients: faults and bad input', () => {
 
       test('unknown model, unknown field, malformed domain, missing record: typed errors with Odoo messages', async () => {
         const odoo = client(factory);
-        await assert.rejects(odoo.executeKw('no.such.model', 'search', [[]]), (e: unknown) => e instanceof UserError && e.message === "Object no.such.model doesn't exist");
+        await assert.rejects(
+          odoo.executeKw('no.such.model', 'search', [[]]),
+          (e: unknown) => e instanceof UserError && e.message === "Object no.such.model doesn't exist",
+        );
         await assert.rejects(
           odoo.executeKw('res.partner', 'create', [{ no_such_field: 1 }]),
-          (e: unknown) => e instanceof OdooServerError && e.odooName === 'builtins.ValueError' && e.message === "Invalid field 'no_such_field' on model 'res.partner'",
+          (e: unknown) =>
+            e instanceof OdooServerError &&
+            e.odooName === 'builtins.ValueError' &&
+            e.message === "Invalid field 'no_such_field' on model 'res.partner'",
         );
-        await assert.rejects(odoo.executeKw('res.partner', 'search', [[['name', 'badop', 'x']]]), (e: unknown) => e instanceof OdooServerError && e.message === "Invalid leaf ('name', 'badop', 'x')");
-        await assert.rejects(odoo.executeKw('res.partner', 'write', [[999999], { name: 'x' }]), (e: unknown) => e instanceof MissingError && e.message.startsWith('Record does not exist or has been deleted.'));
+        await assert.rejects(
+          odoo.executeKw('res.partner', 'search', [[['name', 'badop', 'x']]]),
+          (e: unknown) => e instanceof OdooServerError && e.message === "Invalid leaf ('name', 'badop', 'x')",
+        );
+        await assert.rejects(
+          odoo.executeKw('res.partner', 'write', [[999999], { name: 'x' }]),
+          (e: unknown) => e instanceof MissingError && e.message.startsWith('Record does not exist or has been deleted.'),
+        );
       });
 
       test('version, login, create, search_read and write over this protocol', async () => {
@@ -145,9 +160,21 @@ describe('Odoo clients: faults and bad input', () => {
   test('executeKw adds the context to kwargs.context, the call’s own keys winning', async () => {
     const odoo = client(createJsonRpcClient);
     const archived = await odoo.executeKw<number>('res.partner', 'create', [{ name: 'archived one', active: false }]);
-    const found = await odoo.executeKw<number[]>('res.partner', 'search', [[['id', '=', archived]]], {}, { context: { active_test: false, lang: 'en_US' } });
+    const found = await odoo.executeKw<number[]>(
+      'res.partner',
+      'search',
+      [[['id', '=', archived]]],
+      {},
+      { context: { active_test: false, lang: 'en_US' } },
+    );
     assert.deepEqual(found, [archived]);
-    const hidden = await odoo.executeKw<number[]>('res.partner', 'search', [[['id', '=', archived]]], { context: { active_test: true } }, { context: { active_test: false } });
+    const hidden = await odoo.executeKw<number[]>(
+      'res.partner',
+      'search',
+      [[['id', '=', archived]]],
+      { context: { active_test: true } },
+      { context: { active_test: false } },
+    );
     assert.deepEqual(hidden, []);
   });
 });

@@ -26,7 +26,12 @@ export interface ContractTarget {
 type Row = Record<string, unknown>;
 
 /** A raw JSON-RPC call, for what our client deliberately never sends (a wrong password on execute_kw). */
-async function rawJsonRpc(url: string, service: string, method: string, args: unknown[]): Promise<{ result?: unknown; error?: { code: number; message: string; data: Row } }> {
+async function rawJsonRpc(
+  url: string,
+  service: string,
+  method: string,
+  args: unknown[],
+): Promise<{ result?: unknown; error?: { code: number; message: string; data: Row } }> {
   const response = await fetch(`${url}/jsonrpc`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -48,7 +53,8 @@ export function defineOdooContract(name: string, start: () => Promise<ContractTa
     // Records of tests other than the domain fixtures, outside `inTag`.
     const other = `o${tag}`;
 
-    const partners = (domain: unknown[], kwargs: Row = {}): Promise<number[]> => odoo.executeKw<number[]>('res.partner', 'search', [[inTag, ...domain]], kwargs);
+    const partners = (domain: unknown[], kwargs: Row = {}): Promise<number[]> =>
+      odoo.executeKw<number[]>('res.partner', 'search', [[inTag, ...domain]], kwargs);
     const namesOf = async (domain: unknown[], kwargs: Row = {}): Promise<string[]> => {
       const rows = await odoo.executeKw<Row[]>('res.partner', 'search_read', [[inTag, ...domain]], { fields: ['name'], ...kwargs });
       return rows.map((r) => String(r.name).slice(tag.length + 1));
@@ -72,7 +78,8 @@ export function defineOdooContract(name: string, start: () => Promise<ContractTa
     });
 
     after(async () => {
-      if (odoo && created.length) await odoo.executeKw('res.partner', 'unlink', [created], { context: { active_test: false } }).catch(() => undefined);
+      if (odoo && created.length)
+        await odoo.executeKw('res.partner', 'unlink', [created], { context: { active_test: false } }).catch(() => undefined);
       odoo?.close();
       await target?.stop?.();
     });
@@ -99,7 +106,14 @@ export function defineOdooContract(name: string, start: () => Promise<ContractTa
       });
 
       test('execute_kw with a wrong password is odoo.exceptions.AccessDenied in the standard envelope', async () => {
-        const raw = await rawJsonRpc(target.options.url, 'object', 'execute_kw', [target.options.db, uid, 'wrong-password', 'res.partner', 'search', [[]]]);
+        const raw = await rawJsonRpc(target.options.url, 'object', 'execute_kw', [
+          target.options.db,
+          uid,
+          'wrong-password',
+          'res.partner',
+          'search',
+          [[]],
+        ]);
         assert.equal(raw.error?.code, 200);
         assert.equal(raw.error?.message, 'Odoo Server Error');
         assert.equal(raw.error?.data.name, 'odoo.exceptions.AccessDenied');
@@ -111,17 +125,33 @@ export function defineOdooContract(name: string, start: () => Promise<ContractTa
 
     describe('create, read, write, unlink', () => {
       test('create one returns an id; create a list returns ids in order, in one call', async () => {
-        const many = await odoo.executeKw<number[]>('res.partner', 'create', [[{ name: `${other} many 1` }, { name: `${other} many 2` }, { name: `${other} many 3` }]]);
+        const many = await odoo.executeKw<number[]>('res.partner', 'create', [
+          [{ name: `${other} many 1` }, { name: `${other} many 2` }, { name: `${other} many 3` }],
+        ]);
         created.push(...many);
         assert.equal(many.length, 3);
         assert.ok(many[0]! < many[1]! && many[1]! < many[2]!);
         const rows = await odoo.executeKw<Row[]>('res.partner', 'read', [many, ['name']]);
-        assert.deepEqual(rows.map((r) => r.name), [`${other} many 1`, `${other} many 2`, `${other} many 3`]);
+        assert.deepEqual(
+          rows.map((r) => r.name),
+          [`${other} many 1`, `${other} many 2`, `${other} many 3`],
+        );
       });
 
       test('read returns id plus the requested fields; many2one as [id, name]; empty values as false', async () => {
-        const [beta] = await odoo.executeKw<Row[]>('res.partner', 'read', [[ids.beta], ['name', 'parent_id', 'city', 'display_name', 'commercial_partner_id', 'email_normalized']]);
-        assert.deepEqual(Object.keys(beta!).sort(), ['city', 'commercial_partner_id', 'display_name', 'email_normalized', 'id', 'name', 'parent_id']);
+        const [beta] = await odoo.executeKw<Row[]>('res.partner', 'read', [
+          [ids.beta],
+          ['name', 'parent_id', 'city', 'display_name', 'commercial_partner_id', 'email_normalized'],
+        ]);
+        assert.deepEqual(Object.keys(beta!).sort(), [
+          'city',
+          'commercial_partner_id',
+          'display_name',
+          'email_normalized',
+          'id',
+          'name',
+          'parent_id',
+        ]);
         assert.deepEqual(beta!.parent_id, [ids.alpha, `${tag} alpha`]);
         assert.equal(beta!.city, false);
         assert.equal(beta!.display_name, `${tag} alpha, ${tag} beta`);
@@ -131,7 +161,10 @@ export function defineOdooContract(name: string, start: () => Promise<ContractTa
 
       test('create and write maintain create_date, write_date, create_uid and write_uid', async () => {
         const id = await createPartner({ name: `${other} dated` });
-        const [fresh] = await odoo.executeKw<Row[]>('res.partner', 'read', [[id], ['create_date', 'write_date', 'create_uid', 'write_uid']]);
+        const [fresh] = await odoo.executeKw<Row[]>('res.partner', 'read', [
+          [id],
+          ['create_date', 'write_date', 'create_uid', 'write_uid'],
+        ]);
         assert.match(String(fresh!.create_date), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
         assert.equal(fresh!.write_date, fresh!.create_date);
         assert.equal((fresh!.create_uid as unknown[])[0], uid);
@@ -145,7 +178,15 @@ export function defineOdooContract(name: string, start: () => Promise<ContractTa
       test('write changes every record given; unlink removes them; reading them then is a MissingError', async () => {
         const pair = await odoo.executeKw<number[]>('res.partner', 'create', [[{ name: `${other} pair a` }, { name: `${other} pair b` }]]);
         assert.equal(await odoo.executeKw('res.partner', 'write', [pair, { city: 'Oslo' }]), true);
-        assert.deepEqual(await odoo.executeKw('res.partner', 'search_count', [[['id', 'in', pair], ['city', '=', 'Oslo']]]), 2);
+        assert.deepEqual(
+          await odoo.executeKw('res.partner', 'search_count', [
+            [
+              ['id', 'in', pair],
+              ['city', '=', 'Oslo'],
+            ],
+          ]),
+          2,
+        );
         assert.equal(await odoo.executeKw('res.partner', 'unlink', [pair]), true);
         await assert.rejects(odoo.executeKw('res.partner', 'read', [pair, ['name']]), MissingError);
       });
@@ -180,20 +221,33 @@ export function defineOdooContract(name: string, start: () => Promise<ContractTa
       test('write on a missing id', async () => {
         await assert.rejects(
           odoo.executeKw('res.partner', 'write', [[999999999], { name: 'x' }]),
-          expectFault(MissingError, 'odoo.exceptions.MissingError', `Record does not exist or has been deleted.\n(Record: res.partner(999999999,), User: ${uid})`),
+          expectFault(
+            MissingError,
+            'odoo.exceptions.MissingError',
+            `Record does not exist or has been deleted.\n(Record: res.partner(999999999,), User: ${uid})`,
+          ),
         );
       });
 
       test('unknown model', async () => {
-        await assert.rejects(odoo.executeKw('no.such.model', 'search', [[]]), expectFault(UserError, 'odoo.exceptions.UserError', "Object no.such.model doesn't exist"));
+        await assert.rejects(
+          odoo.executeKw('no.such.model', 'search', [[]]),
+          expectFault(UserError, 'odoo.exceptions.UserError', "Object no.such.model doesn't exist"),
+        );
       });
 
       test('domain with an unknown operator', async () => {
-        await assert.rejects(odoo.executeKw('res.partner', 'search', [[['name', 'badop', 'x']]]), expectFault(OdooServerError, 'builtins.ValueError', "Invalid leaf ('name', 'badop', 'x')"));
+        await assert.rejects(
+          odoo.executeKw('res.partner', 'search', [[['name', 'badop', 'x']]]),
+          expectFault(OdooServerError, 'builtins.ValueError', "Invalid leaf ('name', 'badop', 'x')"),
+        );
       });
 
       test('domain on an unknown field names the field', async () => {
-        await assert.rejects(odoo.executeKw('res.partner', 'search', [[['no_such_field', '=', 1]]]), expectFault(OdooServerError, 'builtins.ValueError', /no_such_field/));
+        await assert.rejects(
+          odoo.executeKw('res.partner', 'search', [[['no_such_field', '=', 1]]]),
+          expectFault(OdooServerError, 'builtins.ValueError', /no_such_field/),
+        );
       });
 
       test('a recursive parent is a ValidationError', async () => {
@@ -207,7 +261,11 @@ export function defineOdooContract(name: string, start: () => Promise<ContractTa
         const [admin] = await odoo.executeKw<Row[]>('res.users', 'read', [[uid], ['partner_id']]);
         await assert.rejects(
           odoo.executeKw('res.partner', 'unlink', [[(admin!.partner_id as number[])[0]]]),
-          expectFault(ValidationError, 'odoo.exceptions.ValidationError', /^The operation cannot be completed: another model requires the record being deleted\. If possible, archive it instead\./),
+          expectFault(
+            ValidationError,
+            'odoo.exceptions.ValidationError',
+            /^The operation cannot be completed: another model requires the record being deleted\. If possible, archive it instead\./,
+          ),
         );
       });
     });
@@ -254,9 +312,25 @@ export function defineOdooContract(name: string, start: () => Promise<ContractTa
       test('prefix operators |, & and !, with the implicit & between terms', async () => {
         assert.deepEqual(sorted(await namesOf(['|', ['city', '=', 'Paris'], ['city', '=', 'Lyon']])), ['alpha', 'gamma']);
         assert.deepEqual(await namesOf(['&', ['city', '=', 'Paris'], ['is_company', '=', true]]), ['alpha']);
-        assert.deepEqual(await namesOf([['city', '=', 'Paris'], ['is_company', '=', false]]), []);
         assert.deepEqual(
-          sorted(await namesOf(['|', '&', ['city', '=', 'Paris'], ['is_company', '=', true], '|', ['city', '=', 'Nice'], ['parent_id', '!=', false]])),
+          await namesOf([
+            ['city', '=', 'Paris'],
+            ['is_company', '=', false],
+          ]),
+          [],
+        );
+        assert.deepEqual(
+          sorted(
+            await namesOf([
+              '|',
+              '&',
+              ['city', '=', 'Paris'],
+              ['is_company', '=', true],
+              '|',
+              ['city', '=', 'Nice'],
+              ['parent_id', '!=', false],
+            ]),
+          ),
           ['Epsilon', 'alpha', 'beta'],
         );
         // Odoo pushes ! into the leaf: !(city = Paris) is city != Paris, which matches an empty city.
@@ -278,7 +352,10 @@ export function defineOdooContract(name: string, start: () => Promise<ContractTa
       });
 
       test('a domain with a missing operand is refused', async () => {
-        await assert.rejects(odoo.executeKw('res.partner', 'search', [['&', ['name', '=', 'x']]]), (error: unknown) => error instanceof OdooServerError);
+        await assert.rejects(
+          odoo.executeKw('res.partner', 'search', [['&', ['name', '=', 'x']]]),
+          (error: unknown) => error instanceof OdooServerError,
+        );
       });
     });
 
@@ -286,8 +363,13 @@ export function defineOdooContract(name: string, start: () => Promise<ContractTa
       test('order by name desc, by name asc then id, and the default order (complete_name, then id desc)', async () => {
         assert.deepEqual(await namesOf([['name', 'not ilike', 'epsilon']], { order: 'name desc' }), ['gamma', 'beta', 'alpha']);
         assert.deepEqual(await namesOf([['name', 'not ilike', 'epsilon']], { order: 'name asc, id' }), ['alpha', 'beta', 'gamma']);
-        const rows = await odoo.executeKw<Row[]>('res.partner', 'search_read', [[['id', 'in', [ids.alpha, ids.beta, ids.gamma]]]], { fields: ['complete_name'] });
-        assert.deepEqual(rows.map((r) => r.id), [ids.alpha, ids.beta, ids.gamma]);
+        const rows = await odoo.executeKw<Row[]>('res.partner', 'search_read', [[['id', 'in', [ids.alpha, ids.beta, ids.gamma]]]], {
+          fields: ['complete_name'],
+        });
+        assert.deepEqual(
+          rows.map((r) => r.id),
+          [ids.alpha, ids.beta, ids.gamma],
+        );
       });
 
       test('limit and offset', async () => {
@@ -308,7 +390,10 @@ export function defineOdooContract(name: string, start: () => Promise<ContractTa
       });
 
       test('search_count counts what search finds', async () => {
-        assert.equal(await odoo.executeKw('res.partner', 'search_count', [[inTag, ['is_company', '=', false]]]), (await partners([['is_company', '=', false]])).length);
+        assert.equal(
+          await odoo.executeKw('res.partner', 'search_count', [[inTag, ['is_company', '=', false]]]),
+          (await partners([['is_company', '=', false]])).length,
+        );
       });
     });
 
@@ -335,10 +420,30 @@ export function defineOdooContract(name: string, start: () => Promise<ContractTa
       });
 
       test('external ids resolve through ir.model.data (module + name)', async () => {
-        const [admin] = await odoo.executeKw<Row[]>('ir.model.data', 'search_read', [[['module', '=', 'base'], ['name', '=', 'user_admin']]], { fields: ['model', 'res_id'] });
+        const [admin] = await odoo.executeKw<Row[]>(
+          'ir.model.data',
+          'search_read',
+          [
+            [
+              ['module', '=', 'base'],
+              ['name', '=', 'user_admin'],
+            ],
+          ],
+          { fields: ['model', 'res_id'] },
+        );
         assert.equal(admin?.model, 'res.users');
         assert.equal(admin?.res_id, 2);
-        const [company] = await odoo.executeKw<Row[]>('ir.model.data', 'search_read', [[['module', '=', 'base'], ['name', '=', 'main_partner']]], { fields: ['model', 'res_id'] });
+        const [company] = await odoo.executeKw<Row[]>(
+          'ir.model.data',
+          'search_read',
+          [
+            [
+              ['module', '=', 'base'],
+              ['name', '=', 'main_partner'],
+            ],
+          ],
+          { fields: ['model', 'res_id'] },
+        );
         assert.equal(company?.model, 'res.partner');
         const [user] = await odoo.executeKw<Row[]>('res.users', 'read', [[2], ['login']]);
         assert.equal(user?.login, 'admin');

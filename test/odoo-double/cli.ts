@@ -13,7 +13,12 @@ const program = new Command('odoo-double')
   .parse();
 const options = program.opts<{ port: string; host: string; database: string[]; closeConnections?: boolean }>();
 
-const double = await startOdooDouble({ port: Number(options.port), host: options.host, databases: options.database, closeConnections: options.closeConnections ?? false });
+const double = await startOdooDouble({
+  port: Number(options.port),
+  host: options.host,
+  databases: options.database,
+  closeConnections: options.closeConnections ?? false,
+});
 console.log(`Odoo double listening on ${double.url} (databases: ${options.database.join(', ')}; login admin / admin)`);
 const stop = (): void => {
   double.stop().then(

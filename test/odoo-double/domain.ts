@@ -8,10 +8,39 @@
 import { OdooFault, pyRepr, pyTuple, userError, valueError } from './faults.js';
 import { isStored, models, sqlTypes, type FieldDef, type ModelDef } from './models.js';
 
-const termOperators = new Set(['=', '!=', '<>', '<=', '<', '>', '>=', '=?', '=like', '=ilike', 'like', 'not like', 'ilike', 'not ilike', 'in', 'not in', 'child_of', 'parent_of']);
+const termOperators = new Set([
+  '=',
+  '!=',
+  '<>',
+  '<=',
+  '<',
+  '>',
+  '>=',
+  '=?',
+  '=like',
+  '=ilike',
+  'like',
+  'not like',
+  'ilike',
+  'not ilike',
+  'in',
+  'not in',
+  'child_of',
+  'parent_of',
+]);
 const negations: Record<string, string> = {
-  '<': '>=', '>': '<=', '<=': '>', '>=': '<', '=': '!=', '!=': '=', in: 'not in', 'not in': 'in',
-  like: 'not like', 'not like': 'like', ilike: 'not ilike', 'not ilike': 'ilike',
+  '<': '>=',
+  '>': '<=',
+  '<=': '>',
+  '>=': '<',
+  '=': '!=',
+  '!=': '=',
+  in: 'not in',
+  'not in': 'in',
+  like: 'not like',
+  'not like': 'like',
+  ilike: 'not ilike',
+  'not ilike': 'ilike',
 };
 const arity: Record<string, number> = { '!': 1, '&': 2, '|': 2 };
 
@@ -102,12 +131,29 @@ function nameField(modelName: string): string {
   return target.fields.name && isStored(target, 'name') ? 'name' : 'display_name';
 }
 
-function relatedPath(related: [string, string], rest: string[], operator: string, value: unknown, model: ModelDef, params: Params, alias: string): string {
+function relatedPath(
+  related: [string, string],
+  rest: string[],
+  operator: string,
+  value: unknown,
+  model: ModelDef,
+  params: Params,
+  alias: string,
+): string {
   const via = model.fields[related[0]]!;
   return subPath(model, related[0], via, [related[1], ...rest].join('.'), operator, value, params, alias);
 }
 
-function subPath(model: ModelDef, head: string, field: FieldDef, rest: string, operator: string, value: unknown, params: Params, alias: string): string {
+function subPath(
+  model: ModelDef,
+  head: string,
+  field: FieldDef,
+  rest: string,
+  operator: string,
+  value: unknown,
+  params: Params,
+  alias: string,
+): string {
   if (field.type !== 'many2one' && field.type !== 'one2many') {
     throw valueError(`Invalid field ${model.name}.${head}.${rest}: ${head} is not a relational field`);
   }
@@ -174,7 +220,9 @@ function comparison(column: string, field: FieldDef, operator: string, value: un
     case 'not ilike': {
       const pattern = params.add(`%${escapeLike(String(value))}%`, 'text');
       const sqlOperator = operator.toUpperCase();
-      return operator.startsWith('not') ? `(${column}::text ${sqlOperator} ${pattern} OR ${column} IS NULL)` : `${column}::text ${sqlOperator} ${pattern}`;
+      return operator.startsWith('not')
+        ? `(${column}::text ${sqlOperator} ${pattern} OR ${column} IS NULL)`
+        : `${column}::text ${sqlOperator} ${pattern}`;
     }
     case '=like':
     case '=ilike':
@@ -198,7 +246,8 @@ export function orderToSql(model: ModelDef, order: unknown, alias = 't'): string
     const [name = '', direction = 'asc'] = part.trim().replace(/"/g, '').replace(/\.id$/, '').split(/\s+/);
     if (!model.fields[name]) throw valueError(`Invalid field ${pyRepr(name)} on model ${pyRepr(model.name)}`);
     const column = name === 'display_name' && model.displayNameSql ? model.displayNameSql(alias) : `${alias}.${name}`;
-    if (!isStored(model, name) && name !== 'display_name') throw valueError(`Cannot sort ${model.name} by the non-stored field ${pyRepr(name)}`);
+    if (!isStored(model, name) && name !== 'display_name')
+      throw valueError(`Cannot sort ${model.name} by the non-stored field ${pyRepr(name)}`);
     return `${column} ${direction.toUpperCase()}`;
   });
   if (!parts.some((p) => p.startsWith(`${alias}.id `))) parts.push(`${alias}.id`);

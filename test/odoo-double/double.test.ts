@@ -37,7 +37,9 @@ describe('Odoo double', () => {
 
   const statements = async (): Promise<Statement[]> => {
     const { rows } = await db.query<Statement>('DELETE FROM statement_log RETURNING id, op, tbl, n, tx::text');
-    return rows.sort((a, b) => Number((a as unknown as { id: number }).id) - Number((b as unknown as { id: number }).id)).filter((r) => r.n > 0);
+    return rows
+      .sort((a, b) => Number((a as unknown as { id: number }).id) - Number((b as unknown as { id: number }).id))
+      .filter((r) => r.n > 0);
   };
 
   before(async () => {
@@ -66,7 +68,9 @@ describe('Odoo double', () => {
 
   test('create of 3 partners: one INSERT, the mail_message rows, then one UPDATE per record, in one transaction', async () => {
     await statements();
-    const ids = await odoo.executeKw<number[]>('res.partner', 'create', [[{ name: 'S1', email: 'S1@X.org' }, { name: 'S2' }, { name: 'S3' }]]);
+    const ids = await odoo.executeKw<number[]>('res.partner', 'create', [
+      [{ name: 'S1', email: 'S1@X.org' }, { name: 'S2' }, { name: 'S3' }],
+    ]);
     const log = await statements();
     assert.deepEqual(
       log.map((s) => `${s.op} ${s.tbl} ${s.n}`),
@@ -75,17 +79,32 @@ describe('Odoo double', () => {
     assert.equal(new Set(log.map((s) => s.tx)).size, 1);
     const { rows } = await db.query('SELECT body, message_type, model FROM mail_message WHERE res_id = ANY($1) ORDER BY id', [ids]);
     assert.deepEqual(rows[0], { body: '<p>Contact created</p>', message_type: 'notification', model: 'res.partner' });
-    const { rows: stored } = await db.query('SELECT email_normalized, display_name, commercial_partner_id, create_uid, write_uid FROM res_partner WHERE id = $1', [ids[0]]);
-    assert.deepEqual(stored[0], { email_normalized: 's1@x.org', display_name: 'S1', commercial_partner_id: ids[0], create_uid: 2, write_uid: 2 });
+    const { rows: stored } = await db.query(
+      'SELECT email_normalized, display_name, commercial_partner_id, create_uid, write_uid FROM res_partner WHERE id = $1',
+      [ids[0]],
+    );
+    assert.deepEqual(stored[0], {
+      email_normalized: 's1@x.org',
+      display_name: 'S1',
+      commercial_partner_id: ids[0],
+      create_uid: 2,
+      write_uid: 2,
+    });
   });
 
   test('write of an untracked field on 3 records is exactly one UPDATE; a tracked field adds a message', async () => {
     const ids = await odoo.executeKw<number[]>('res.partner', 'create', [[{ name: 'W1' }, { name: 'W2' }, { name: 'W3' }]]);
     await statements();
     await odoo.executeKw('res.partner', 'write', [ids, { comment: 'plain' }]);
-    assert.deepEqual((await statements()).map((s) => `${s.op} ${s.tbl} ${s.n}`), ['UPDATE res_partner 3']);
+    assert.deepEqual(
+      (await statements()).map((s) => `${s.op} ${s.tbl} ${s.n}`),
+      ['UPDATE res_partner 3'],
+    );
     await odoo.executeKw('res.partner', 'write', [[ids[0]], { email: 'New@Mail.org' }]);
-    assert.deepEqual((await statements()).map((s) => `${s.op} ${s.tbl} ${s.n}`), ['UPDATE res_partner 1', 'INSERT mail_message 1']);
+    assert.deepEqual(
+      (await statements()).map((s) => `${s.op} ${s.tbl} ${s.n}`),
+      ['UPDATE res_partner 1', 'INSERT mail_message 1'],
+    );
     const { rows } = await db.query('SELECT email_normalized FROM res_partner WHERE id = $1', [ids[0]]);
     assert.equal(rows[0].email_normalized, 'new@mail.org');
   });
@@ -94,7 +113,10 @@ describe('Odoo double', () => {
     const id = await odoo.executeKw<number>('res.partner', 'create', [{ name: 'Gone' }]);
     await statements();
     await odoo.executeKw('res.partner', 'unlink', [[id]]);
-    assert.deepEqual((await statements()).map((s) => `${s.op} ${s.tbl} ${s.n}`), ['DELETE res_partner 1']);
+    assert.deepEqual(
+      (await statements()).map((s) => `${s.op} ${s.tbl} ${s.n}`),
+      ['DELETE res_partner 1'],
+    );
     const { rows } = await db.query(`SELECT count(*)::int AS n FROM mail_message WHERE model = 'res.partner' AND res_id = $1`, [id]);
     assert.equal(rows[0].n, 0);
   });

@@ -5,17 +5,7 @@
  * UPDATE per record and a write can recompute it inside its single UPDATE, as Odoo's ORM does.
  */
 export type FieldType =
-  | 'char'
-  | 'text'
-  | 'html'
-  | 'boolean'
-  | 'integer'
-  | 'float'
-  | 'date'
-  | 'datetime'
-  | 'selection'
-  | 'many2one'
-  | 'one2many';
+  'char' | 'text' | 'html' | 'boolean' | 'integer' | 'float' | 'date' | 'datetime' | 'selection' | 'many2one' | 'one2many';
 
 /** SQL for a column's value inside a statement on the record's row (alias `t`). */
 export type ColumnRef = (field: string) => string;
@@ -87,13 +77,27 @@ const partner: ModelDef = {
     city: { type: 'char', string: 'City' },
     ref: { type: 'char', string: 'Reference' },
     comment: { type: 'html', string: 'Notes' },
-    lang: { type: 'selection', string: 'Language', selection: [['en_US', 'English (US)'], ['fr_FR', 'French / Français']], defaultSql: `'en_US'` },
+    lang: {
+      type: 'selection',
+      string: 'Language',
+      selection: [
+        ['en_US', 'English (US)'],
+        ['fr_FR', 'French / Français'],
+      ],
+      defaultSql: `'en_US'`,
+    },
     active: { type: 'boolean', string: 'Active', defaultSql: 'true' },
     is_company: { type: 'boolean', string: 'Is a Company', defaultSql: 'false' },
     type: {
       type: 'selection',
       string: 'Address Type',
-      selection: [['contact', 'Contact'], ['invoice', 'Invoice Address'], ['delivery', 'Delivery Address'], ['other', 'Other Address'], ['private', 'Private Address']],
+      selection: [
+        ['contact', 'Contact'],
+        ['invoice', 'Invoice Address'],
+        ['delivery', 'Delivery Address'],
+        ['other', 'Other Address'],
+        ['private', 'Private Address'],
+      ],
       defaultSql: `'contact'`,
     },
     parent_id: { type: 'many2one', relation: 'res.partner', string: 'Related Company' },
@@ -148,7 +152,12 @@ const mailMessage: ModelDef = {
     message_type: {
       type: 'selection',
       string: 'Type',
-      selection: [['email', 'Email'], ['comment', 'Comment'], ['notification', 'System notification'], ['user_notification', 'User Specific Notification']],
+      selection: [
+        ['email', 'Email'],
+        ['comment', 'Comment'],
+        ['notification', 'System notification'],
+        ['user_notification', 'User Specific Notification'],
+      ],
       required: true,
       defaultSql: `'email'`,
     },
@@ -213,7 +222,15 @@ const resLang: ModelDef = {
     code: { type: 'char', string: 'Locale Code', required: true },
     iso_code: { type: 'char', string: 'ISO code' },
     active: { type: 'boolean', string: 'Active', defaultSql: 'false' },
-    direction: { type: 'selection', string: 'Direction', selection: [['ltr', 'Left-to-Right'], ['rtl', 'Right-to-Left']], defaultSql: `'ltr'` },
+    direction: {
+      type: 'selection',
+      string: 'Direction',
+      selection: [
+        ['ltr', 'Left-to-Right'],
+        ['rtl', 'Right-to-Left'],
+      ],
+      defaultSql: `'ltr'`,
+    },
   },
 };
 
@@ -230,7 +247,9 @@ export const models: ReadonlyMap<string, ModelDef> = new Map(
 /** A field stored as a column of the model's table. */
 export function isStored(model: ModelDef, name: string): boolean {
   const field = model.fields[name];
-  return field !== undefined && field.type !== 'one2many' && field.related === undefined && !(name === 'display_name' && model.displayNameSql);
+  return (
+    field !== undefined && field.type !== 'one2many' && field.related === undefined && !(name === 'display_name' && model.displayNameSql)
+  );
 }
 
 export const sqlTypes: Record<FieldType, string> = {

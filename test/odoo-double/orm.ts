@@ -38,7 +38,8 @@ function toColumnValue(field: FieldDef, value: unknown): unknown {
 }
 
 function writableVals(model: ModelDef, vals: unknown): Vals {
-  if (vals === null || typeof vals !== 'object' || Array.isArray(vals)) throw valueError(`Expected a dictionary of values, got ${pyRepr(vals)}`);
+  if (vals === null || typeof vals !== 'object' || Array.isArray(vals))
+    throw valueError(`Expected a dictionary of values, got ${pyRepr(vals)}`);
   checkFieldNames(model, Object.keys(vals));
   for (const name of Object.keys(vals)) {
     const field = model.fields[name]!;
@@ -90,11 +91,20 @@ function readFieldNames(model: ModelDef, fields: unknown): string[] {
   return [...new Set(['id', ...names])];
 }
 
-async function selectRecords(env: OrmEnv, model: ModelDef, fields: unknown, where: string, params: Params, tail = ''): Promise<OdooRecord[]> {
+async function selectRecords(
+  env: OrmEnv,
+  model: ModelDef,
+  fields: unknown,
+  where: string,
+  params: Params,
+  tail = '',
+): Promise<OdooRecord[]> {
   const names = readFieldNames(model, fields);
   const columns = names.map((n, i) => `${selectExpression(model, n, 't')} AS c${i}`).join(', ');
   const { rows } = await env.client.query(`SELECT ${columns} FROM ${model.table} t WHERE ${where} ${tail}`, params.values);
-  return rows.map((row: Record<string, unknown>) => Object.fromEntries(names.map((n, i) => [n, toReadValue(model.fields[n]!, row[`c${i}`])])));
+  return rows.map((row: Record<string, unknown>) =>
+    Object.fromEntries(names.map((n, i) => [n, toReadValue(model.fields[n]!, row[`c${i}`])])),
+  );
 }
 
 interface SearchOptions {
@@ -121,7 +131,10 @@ export async function search(env: OrmEnv, model: ModelDef, options: SearchOption
   const params = new Params();
   const where = searchWhere(env, model, options.domain, params);
   const order = orderToSql(model, options.order);
-  const { rows } = await env.client.query(`SELECT t.id FROM ${model.table} t WHERE ${where} ORDER BY ${order}${pagination(options, params)}`, params.values);
+  const { rows } = await env.client.query(
+    `SELECT t.id FROM ${model.table} t WHERE ${where} ORDER BY ${order}${pagination(options, params)}`,
+    params.values,
+  );
   return rows.map((r: { id: number }) => r.id);
 }
 
@@ -134,7 +147,10 @@ export async function searchRead(env: OrmEnv, model: ModelDef, options: SearchOp
 
 export async function searchCount(env: OrmEnv, model: ModelDef, domain: unknown): Promise<number> {
   const params = new Params();
-  const { rows } = await env.client.query(`SELECT count(*)::integer AS n FROM ${model.table} t WHERE ${searchWhere(env, model, domain, params)}`, params.values);
+  const { rows } = await env.client.query(
+    `SELECT count(*)::integer AS n FROM ${model.table} t WHERE ${searchWhere(env, model, domain, params)}`,
+    params.values,
+  );
   return (rows[0] as { n: number }).n;
 }
 
@@ -159,9 +175,14 @@ export async function nameGet(env: OrmEnv, model: ModelDef, ids: unknown): Promi
   return records.map((r) => [r.id as number, r.display_name]);
 }
 
-export async function nameSearch(env: OrmEnv, model: ModelDef, options: { name?: unknown; args?: unknown; operator?: unknown; limit?: unknown }): Promise<[number, unknown][]> {
+export async function nameSearch(
+  env: OrmEnv,
+  model: ModelDef,
+  options: { name?: unknown; args?: unknown; operator?: unknown; limit?: unknown },
+): Promise<[number, unknown][]> {
   const name = typeof options.name === 'string' ? options.name : '';
-  const nameLeaf = name === '' ? [] : [[model.fields.name && isStored(model, 'name') ? 'name' : 'display_name', options.operator ?? 'ilike', name]];
+  const nameLeaf =
+    name === '' ? [] : [[model.fields.name && isStored(model, 'name') ? 'name' : 'display_name', options.operator ?? 'ilike', name]];
   const domain = [...nameLeaf, ...((options.args as unknown[] | undefined) ?? [])];
   const ids = await search(env, model, { domain, limit: options.limit ?? 100 });
   return ids.length ? nameGet(env, model, ids) : [];
@@ -206,7 +227,10 @@ export async function create(env: OrmEnv, model: ModelDef, valsList: unknown): P
   const assignments = computedAssignments(model, (name) => `t.${name}`);
   if (assignments.length > 0) {
     for (const id of ids) {
-      await env.client.query(`UPDATE ${model.table} t SET ${assignments.join(', ')}, write_date = ${now}, write_uid = $2 WHERE t.id = $1`, [id, env.uid]);
+      await env.client.query(`UPDATE ${model.table} t SET ${assignments.join(', ')}, write_date = ${now}, write_uid = $2 WHERE t.id = $1`, [
+        id,
+        env.uid,
+      ]);
     }
   }
   return single ? ids[0]! : ids;
@@ -274,13 +298,15 @@ async function checkRecursion(env: OrmEnv, model: ModelDef, ids: number[]): Prom
      ) SELECT 1 FROM up WHERE id = start LIMIT 1`,
     [ids],
   );
-  if (rows.length > 0) throw validationError(`You cannot create recursive ${model.name === 'res.partner' ? 'Partner' : model.description} hierarchies.`);
+  if (rows.length > 0)
+    throw validationError(`You cannot create recursive ${model.name === 'res.partner' ? 'Partner' : model.description} hierarchies.`);
 }
 
 export async function unlink(env: OrmEnv, model: ModelDef, ids: unknown): Promise<true> {
   const wanted = idList(ids);
   if (wanted.length === 0) return true;
-  if (model.mailThread) await env.client.query('DELETE FROM mail_message WHERE model = $1 AND res_id = ANY($2::integer[])', [model.name, wanted]);
+  if (model.mailThread)
+    await env.client.query('DELETE FROM mail_message WHERE model = $1 AND res_id = ANY($2::integer[])', [model.name, wanted]);
   await env.client.query('DELETE FROM ir_model_data WHERE model = $1 AND res_id = ANY($2::integer[])', [model.name, wanted]);
   await env.client.query(`DELETE FROM ${model.table} WHERE id = ANY($1::integer[])`, [wanted]);
   return true;
@@ -289,7 +315,8 @@ export async function unlink(env: OrmEnv, model: ModelDef, ids: unknown): Promis
 // ---------- metadata ----------
 
 export function fieldsGet(model: ModelDef, allfields: unknown, attributes: unknown): Record<string, Record<string, unknown>> {
-  const names = Array.isArray(allfields) && allfields.length > 0 ? (allfields as string[]).filter((n) => model.fields[n]) : Object.keys(model.fields);
+  const names =
+    Array.isArray(allfields) && allfields.length > 0 ? (allfields as string[]).filter((n) => model.fields[n]) : Object.keys(model.fields);
   const wanted = Array.isArray(attributes) && attributes.length > 0 ? new Set(attributes as string[]) : undefined;
   return Object.fromEntries(
     names.map((name) => {

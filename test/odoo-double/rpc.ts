@@ -28,8 +28,15 @@ interface MethodSpec {
 }
 
 const methods: Record<string, MethodSpec> = {
-  search: { params: ['args', 'offset', 'limit', 'order', 'count'], aliases: { domain: 'args' }, run: (e, m, a) => orm.search(e, m, { domain: a.args, offset: a.offset, limit: a.limit, order: a.order }) },
-  search_read: { params: ['domain', 'fields', 'offset', 'limit', 'order'], run: (e, m, a) => orm.searchRead(e, m, { domain: a.domain, fields: a.fields, offset: a.offset, limit: a.limit, order: a.order }) },
+  search: {
+    params: ['args', 'offset', 'limit', 'order', 'count'],
+    aliases: { domain: 'args' },
+    run: (e, m, a) => orm.search(e, m, { domain: a.args, offset: a.offset, limit: a.limit, order: a.order }),
+  },
+  search_read: {
+    params: ['domain', 'fields', 'offset', 'limit', 'order'],
+    run: (e, m, a) => orm.searchRead(e, m, { domain: a.domain, fields: a.fields, offset: a.offset, limit: a.limit, order: a.order }),
+  },
   search_count: { params: ['args', 'limit'], aliases: { domain: 'args' }, run: (e, m, a) => orm.searchCount(e, m, a.args) },
   read: { params: ['fields', 'load'], onRecords: true, run: (e, m, a) => orm.read(e, m, a.ids, a.fields) },
   create: { params: ['vals_list'], aliases: { vals: 'vals_list' }, run: (e, m, a) => orm.create(e, m, a.vals_list) },
@@ -42,14 +49,16 @@ const methods: Record<string, MethodSpec> = {
 
 function bindArguments(name: string, spec: MethodSpec, args: unknown[], kwargs: Kwargs): Kwargs {
   const names = spec.onRecords ? ['ids', ...spec.params] : spec.params;
-  if (args.length > names.length) throw new OdooFault('builtins.TypeError', `${name}() takes ${names.length + 1} positional arguments but ${args.length + 1} were given`);
+  if (args.length > names.length)
+    throw new OdooFault('builtins.TypeError', `${name}() takes ${names.length + 1} positional arguments but ${args.length + 1} were given`);
   const bound: Kwargs = Object.fromEntries(args.map((value, i) => [names[i]!, value]));
   for (const [key, value] of Object.entries(kwargs)) {
     const target = spec.aliases?.[key] ?? key;
     if (!names.includes(target)) throw new OdooFault('builtins.TypeError', `${name}() got an unexpected keyword argument ${pyRepr(key)}`);
     bound[target] = value;
   }
-  if (spec.onRecords && bound.ids === undefined) throw new OdooFault('builtins.TypeError', `${name}() missing 1 required positional argument: 'ids'`);
+  if (spec.onRecords && bound.ids === undefined)
+    throw new OdooFault('builtins.TypeError', `${name}() missing 1 required positional argument: 'ids'`);
   return bound;
 }
 
@@ -72,7 +81,8 @@ function fromPgError(error: unknown, model: ModelDef): unknown {
       `The operation cannot be completed: another model requires the record being deleted. If possible, archive it instead.\n\nModel: ${other.description} (${other.name})\nConstraint: ${pgError.constraint}\n`,
     );
   }
-  if (pgError.code === '23514' && pgError.constraint && pgConstraintMessages[pgError.constraint]) return validationError(pgConstraintMessages[pgError.constraint]!);
+  if (pgError.code === '23514' && pgError.constraint && pgConstraintMessages[pgError.constraint])
+    return validationError(pgConstraintMessages[pgError.constraint]!);
   if (pgError.code?.startsWith('22')) return new OdooFault('psycopg2.DataError', pgError.message ?? 'invalid value');
   return error;
 }
@@ -129,7 +139,8 @@ export class Dispatcher {
     const { pool } = this.database(db);
     const model = models.get(modelName);
     if (!model) throw userError(`Object ${modelName} doesn't exist`);
-    if (method.startsWith('_')) throw new OdooFault('odoo.exceptions.AccessError', `Private methods (such as ${method}) cannot be called remotely.`);
+    if (method.startsWith('_'))
+      throw new OdooFault('odoo.exceptions.AccessError', `Private methods (such as ${method}) cannot be called remotely.`);
     const spec = methods[method];
     if (!spec) throw new OdooFault('builtins.AttributeError', `type object '${modelName}' has no attribute '${method}'`);
     const { context = {}, ...rest } = kwargs;

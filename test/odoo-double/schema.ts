@@ -24,7 +24,9 @@ function tableDdl(model: ModelDef): string {
     });
   const extra = model.name === 'res.users' ? ['  password varchar'] : [];
   const checks =
-    model.name === 'res.partner' ? [`  CONSTRAINT res_partner_check_name CHECK ((type = 'contact' AND name IS NOT NULL) OR type != 'contact')`] : [];
+    model.name === 'res.partner'
+      ? [`  CONSTRAINT res_partner_check_name CHECK ((type = 'contact' AND name IS NOT NULL) OR type != 'contact')`]
+      : [];
   return `CREATE TABLE ${model.table} (\n  id serial PRIMARY KEY,\n${[...columns, ...extra, ...checks].join(',\n')}\n);`;
 }
 
@@ -40,7 +42,12 @@ function foreignKeysDdl(model: ModelDef): string[] {
 
 export function schemaSql(): string {
   const all = [...models.values()];
-  return [...all.map(tableDdl), ...all.flatMap(foreignKeysDdl), 'CREATE INDEX ON res_partner (parent_id);', 'CREATE INDEX ON mail_message (model, res_id);'].join('\n');
+  return [
+    ...all.map(tableDdl),
+    ...all.flatMap(foreignKeysDdl),
+    'CREATE INDEX ON res_partner (parent_id);',
+    'CREATE INDEX ON mail_message (model, res_id);',
+  ].join('\n');
 }
 
 /** The admin user's password in every database of the double. */

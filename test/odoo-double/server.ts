@@ -84,7 +84,8 @@ export class DoubleServer {
     const path = new URL(req.url ?? '/', 'http://double').pathname;
     const body = await readBody(req);
     if (req.method !== 'POST') return void res.writeHead(405, { 'content-type': 'text/html' }).end('<h1>405 Method Not Allowed</h1>');
-    if (path === '/xmlrpc/2/common' || path === '/xmlrpc/2/object') return this.handleXml(path.endsWith('common') ? 'common' : 'object', body, res);
+    if (path === '/xmlrpc/2/common' || path === '/xmlrpc/2/object')
+      return this.handleXml(path.endsWith('common') ? 'common' : 'object', body, res);
     if (path === '/jsonrpc' || path === '/web/session/authenticate' || path.startsWith('/web/dataset/call_kw')) {
       let request: { id?: unknown; params?: Record<string, unknown> };
       try {
@@ -98,11 +99,22 @@ export class DoubleServer {
     res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>404 Not Found</h1>');
   }
 
-  private async handleJson(path: string, id: unknown, params: Record<string, unknown>, req: IncomingMessage, res: ServerResponse): Promise<unknown> {
+  private async handleJson(
+    path: string,
+    id: unknown,
+    params: Record<string, unknown>,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<unknown> {
     try {
       if (path === '/jsonrpc') {
         const args = (params.args as unknown[] | undefined) ?? [];
-        const result = params.service === 'common' ? await this.dispatcher.common(String(params.method), args) : params.service === 'object' ? await this.dispatcher.object(String(params.method), args) : undefined;
+        const result =
+          params.service === 'common'
+            ? await this.dispatcher.common(String(params.method), args)
+            : params.service === 'object'
+              ? await this.dispatcher.object(String(params.method), args)
+              : undefined;
         if (result === undefined) throw new OdooFault('builtins.Exception', `No such service ${String(params.service)}`);
         return { jsonrpc: '2.0', id, result };
       }
@@ -115,8 +127,16 @@ export class DoubleServer {
         return { jsonrpc: '2.0', id, result: { uid, db: params.db, username: params.login, server_version: '16.0' } };
       }
       const session = this.session(req);
-      if (!session) return jsonError(id, new OdooFault('odoo.http.SessionExpiredException', 'Session expired'), 100, 'Odoo Session Expired');
-      const result = await this.dispatcher.callKw(session.db, session.uid, String(params.model), String(params.method), (params.args as unknown[]) ?? [], (params.kwargs as Record<string, unknown>) ?? {});
+      if (!session)
+        return jsonError(id, new OdooFault('odoo.http.SessionExpiredException', 'Session expired'), 100, 'Odoo Session Expired');
+      const result = await this.dispatcher.callKw(
+        session.db,
+        session.uid,
+        String(params.model),
+        String(params.method),
+        (params.args as unknown[]) ?? [],
+        (params.kwargs as Record<string, unknown>) ?? {},
+      );
       return { jsonrpc: '2.0', id, result };
     } catch (error) {
       return jsonError(id, asFault(error));
@@ -132,7 +152,9 @@ export class DoubleServer {
     let xml: string;
     try {
       const [method, params] = await new Promise<[string, unknown[]]>((resolve, reject) => {
-        new xmlrpcDeserializer().deserializeMethodCall(Readable.from([body]), (error, method, params) => (error ? reject(error) : resolve([method!, params!])));
+        new xmlrpcDeserializer().deserializeMethodCall(Readable.from([body]), (error, method, params) =>
+          error ? reject(error) : resolve([method!, params!]),
+        );
       });
       const result = service === 'common' ? await this.dispatcher.common(method, params) : await this.dispatcher.object(method, params);
       xml = xmlrpcSerializer.serializeMethodResponse(result);

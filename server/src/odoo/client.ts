@@ -32,7 +32,13 @@ export interface OdooClient {
   version(): Promise<OdooVersion>;
   /** The uid of `login` (checked once, then reused). */
   authenticate(): Promise<number>;
-  executeKw<T = unknown>(model: string, method: string, args?: unknown[], kwargs?: Record<string, unknown>, options?: { context?: Record<string, unknown> }): Promise<T>;
+  executeKw<T = unknown>(
+    model: string,
+    method: string,
+    args?: unknown[],
+    kwargs?: Record<string, unknown>,
+    options?: { context?: Record<string, unknown> },
+  ): Promise<T>;
   /** Closes kept-alive connections. */
   close(): void;
 }
@@ -84,12 +90,25 @@ export function createOdooClient(options: OdooConnectionOptions, call: RpcCall, 
     login: options.login,
     version: async () => (await call('common', 'version', [], true)) as OdooVersion,
     authenticate,
-    async executeKw<T>(model: string, method: string, args: unknown[] = [], kwargs: Record<string, unknown> = {}, callOptions: { context?: Record<string, unknown> } = {}) {
+    async executeKw<T>(
+      model: string,
+      method: string,
+      args: unknown[] = [],
+      kwargs: Record<string, unknown> = {},
+      callOptions: { context?: Record<string, unknown> } = {},
+    ) {
       const userId = await authenticate();
-      const context = callOptions.context ? { ...callOptions.context, ...(kwargs.context as Record<string, unknown> | undefined) } : undefined;
+      const context = callOptions.context
+        ? { ...callOptions.context, ...(kwargs.context as Record<string, unknown> | undefined) }
+        : undefined;
       const allKwargs = context ? { ...kwargs, context } : kwargs;
       try {
-        return (await call('object', 'execute_kw', [options.db, userId, options.password, model, method, args, allKwargs], readMethods.has(method))) as T;
+        return (await call(
+          'object',
+          'execute_kw',
+          [options.db, userId, options.password, model, method, args, allKwargs],
+          readMethods.has(method),
+        )) as T;
       } catch (error) {
         // The password or API key was changed or revoked: check it again on the next call.
         if (error instanceof AccessError && error.odooName === 'odoo.exceptions.AccessDenied') uid = undefined;

@@ -75,7 +75,10 @@ export class OdooConnectionError extends SyncStudioError {
   ) {
     // The cause is rebuilt from code + message only: transport errors carry the request body,
     // which holds the password.
-    super('odoo_unreachable', message, { status: 502, ...(cause ? { cause: Object.assign(new Error(cause.message), { code: cause.code }) } : {}) });
+    super('odoo_unreachable', message, {
+      status: 502,
+      ...(cause ? { cause: Object.assign(new Error(cause.message), { code: cause.code }) } : {}),
+    });
   }
 }
 

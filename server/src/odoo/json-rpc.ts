@@ -26,7 +26,14 @@ export function createJsonRpcClient(options: OdooConnectionOptions): OdooClient 
       }
       if (reply.error) {
         const data = reply.error.data ?? {};
-        throw toOdooError({ name: data.name ?? 'unknown', message: data.message ?? reply.error.message ?? 'Odoo Server Error', ...(data.debug ? { debug: data.debug } : {}) }, options.db);
+        throw toOdooError(
+          {
+            name: data.name ?? 'unknown',
+            message: data.message ?? reply.error.message ?? 'Odoo Server Error',
+            ...(data.debug ? { debug: data.debug } : {}),
+          },
+          options.db,
+        );
       }
       return reply.result;
     },

@@ -38,9 +38,15 @@ export function createTransport(baseUrl: string, timeoutMs: number): Transport {
     const code = error instanceof AxiosError ? error.code : undefined;
     const message = error instanceof Error ? error.message : String(error);
     if (code === 'ETIMEDOUT' || code === 'ECONNABORTED') {
-      return new OdooConnectionError(baseUrl, `Odoo at ${baseUrl} did not answer ${path} within ${timeoutMs} ms (ETIMEDOUT)`, { code: 'ETIMEDOUT', message });
+      return new OdooConnectionError(baseUrl, `Odoo at ${baseUrl} did not answer ${path} within ${timeoutMs} ms (ETIMEDOUT)`, {
+        code: 'ETIMEDOUT',
+        message,
+      });
     }
-    return new OdooConnectionError(baseUrl, `Odoo at ${baseUrl} is unreachable: ${code ?? 'network error'} (${message})`, { ...(code ? { code } : {}), message });
+    return new OdooConnectionError(baseUrl, `Odoo at ${baseUrl} is unreachable: ${code ?? 'network error'} (${message})`, {
+      ...(code ? { code } : {}),
+      message,
+    });
   };
 
   return {
@@ -49,7 +55,10 @@ export function createTransport(baseUrl: string, timeoutMs: number): Transport {
         try {
           const response = await http.post<string>(path, body, { headers: { 'content-type': contentType } });
           if (response.status !== 200) {
-            throw new OdooConnectionError(baseUrl, `Odoo at ${baseUrl} answered HTTP ${response.status} on ${path}: is this the URL of an Odoo server?`);
+            throw new OdooConnectionError(
+              baseUrl,
+              `Odoo at ${baseUrl} answered HTTP ${response.status} on ${path}: is this the URL of an Odoo server?`,
+            );
           }
           return response.data;
         } catch (error) {

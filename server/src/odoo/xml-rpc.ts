@@ -33,7 +33,12 @@ export function faultToData(faultCode: number | undefined, faultString: string):
     case 4:
       return { name: 'odoo.exceptions.AccessError', message: faultString };
     case 2:
-      return { name: faultString.startsWith('Record does not exist or has been deleted') ? 'odoo.exceptions.MissingError' : 'odoo.exceptions.UserError', message: faultString };
+      return {
+        name: faultString.startsWith('Record does not exist or has been deleted')
+          ? 'odoo.exceptions.MissingError'
+          : 'odoo.exceptions.UserError',
+        message: faultString,
+      };
     default:
       return parseTraceback(faultString);
   }

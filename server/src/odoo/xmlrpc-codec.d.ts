@@ -13,7 +13,10 @@ declare module 'xmlrpc/lib/deserializer.js' {
   import type { Readable } from 'node:stream';
   class Deserializer {
     constructor(encoding?: string);
-    deserializeMethodResponse(stream: Readable, callback: (error: (Error & { faultCode?: number; faultString?: string }) | null | undefined, result?: unknown) => void): void;
+    deserializeMethodResponse(
+      stream: Readable,
+      callback: (error: (Error & { faultCode?: number; faultString?: string }) | null | undefined, result?: unknown) => void,
+    ): void;
     deserializeMethodCall(stream: Readable, callback: (error: Error | null | undefined, method?: string, params?: unknown[]) => void): void;
   }
   export default Deserializer;

@@ -24,7 +24,12 @@ export class EnvError extends Error {
   override readonly name = 'EnvError';
 }
 
-export function createCore(execute: Execute, context: Context, links: (() => unknown) | undefined, loaded = new Map<string, Map<number, FieldValues>>()): EnvCore {
+export function createCore(
+  execute: Execute,
+  context: Context,
+  links: (() => unknown) | undefined,
+  loaded = new Map<string, Map<number, FieldValues>>(),
+): EnvCore {
   return {
     context,
     loaded,

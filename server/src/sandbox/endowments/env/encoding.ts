@@ -25,7 +25,9 @@ function encodedRecordSet(value: Record<string, unknown>): { model: string; ids:
   const inner = value[marker];
   if (keys.length !== 1 || !isPlainObject(inner)) return undefined;
   const { model, ids } = inner;
-  return typeof model === 'string' && Array.isArray(ids) && ids.every((id) => Number.isInteger(id)) ? { model, ids: ids as number[] } : undefined;
+  return typeof model === 'string' && Array.isArray(ids) && ids.every((id) => Number.isInteger(id))
+    ? { model, ids: ids as number[] }
+    : undefined;
 }
 
 export function decodeRecordSets(value: unknown, env: Env): unknown {

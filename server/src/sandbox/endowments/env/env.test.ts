@@ -46,11 +46,16 @@ describe('env record sets', () => {
 
   test('reading 5 fields over 1,000 records is exactly one call, and every value reads as a property', async () => {
     const partners = env['res.partner']!;
-    const records = await partners.create(Array.from({ length: 1000 }, (_, i) => ({ name: `bulk ${i}`, city: `City ${i % 7}`, email: `b${i}@example.com` })));
+    const records = await partners.create(
+      Array.from({ length: 1000 }, (_, i) => ({ name: `bulk ${i}`, city: `City ${i % 7}`, email: `b${i}@example.com` })),
+    );
     assert.equal(records.length, 1000);
     const fields = ['name', 'city', 'email', 'parent_id', 'create_date'];
     const during = await callsDuring(() => records.read(fields));
-    assert.deepEqual(during.map((c) => c.method), ['read']);
+    assert.deepEqual(
+      during.map((c) => c.method),
+      ['read'],
+    );
     const values = records.map((r) => [r.name, r.city, r.email, r.parent_id]);
     assert.deepEqual(values[999], ['bulk 999', 'City 5', 'b999@example.com', false]);
     assert.equal(values.length, 1000);
@@ -59,18 +64,27 @@ describe('env record sets', () => {
   test('search with fields loads values in the same single call (search_read)', async () => {
     const during = await callsDuring(async () => {
       const found = await env['res.partner']!.search([['name', '=like', 'bulk 1%']], { fields: ['name', 'city'], limit: 3, order: 'id' });
-      assert.deepEqual(found.map((r) => r.name), ['bulk 1', 'bulk 10', 'bulk 11']);
+      assert.deepEqual(
+        found.map((r) => r.name),
+        ['bulk 1', 'bulk 10', 'bulk 11'],
+      );
     });
-    assert.deepEqual(during.map((c) => c.method), ['search_read']);
+    assert.deepEqual(
+      during.map((c) => c.method),
+      ['search_read'],
+    );
   });
 
   test('a field that was not loaded raises an error naming the field, the model and how to load it', async () => {
     const [record] = await env['res.partner']!.search([['name', '=', 'bulk 3']], { fields: ['name'] });
-    assert.throws(() => record!.phone, (error: unknown) => {
-      assert.ok(error instanceof EnvError);
-      assert.match(error.message, /Field 'phone' of model res\.partner is not loaded .*await records\.read\(\['phone'\]\)/);
-      return true;
-    });
+    assert.throws(
+      () => record!.phone,
+      (error: unknown) => {
+        assert.ok(error instanceof EnvError);
+        assert.match(error.message, /Field 'phone' of model res\.partner is not loaded .*await records\.read\(\['phone'\]\)/);
+        return true;
+      },
+    );
     await record!.read(['phone']);
     assert.equal(record!.phone, false);
   });
@@ -82,12 +96,18 @@ describe('env record sets', () => {
     assert.ok(Object.isFrozen(a.ids));
     assert.deepEqual(a.union(b).ids, [1, 2, 3]);
     assert.deepEqual(a.concat(b).ids, [1, 2, 2, 3]);
-    assert.deepEqual([...a].map((r) => r.id), [1, 2]);
+    assert.deepEqual(
+      [...a].map((r) => r.id),
+      [1, 2],
+    );
     assert.throws(() => a.id, /Expected singleton: res\.partner\(1, 2\)/);
     assert.throws(() => a.union(env['res.users']!.browse([2])), EnvError);
     await a.union(b).read(['name']);
     assert.deepEqual(a.union(b).filter((r) => r.name !== 'OdooBot').ids, [1, 3]);
-    assert.deepEqual(b.map((r) => r.name), ['OdooBot', 'Administrator']);
+    assert.deepEqual(
+      b.map((r) => r.name),
+      ['OdooBot', 'Administrator'],
+    );
     assert.equal(String(b), 'res.partner(2, 3)');
     assert.deepEqual(JSON.parse(JSON.stringify(b)), { model: 'res.partner', ids: [2, 3] });
     assert.equal(await Promise.resolve(b), b);
@@ -135,7 +155,10 @@ describe('env record sets', () => {
   });
 
   test("Odoo's typed errors propagate", async () => {
-    await assert.rejects(env['no.such.model']!.search([]), (error: unknown) => error instanceof UserError && error.message === "Object no.such.model doesn't exist");
+    await assert.rejects(
+      env['no.such.model']!.search([]),
+      (error: unknown) => error instanceof UserError && error.message === "Object no.such.model doesn't exist",
+    );
   });
 
   test('record sets round-trip through JSON', () => {

@@ -30,7 +30,17 @@ function envFor(core: EnvCore, execute: Execute, links: (() => RecordLinks) | un
     async ref(xmlId) {
       const dot = xmlId.indexOf('.');
       const [module, name] = dot > 0 ? [xmlId.slice(0, dot), xmlId.slice(dot + 1)] : ['', xmlId];
-      const rows = (await core.call('ir.model.data', 'search_read', [[['module', '=', module], ['name', '=', name]]], { fields: ['model', 'res_id'], limit: 1 })) as {
+      const rows = (await core.call(
+        'ir.model.data',
+        'search_read',
+        [
+          [
+            ['module', '=', module],
+            ['name', '=', name],
+          ],
+        ],
+        { fields: ['model', 'res_id'], limit: 1 },
+      )) as {
         model: string;
         res_id: number;
       }[];

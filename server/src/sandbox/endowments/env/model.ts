@@ -65,7 +65,9 @@ export class Model {
   }
 
   fields_get(attributes?: string[]): Promise<Record<string, Record<string, unknown>>> {
-    return this.#core.call(this.#name, 'fields_get', [], attributes === undefined ? {} : { attributes }) as Promise<Record<string, Record<string, unknown>>>;
+    return this.#core.call(this.#name, 'fields_get', [], attributes === undefined ? {} : { attributes }) as Promise<
+      Record<string, Record<string, unknown>>
+    >;
   }
 
   /** Any other model method: `env['res.partner'].call('name_search', ['Azure'], {limit: 5})`. */

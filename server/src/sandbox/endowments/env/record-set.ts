@@ -17,7 +17,12 @@ interface RecordSetState {
 
 /** The links half of the API, implemented elsewhere (links/) and handed in late. */
 export interface RecordLinks {
-  set_link(records: RecordSet, relation: string, ref: unknown, options?: { sync_date?: string | Date; allow_many2many?: boolean }): Promise<unknown>;
+  set_link(
+    records: RecordSet,
+    relation: string,
+    ref: unknown,
+    options?: { sync_date?: string | Date; allow_many2many?: boolean },
+  ): Promise<unknown>;
   search_links(records: RecordSet, relation: string, refs?: unknown): Promise<unknown>;
 }
 
@@ -36,11 +41,15 @@ function label(state: RecordSetState): string {
 
 function fieldValue(state: RecordSetState, field: string): unknown {
   if (state.ids.length !== 1) {
-    throw new EnvError(`Expected singleton: ${label(state)} has ${state.ids.length} records; read '${field}' per record, e.g. records.map((r) => r.${field})`);
+    throw new EnvError(
+      `Expected singleton: ${label(state)} has ${state.ids.length} records; read '${field}' per record, e.g. records.map((r) => r.${field})`,
+    );
   }
   const values = state.core.loaded.get(state.model)?.get(state.ids[0]!);
   if (values === undefined || !(field in values)) {
-    throw new EnvError(`Field '${field}' of model ${state.model} is not loaded on ${label(state)}: load it first with await records.read(['${field}'])`);
+    throw new EnvError(
+      `Field '${field}' of model ${state.model} is not loaded on ${label(state)}: load it first with await records.read(['${field}'])`,
+    );
   }
   return values[field];
 }
@@ -82,7 +91,8 @@ export class RecordSet {
   /** The id of a single record. */
   get id(): number {
     const state = stateOf(this);
-    if (state.ids.length !== 1) throw new EnvError(`Expected singleton: ${label(state)} has ${state.ids.length} records; .id needs exactly one`);
+    if (state.ids.length !== 1)
+      throw new EnvError(`Expected singleton: ${label(state)} has ${state.ids.length} records; .id needs exactly one`);
     return state.ids[0]!;
   }
 
@@ -135,7 +145,11 @@ export class RecordSet {
 
   filter(predicate: (record: RecordSet, index: number) => unknown): RecordSet {
     const { core, model } = stateOf(this);
-    return new RecordSet(core, model, [...this].filter((record, index) => predicate(record, index)).map((record) => record.id));
+    return new RecordSet(
+      core,
+      model,
+      [...this].filter((record, index) => predicate(record, index)).map((record) => record.id),
+    );
   }
 
   map<T>(mapper: (record: RecordSet, index: number) => T): T[] {
