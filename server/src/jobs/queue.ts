@@ -61,7 +61,7 @@ export async function startQueueRunner(
     noHandleSignals: true,
     pollInterval: options.pollIntervalMs ?? 1000,
     logger: graphileLogger(options.logger),
-    preset: { worker: { localQueue: { size: Math.max(8, options.concurrency * 2) }, completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
+    preset: { worker: { localQueue: { size: Math.max(16, options.concurrency * 4) }, completeJobBatchDelay: 2, failJobBatchDelay: 2 } },
   });
   const utils = await makeWorkerUtils({ pgPool: pool, logger: silentLogger() });
   return {

@@ -18,7 +18,8 @@ import type { ParsedCronItem } from 'graphile-worker';
 import { withTransaction, type Pool, type PoolClient, type Queryable } from '../db/index.js';
 import type { OdooClient } from '../odoo/index.js';
 import type { PluginRegistry } from '../plugins/index.js';
-import { claimJob, finishJob, insertJob, setQueueJobId, type ClaimedJob } from '../runs/jobs.js';
+import { claimJobs, finishJobs, insertJob, insertStartedJob, setQueueJobId, type ClaimedJob, type JobFinish } from '../runs/jobs.js';
+import { Batcher } from '../shared/batcher.js';
 import type { LogLevel, LogWriter } from '../runs/logs.js';
 import type { RunOutcome, RunRequest, SandboxPool } from '../sandbox/index.js';
 import type { SecretCipher } from '../secrets/cipher.js';
@@ -59,6 +60,15 @@ export class SyncJobRuntime implements JobRuntime {
   private readonly queueHandlers: Record<string, QueueHandler> = {};
   private readonly cronItems: ParsedCronItem[] = [];
   private runner: QueueRunner | undefined;
+  /** Claims and final states are written in batches under load (group commit). */
+  private readonly claims = new Batcher<number, ClaimedJob | undefined>(async (ids) => {
+    const claimed = new Map((await claimJobs(this.options.pool, ids, this.instanceId)).map((job) => [job.id, job]));
+    return ids.map((id) => claimed.get(id));
+  });
+  private readonly finishes = new Batcher<JobFinish, void>(async (finishes) => {
+    await finishJobs(this.options.pool, finishes);
+    return finishes.map(() => undefined);
+  });
   private lockClient: pg.Client | undefined;
 
   constructor(private readonly options: JobRuntimeOptions) {
@@ -132,22 +142,26 @@ export class SyncJobRuntime implements JobRuntime {
   async runNow(spec: TriggerJobSpec): Promise<JobOutcome> {
     const trigger = await loadTrigger(this.options.pool, spec.trigger.kind, spec.trigger.id);
     assertEnabled(trigger, spec.force);
-    const jobId = await insertJob(this.options.pool, {
-      projectId: trigger.project_id,
-      taskId: trigger.task_id,
-      triggerKind: trigger.kind,
-      triggerId: trigger.id,
-      triggerName: trigger.trigger_name,
-      parentJobId: null,
-      function: handlerOf[trigger.kind],
-      args: spec.args,
-      maxRetries: 1,
-      priority: 0,
-      runAt: null,
-      odooUserId: spec.odooUserId ?? null,
-      runMode: 'immediate',
-    });
-    return this.execute(jobId);
+    const job = await insertStartedJob(
+      this.options.pool,
+      {
+        projectId: trigger.project_id,
+        taskId: trigger.task_id,
+        triggerKind: trigger.kind,
+        triggerId: trigger.id,
+        triggerName: trigger.trigger_name,
+        parentJobId: null,
+        function: handlerOf[trigger.kind],
+        args: spec.args,
+        maxRetries: 1,
+        priority: 0,
+        runAt: null,
+        odooUserId: spec.odooUserId ?? null,
+        runMode: 'immediate',
+      },
+      this.instanceId,
+    );
+    return this.run(job);
   }
 
   /** Runs a failed job again with the task's current code; attempts start over. */
@@ -171,8 +185,11 @@ export class SyncJobRuntime implements JobRuntime {
 
   /** One run of a job; never throws for task failures (they are the job's outcome). */
   async execute(jobId: number): Promise<JobOutcome> {
-    const job = await claimJob(this.options.pool, jobId, this.instanceId);
-    if (!job) return { jobId, state: 'done' };
+    const job = await this.claims.add(jobId);
+    return job ? this.run(job) : { jobId, state: 'done' };
+  }
+
+  private async run(job: ClaimedJob): Promise<JobOutcome> {
     const project = await this.projectData.get(job.project_id, job.project_version);
     const secretValues = Object.values(project.secrets).flatMap((v) => (v === null ? [] : [this.options.cipher.decrypt(v)]));
     const redact = createRedactor(secretValues);
@@ -251,17 +268,18 @@ export class SyncJobRuntime implements JobRuntime {
   }
 
   private async retryAt(job: ClaimedJob, powers: JobPowers, runAt: Date, error: { name: string; message: string }): Promise<JobOutcome> {
-    await this.options.logs.flush();
+    const logs = await this.options.logs.take(job.id);
     await withTransaction(this.options.pool, async (db) => {
-      await finishJob(db, job.id, { state: 'pending', error: powers.redact(`${error.name}: ${error.message}`), runAt });
+      await finishJobs(db, [{ jobId: job.id, state: 'pending', error: powers.redact(`${error.name}: ${error.message}`), runAt, logs }]);
       await this.queue(db, job.id, { runAt });
     });
     return { jobId: job.id, state: 'pending', error: { name: error.name, message: powers.redact(error.message) } };
   }
 
   private async finish(job: ClaimedJob, powers: JobPowers, outcome: Omit<JobOutcome, 'jobId'>): Promise<JobOutcome> {
-    await this.options.logs.flush();
-    await finishJob(this.options.pool, job.id, {
+    await this.finishes.add({
+      jobId: job.id,
+      logs: await this.options.logs.take(job.id),
       state: outcome.state,
       result: outcome.result,
       error: outcome.error ? powers.redact(`${outcome.error.name}: ${outcome.error.message}`) : null,

@@ -5,6 +5,7 @@
  */
 import type { Queryable } from '../db/index.js';
 import { NotFoundError } from '../shared/errors.js';
+import { insertLogsSql, logColumns, type LogEntry } from './logs.js';
 
 export const jobStates = ['pending', 'started', 'done', 'done_warning', 'failed'] as const;
 export type JobState = (typeof jobStates)[number];
@@ -78,33 +79,70 @@ export interface ClaimedJob {
   eval_contexts: string[];
 }
 
-export async function claimJob(db: Queryable, jobId: number, instanceId: number): Promise<ClaimedJob | undefined> {
+const claimedColumns = `c.id, c.project_id, c.task_id, c.trigger_kind, c.trigger_id, c.trigger_name, c.function, c.args, c.attempts,
+  c.max_retries, c.odoo_user_id, c.run_mode, c.previous_state, t.code as task_code, t.active as task_active,
+  t.timeout_seconds as task_timeout_seconds, p.active as project_active, p.version as project_version, p.common_code, p.eval_contexts
+  from claimed c join sync_studio.task t on t.id = c.task_id join sync_studio.project p on p.id = c.project_id`;
+
+/**
+ * Marks pending (or interrupted) jobs started and reads what their runs need, in one statement.
+ * Jobs that are not pending or started (already finished) are left alone and absent from the result.
+ */
+export async function claimJobs(db: Queryable, jobIds: readonly number[], instanceId: number): Promise<ClaimedJob[]> {
   const { rows } = await db.query<ClaimedJob>(
-    `with previous as (select id, state from sync_studio.job where id = $1 for update),
+    `with previous as (select id, state from sync_studio.job where id = any($1::bigint[]) order by id for update),
      claimed as (
        update sync_studio.job j set state = 'started', attempts = j.attempts + 1, started_at = now(), finished_at = null, instance_id = $2
        from previous where j.id = previous.id and previous.state in ('pending', 'started')
        returning j.*, previous.state as previous_state)
-     select c.id, c.project_id, c.task_id, c.trigger_kind, c.trigger_id, c.trigger_name, c.function, c.args, c.attempts, c.max_retries,
-            c.odoo_user_id, c.run_mode, c.previous_state, t.code as task_code, t.active as task_active,
-            t.timeout_seconds as task_timeout_seconds, p.active as project_active, p.version as project_version, p.common_code, p.eval_contexts
-       from claimed c join sync_studio.task t on t.id = c.task_id join sync_studio.project p on p.id = c.project_id`,
-    [jobId, instanceId],
+     select ${claimedColumns}`,
+    [jobIds, instanceId],
   );
-  return rows[0];
+  return rows;
 }
 
-export async function finishJob(
-  db: Queryable,
-  jobId: number,
-  fields: { state: JobState; result?: unknown; error?: string | null; runAt?: Date },
-): Promise<void> {
+/** Creates a job that starts at once (immediate runs) and reads what its run needs, in one statement. */
+export async function insertStartedJob(db: Queryable, job: NewJob, instanceId: number): Promise<ClaimedJob> {
+  const { rows } = await db.query<ClaimedJob>(
+    `with claimed as (
+       insert into sync_studio.job (project_id, task_id, trigger_kind, trigger_id, trigger_name, parent_job_id, function, args,
+         max_retries, priority, odoo_user_id, run_mode, state, attempts, started_at, instance_id)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'immediate', 'started', 1, now(), $12)
+       returning *, 'pending'::text as previous_state)
+     select ${claimedColumns}`,
+    [job.projectId, job.taskId, job.triggerKind, job.triggerId, job.triggerName, job.parentJobId, job.function, JSON.stringify(job.args),
+      job.maxRetries, job.priority, job.odooUserId, instanceId],
+  );
+  return rows[0]!;
+}
+
+export interface JobFinish {
+  jobId: number;
+  state: JobState;
+  result?: unknown;
+  error?: string | null;
+  runAt?: Date;
+  logs?: readonly LogEntry[];
+}
+
+/** Writes jobs' states together with their last log lines, in one statement. */
+export async function finishJobs(db: Queryable, finishes: readonly JobFinish[]): Promise<void> {
+  const logs = finishes.flatMap((f) => f.logs ?? []);
   await db.query(
-    `update sync_studio.job set state = $2, result = $3, error = $4,
-       finished_at = case when $2 in ('done', 'done_warning', 'failed') then now() end,
-       run_at = coalesce($5, run_at)
-     where id = $1`,
-    [jobId, fields.state, fields.result === undefined ? null : JSON.stringify(fields.result), fields.error ?? null, fields.runAt ?? null],
+    `with logged as (${insertLogsSql(6)} returning 1),
+     finished as (select * from unnest($1::bigint[], $2::text[], $3::jsonb[], $4::text[], $5::timestamptz[]) as f(id, state, result, error, run_at))
+     update sync_studio.job j set state = f.state, result = f.result, error = f.error,
+       finished_at = case when f.state in ('done', 'done_warning', 'failed') then now() end,
+       run_at = coalesce(f.run_at, j.run_at)
+     from finished f where j.id = f.id`,
+    [
+      finishes.map((f) => f.jobId),
+      finishes.map((f) => f.state),
+      finishes.map((f) => (f.result === undefined ? null : JSON.stringify(f.result))),
+      finishes.map((f) => f.error ?? null),
+      finishes.map((f) => f.runAt ?? null),
+      ...logColumns(logs),
+    ],
   );
 }
 

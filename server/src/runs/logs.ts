@@ -38,13 +38,24 @@ export class LogWriter {
   constructor(
     private readonly pool: Pool,
     private readonly logger: Logger,
-    private readonly flushDelayMs = 10,
+    private readonly flushDelayMs = 100,
   ) {}
 
   write(entry: LogEntry): void {
     this.buffer.push({ ...entry, message: capMessage(entry.message), name: entry.name.slice(0, 200) });
     if (this.buffer.length >= 500) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), this.flushDelayMs);
+  }
+
+  /**
+   * Removes and returns the lines of one job still buffered, once every flush already under way
+   * has landed (so the caller can insert them together with the job's final state, in order).
+   */
+  async take(jobId: number): Promise<LogEntry[]> {
+    await this.flushing;
+    const mine = this.buffer.filter((e) => e.jobId === jobId);
+    if (mine.length > 0) this.buffer = this.buffer.filter((e) => e.jobId !== jobId);
+    return mine;
   }
 
   /** Writes everything buffered so far; resolves when it is in the database. */
@@ -59,23 +70,32 @@ export class LogWriter {
 
   private async insert(batch: LogEntry[]): Promise<void> {
     try {
-      await this.pool.query(
-        `insert into sync_studio.log (job_id, project_id, task_id, trigger_kind, trigger_id, level, type, name, message)
-         select * from unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[])`,
-        [
-          batch.map((e) => e.jobId),
-          batch.map((e) => e.projectId),
-          batch.map((e) => e.taskId),
-          batch.map((e) => e.triggerKind),
-          batch.map((e) => e.triggerId),
-          batch.map((e) => e.level),
-          batch.map((e) => e.type),
-          batch.map((e) => e.name),
-          batch.map((e) => e.message.replace(/\0/g, '\uFFFD')),
-        ],
-      );
+      await this.pool.query(`${insertLogsSql(1)}`, logColumns(batch));
     } catch (error) {
       this.logger.error({ err: error, lines: batch.length }, 'writing job log lines failed');
     }
   }
+}
+
+/** `insert into log … select from unnest($first … $first+8)`: usable inside a larger statement. */
+export function insertLogsSql(first: number): string {
+  const p = (i: number) => `$${first + i}`;
+  return `insert into sync_studio.log (job_id, project_id, task_id, trigger_kind, trigger_id, level, type, name, message)
+    select * from unnest(${p(0)}::bigint[], ${p(1)}::bigint[], ${p(2)}::bigint[], ${p(3)}::text[], ${p(4)}::bigint[],
+                         ${p(5)}::text[], ${p(6)}::text[], ${p(7)}::text[], ${p(8)}::text[])`;
+}
+
+/** The nine column arrays `insertLogsSql` expects. */
+export function logColumns(batch: readonly LogEntry[]): unknown[] {
+  return [
+    batch.map((e) => e.jobId),
+    batch.map((e) => e.projectId),
+    batch.map((e) => e.taskId),
+    batch.map((e) => e.triggerKind),
+    batch.map((e) => e.triggerId),
+    batch.map((e) => e.level),
+    batch.map((e) => e.type),
+    batch.map((e) => e.name),
+    batch.map((e) => e.message.replace(/\0/g, '\uFFFD')),
+  ];
 }

@@ -3,3 +3,4 @@ export * from './logger.js';
 export * from './clock.js';
 export * from './paths.js';
 export * from './validation.js';
+export * from './batcher.js';
