@@ -14,6 +14,15 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    files: ['**/*.mjs', '**/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+  {
+    // Tests read JSON response bodies whose shape each assertion checks.
+    files: ['test/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
     plugins: { 'import-x': importX },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -21,14 +30,26 @@ export default tseslint.config(
         'error',
         {
           zones: [
-            zone('shared', ['config', 'db', 'projects', 'runs', 'links', 'sandbox', 'odoo', 'secrets', 'auth', ...higher], 'shared/ is the bottom layer'),
-            zone('config', ['db', 'projects', 'runs', 'links', 'sandbox', 'odoo', 'secrets', 'auth', ...higher], 'config/ depends on shared/ only'),
+            zone(
+              'shared',
+              ['config', 'db', 'projects', 'runs', 'links', 'sandbox', 'odoo', 'secrets', 'auth', ...higher],
+              'shared/ is the bottom layer',
+            ),
+            zone(
+              'config',
+              ['db', 'projects', 'runs', 'links', 'sandbox', 'odoo', 'secrets', 'auth', ...higher],
+              'config/ depends on shared/ only',
+            ),
             zone('db', ['projects', 'runs', 'links', 'sandbox', 'odoo', ...higher], 'db/ sits below the capabilities'),
             zone('projects', higher, 'capabilities must not import http/triggers/jobs/cli'),
             zone('runs', higher, 'capabilities must not import http/triggers/jobs/cli'),
             zone('links', higher, 'capabilities must not import http/triggers/jobs/cli'),
             zone('odoo', higher, 'capabilities must not import http/triggers/jobs/cli'),
-            zone('sandbox/worker', ['config', 'db', 'projects', 'runs', 'links', 'odoo', 'secrets', 'auth', 'sandbox/host', ...higher], 'the sandbox worker must not import host code'),
+            zone(
+              'sandbox/worker',
+              ['config', 'db', 'projects', 'runs', 'links', 'odoo', 'secrets', 'auth', 'sandbox/host', ...higher],
+              'the sandbox worker must not import host code',
+            ),
           ],
         },
       ],

@@ -15,10 +15,13 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 const stack = await createTestStack({ env: { SYNC_STUDIO_WORKERS: '2', SYNC_STUDIO_QUEUE_CONCURRENCY: '32' } });
 try {
-  const { projectId, taskId, triggerId } = await stack.project(`function handle_cron() { log('tick'); return 1; }\nfunction handle_button() { return 1; }`, {
-    kind: 'cron',
-    trigger: { active: true },
-  });
+  const { projectId, taskId, triggerId } = await stack.project(
+    `function handle_cron() { log('tick'); return 1; }\nfunction handle_button() { return 1; }`,
+    {
+      kind: 'cron',
+      trigger: { active: true },
+    },
+  );
   const button = await stack.store.create('button', taskId, { trigger_name: 'PRESS' });
   global.gc?.();
   const idle = process.memoryUsage().rss;
@@ -50,7 +53,9 @@ try {
   client.release();
   let peak = process.memoryUsage().rss;
   for (;;) {
-    const { rows: left } = await stack.db.pool.query<{ n: number }>(`select count(*)::int as n from sync_studio.job where state in ('pending','started')`);
+    const { rows: left } = await stack.db.pool.query<{ n: number }>(
+      `select count(*)::int as n from sync_studio.job where state in ('pending','started')`,
+    );
     peak = Math.max(peak, process.memoryUsage().rss);
     if (left[0]!.n === 0) break;
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -60,12 +65,16 @@ try {
     `select state, count(*)::int as n from sync_studio.job where id >= $1 group by state`,
     [rows[0]!.id],
   );
-  const { rows: logRows } = await stack.db.pool.query<{ n: number }>('select count(*)::int as n from sync_studio.log where job_id >= $1', [rows[0]!.id]);
+  const { rows: logRows } = await stack.db.pool.query<{ n: number }>('select count(*)::int as n from sync_studio.log where job_id >= $1', [
+    rows[0]!.id,
+  ]);
 
   console.log('Sync Studio — trivial jobs end to end (2 sandbox workers, queue concurrency 32)');
   console.log(`  queued jobs:         ${total} in ${seconds.toFixed(2)} s → ${(total / seconds).toFixed(0)} jobs/s   (target ≥ 1,000/s)`);
   console.log(`  job states:          ${check.map((c) => `${c.state}=${c.n}`).join(', ')}; log rows written: ${logRows[0]!.n}`);
-  console.log(`  Run Now latency:     p50 ${pct(50)} ms, p90 ${pct(90)} ms, p99 ${pct(99)} ms (whole runtime: job row, sandbox, logs, state)`);
+  console.log(
+    `  Run Now latency:     p50 ${pct(50)} ms, p90 ${pct(90)} ms, p99 ${pct(99)} ms (whole runtime: job row, sandbox, logs, state)`,
+  );
   console.log(`  memory (RSS):        idle ${mb(idle)} (target ≤ 200 MB), peak under load ${mb(peak)} (target ≤ 500 MB)`);
 } finally {
   await stack.close();

@@ -38,7 +38,8 @@ export interface OpenStore {
 /** Opens the database (starting the embedded one in standalone mode), migrates it and checks the secret key. */
 export async function openStore(config: Config, logger: Logger): Promise<OpenStore> {
   const credentials = await resolveCredentials(config);
-  const embedded = config.mode === 'standalone' ? await startEmbeddedPostgres(config.dataDir, (line) => logger.debug({ pg: line })) : undefined;
+  const embedded =
+    config.mode === 'standalone' ? await startEmbeddedPostgres(config.dataDir, (line) => logger.debug({ pg: line })) : undefined;
   const connectionString = embedded?.connectionString ?? config.databaseUrl!;
   const pool = createPool(connectionString, 20);
   const close = async () => {

@@ -13,7 +13,10 @@ before(async () => {
   t = await createTestApp();
   const project = await t.call('administrator', 'POST', '/api/projects', { name: 'Roles' });
   projectId = project.body.id;
-  const task = await t.call('administrator', 'POST', `/api/projects/${projectId}/tasks`, { name: 'T', code: 'function handle_button() {}' });
+  const task = await t.call('administrator', 'POST', `/api/projects/${projectId}/tasks`, {
+    name: 'T',
+    code: 'function handle_button() {}',
+  });
   taskId = task.body.id;
   await t.call('administrator', 'POST', `/api/projects/${projectId}/secrets`, { key: 'API_KEY', value: SECRET_VALUE });
 });
@@ -37,14 +40,38 @@ const actions: Record<string, { least: Role; run: (role: Role) => Promise<{ stat
   },
   'create a task': { least: 'developer', run: (r) => t.call(r, 'POST', `/api/projects/${projectId}/tasks`, { name: `task ${r}` }) },
   'update a task': { least: 'developer', run: (r) => t.call(r, 'PATCH', `/api/tasks/${taskId}`, { code: `// ${r}` }) },
-  'create a param': { least: 'developer', run: (r) => t.call(r, 'POST', `/api/projects/${projectId}/params`, { key: `P_${r}`, value: 'v' }) },
-  'create a text': { least: 'developer', run: (r) => t.call(r, 'POST', `/api/projects/${projectId}/texts`, { key: `T_${r}`, value: { en_US: 'hi' } }) },
-  'create a secret key without value': { least: 'developer', run: (r) => t.call(r, 'POST', `/api/projects/${projectId}/secrets`, { key: `S_${r}` }) },
-  'create a secret with a value': { least: 'administrator', run: (r) => t.call(r, 'POST', `/api/projects/${projectId}/secrets`, { key: `SV_${r}`, value: 'x' }) },
-  'create a cron trigger': { least: 'developer', run: (r) => t.call(r, 'POST', `/api/tasks/${taskId}/triggers/cron`, { trigger_name: `CRON_${r}` }) },
-  'create a webhook trigger': { least: 'developer', run: (r) => t.call(r, 'POST', `/api/tasks/${taskId}/triggers/webhook`, { trigger_name: `HOOK_${r}` }) },
-  'create a button trigger': { least: 'developer', run: (r) => t.call(r, 'POST', `/api/tasks/${taskId}/triggers/button`, { trigger_name: `BTN_${r}` }) },
-  'create a DB trigger': { least: 'developer', run: (r) => t.call(r, 'POST', `/api/tasks/${taskId}/triggers/db`, { trigger_name: `DB_${r}`, model: 'res.partner', kind: 'on_create' }) },
+  'create a param': {
+    least: 'developer',
+    run: (r) => t.call(r, 'POST', `/api/projects/${projectId}/params`, { key: `P_${r}`, value: 'v' }),
+  },
+  'create a text': {
+    least: 'developer',
+    run: (r) => t.call(r, 'POST', `/api/projects/${projectId}/texts`, { key: `T_${r}`, value: { en_US: 'hi' } }),
+  },
+  'create a secret key without value': {
+    least: 'developer',
+    run: (r) => t.call(r, 'POST', `/api/projects/${projectId}/secrets`, { key: `S_${r}` }),
+  },
+  'create a secret with a value': {
+    least: 'administrator',
+    run: (r) => t.call(r, 'POST', `/api/projects/${projectId}/secrets`, { key: `SV_${r}`, value: 'x' }),
+  },
+  'create a cron trigger': {
+    least: 'developer',
+    run: (r) => t.call(r, 'POST', `/api/tasks/${taskId}/triggers/cron`, { trigger_name: `CRON_${r}` }),
+  },
+  'create a webhook trigger': {
+    least: 'developer',
+    run: (r) => t.call(r, 'POST', `/api/tasks/${taskId}/triggers/webhook`, { trigger_name: `HOOK_${r}` }),
+  },
+  'create a button trigger': {
+    least: 'developer',
+    run: (r) => t.call(r, 'POST', `/api/tasks/${taskId}/triggers/button`, { trigger_name: `BTN_${r}` }),
+  },
+  'create a DB trigger': {
+    least: 'developer',
+    run: (r) => t.call(r, 'POST', `/api/tasks/${taskId}/triggers/db`, { trigger_name: `DB_${r}`, model: 'res.partner', kind: 'on_create' }),
+  },
   'list tasks': { least: 'user', run: (r) => t.call(r, 'GET', `/api/projects/${projectId}/tasks`) },
 };
 
@@ -109,7 +136,9 @@ describe('secret values', () => {
   });
 
   test('the value is stored encrypted, not in clear text', async () => {
-    const { rows } = await t.db.pool.query<{ value_encrypted: string }>(`select value_encrypted from sync_studio.project_secret where key = 'API_KEY'`);
+    const { rows } = await t.db.pool.query<{ value_encrypted: string }>(
+      `select value_encrypted from sync_studio.project_secret where key = 'API_KEY'`,
+    );
     assert.ok(rows[0]!.value_encrypted.length > 0);
     assert.ok(!rows[0]!.value_encrypted.includes(SECRET_VALUE));
     assert.ok(!Buffer.from(rows[0]!.value_encrypted, 'base64').toString('latin1').includes(SECRET_VALUE));

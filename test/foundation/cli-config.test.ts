@@ -8,14 +8,44 @@ const secret = 'x'.repeat(40);
 const badLines: [string, Record<string, string>, string[], RegExp][] = [
   ['a port that is not a number', { PORT: 'eighty' }, ['migrate'], /PORT: expected a TCP port number/],
   ['a flag that is not a number', {}, ['migrate', '--port', '-3'], /--port: expected a TCP port number/],
-  ['a database URL that is not PostgreSQL', { DATABASE_URL: 'mysql://localhost/odoo' }, ['migrate'], /DATABASE_URL: expected a postgres:\/\/ connection URL/],
-  ['Odoo mode without the shared secret', { DATABASE_URL: 'postgres://127.0.0.1/none' }, ['serve'], /SYNC_STUDIO_SECRET: required when DATABASE_URL is set/],
-  ['a secret that is too short', { DATABASE_URL: 'postgres://127.0.0.1/none', SYNC_STUDIO_SECRET: 'short' }, ['serve'], /SYNC_STUDIO_SECRET: expected at least 32 characters/],
-  ['half of the Odoo settings', { ODOO_URL: 'http://odoo.local:8069' }, ['serve'], /ODOO_DB: ODOO_URL, ODOO_DB, ODOO_USER and ODOO_PASSWORD go together/],
-  ['an Odoo URL that is not http', { ODOO_URL: 'ftp://odoo', ODOO_DB: 'a', ODOO_USER: 'b', ODOO_PASSWORD: 'c' }, ['serve'], /ODOO_URL: expected an http\(s\) URL/],
+  [
+    'a database URL that is not PostgreSQL',
+    { DATABASE_URL: 'mysql://localhost/odoo' },
+    ['migrate'],
+    /DATABASE_URL: expected a postgres:\/\/ connection URL/,
+  ],
+  [
+    'Odoo mode without the shared secret',
+    { DATABASE_URL: 'postgres://127.0.0.1/none' },
+    ['serve'],
+    /SYNC_STUDIO_SECRET: required when DATABASE_URL is set/,
+  ],
+  [
+    'a secret that is too short',
+    { DATABASE_URL: 'postgres://127.0.0.1/none', SYNC_STUDIO_SECRET: 'short' },
+    ['serve'],
+    /SYNC_STUDIO_SECRET: expected at least 32 characters/,
+  ],
+  [
+    'half of the Odoo settings',
+    { ODOO_URL: 'http://odoo.local:8069' },
+    ['serve'],
+    /ODOO_DB: ODOO_URL, ODOO_DB, ODOO_USER and ODOO_PASSWORD go together/,
+  ],
+  [
+    'an Odoo URL that is not http',
+    { ODOO_URL: 'ftp://odoo', ODOO_DB: 'a', ODOO_USER: 'b', ODOO_PASSWORD: 'c' },
+    ['serve'],
+    /ODOO_URL: expected an http\(s\) URL/,
+  ],
   ['a misspelt setting', { SYNC_STUDIO_JOB_TIMOUT: '5' }, ['serve'], /SYNC_STUDIO_JOB_TIMOUT: unknown setting/],
   ['a timeout of zero', { SYNC_STUDIO_JOB_TIMEOUT: '0' }, ['serve'], /SYNC_STUDIO_JOB_TIMEOUT: expected seconds/],
-  ['retry delays that are not numbers', { SYNC_STUDIO_RETRY_DELAYS: '5m,15m' }, ['serve'], /SYNC_STUDIO_RETRY_DELAYS: expected comma-separated seconds/],
+  [
+    'retry delays that are not numbers',
+    { SYNC_STUDIO_RETRY_DELAYS: '5m,15m' },
+    ['serve'],
+    /SYNC_STUDIO_RETRY_DELAYS: expected comma-separated seconds/,
+  ],
 ];
 
 for (const [label, env, args, message] of badLines) {

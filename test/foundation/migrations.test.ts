@@ -19,8 +19,22 @@ async function emptyDatabase() {
 }
 
 const expectedTables = [
-  'job', 'link', 'log', 'migration', 'project', 'project_param', 'project_secret', 'project_text', 'setting',
-  'task', 'trigger_button', 'trigger_cron', 'trigger_db', 'trigger_webhook', 'webhook_request', 'db_event',
+  'job',
+  'link',
+  'log',
+  'migration',
+  'project',
+  'project_param',
+  'project_secret',
+  'project_text',
+  'setting',
+  'task',
+  'trigger_button',
+  'trigger_cron',
+  'trigger_db',
+  'trigger_webhook',
+  'webhook_request',
+  'db_event',
 ].sort();
 
 test('migrations create every table of the store on an empty database, and a second run applies nothing', async () => {

@@ -37,7 +37,9 @@ test('rotate-secret re-encrypts every value under the new key; the old key then 
   assert.equal((await cli(['migrate'], keyB)).code, 0);
   assert.equal((await cli(['migrate'], keyA)).code, 1);
   const cipher = new SecretCipher(keyB);
-  const { rows } = await db.pool.query<{ key: string; value_encrypted: string }>('select key, value_encrypted from sync_studio.project_secret order by key');
+  const { rows } = await db.pool.query<{ key: string; value_encrypted: string }>(
+    'select key, value_encrypted from sync_studio.project_secret order by key',
+  );
   assert.deepEqual(
     rows.map((r) => [r.key, cipher.decrypt(r.value_encrypted)]),
     [
@@ -49,7 +51,10 @@ test('rotate-secret re-encrypts every value under the new key; the old key then 
 
 test('rotation with a key that is not the current one changes nothing', async () => {
   const before = (await db.pool.query('select value_encrypted from sync_studio.project_secret order by key')).rows;
-  const result = await runCli(['rotate-secret', '--new-secret', 'key-C-0123456789-0123456789-0123456789'], { DATABASE_URL: db.url, SYNC_STUDIO_SECRET: keyA });
+  const result = await runCli(['rotate-secret', '--new-secret', 'key-C-0123456789-0123456789-0123456789'], {
+    DATABASE_URL: db.url,
+    SYNC_STUDIO_SECRET: keyA,
+  });
   assert.equal(result.code, 1);
   const afterRows = (await db.pool.query('select value_encrypted from sync_studio.project_secret order by key')).rows;
   assert.deepEqual(afterRows, before);

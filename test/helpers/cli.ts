@@ -38,7 +38,10 @@ export function runCli(args: string[], env: Record<string, string>, timeoutMs = 
 }
 
 /** Starts `sync-studio serve` and resolves once it printed its URL (and token, in standalone mode). */
-export function startServe(env: Record<string, string>, timeoutMs = 60_000): Promise<{ child: ChildProcess; url: string; token: string | undefined; output: () => string }> {
+export function startServe(
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+): Promise<{ child: ChildProcess; url: string; token: string | undefined; output: () => string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [binPath, 'serve'], { env: childEnv(env) });
     let output = '';

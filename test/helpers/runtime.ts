@@ -25,7 +25,10 @@ export interface TestStack extends Runtime {
   app: Hono;
   call(role: Role, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
   /** Creates an active project with one task and one trigger of `kind`; returns their ids. */
-  project(code: string, options?: { kind?: 'button' | 'cron' | 'webhook'; commonCode?: string; evalContexts?: string[]; trigger?: Record<string, unknown> }): Promise<{ projectId: number; taskId: number; triggerId: number }>;
+  project(
+    code: string,
+    options?: { kind?: 'button' | 'cron' | 'webhook'; commonCode?: string; evalContexts?: string[]; trigger?: Record<string, unknown> },
+  ): Promise<{ projectId: number; taskId: number; triggerId: number }>;
   /** Resolves when job `id` (with its sub-jobs) has settled, or rejects after `timeoutMs`. */
   settled(jobId: number, timeoutMs?: number): Promise<Record<string, any>>;
   close(): Promise<void>;
@@ -85,7 +88,12 @@ export async function createTestStack(options: { env?: Record<string, string>; p
     call,
     async project(code, opts = {}) {
       const kind = opts.kind ?? 'button';
-      const project = await store.create('project', null, { name: 'P', active: true, common_code: opts.commonCode ?? '', eval_contexts: opts.evalContexts ?? [] });
+      const project = await store.create('project', null, {
+        name: 'P',
+        active: true,
+        common_code: opts.commonCode ?? '',
+        eval_contexts: opts.evalContexts ?? [],
+      });
       const task = await store.create('task', project.id, { name: 'T', code });
       const trigger = await store.create(kind, task.id, { trigger_name: 'GO', ...opts.trigger });
       return { projectId: project.id, taskId: task.id, triggerId: trigger.id };
@@ -112,6 +120,8 @@ export async function createTestStack(options: { env?: Record<string, string>; p
 }
 
 export async function logsOf(stack: TestStack, jobId: number): Promise<{ level: string; type: string; name: string; message: string }[]> {
-  const { rows } = await stack.db.pool.query('select level, type, name, message from sync_studio.log where job_id = $1 order by id', [jobId]);
+  const { rows } = await stack.db.pool.query('select level, type, name, message from sync_studio.log where job_id = $1 order by id', [
+    jobId,
+  ]);
   return rows;
 }

@@ -9,7 +9,8 @@ before(async () => {
 });
 after(() => s.close());
 
-const runButton = async (triggerId: number, body: unknown = {}) => s.call('developer', 'POST', `/api/triggers/button/${triggerId}/run`, body);
+const runButton = async (triggerId: number, body: unknown = {}) =>
+  s.call('developer', 'POST', `/api/triggers/button/${triggerId}/run`, body);
 
 describe('Run Now', () => {
   test('runs the handler at once and returns the job with its result and logs', async () => {
@@ -42,7 +43,9 @@ describe('Run Now', () => {
   });
 
   test('an exception fails the job with the stack in a critical log line, not in the response', async () => {
-    const { triggerId } = await s.project(`function helper() { throw new Error('boom in helper'); }\nfunction handle_button() { helper(); }`);
+    const { triggerId } = await s.project(
+      `function helper() { throw new Error('boom in helper'); }\nfunction handle_button() { helper(); }`,
+    );
     const res = await runButton(triggerId);
     assert.equal(res.body.state, 'failed');
     assert.equal(res.body.error.message, 'boom in helper');
@@ -96,8 +99,14 @@ describe('queued jobs', () => {
       const lines = await logsOf(s, res.body.jobId);
       assert.equal(lines.filter((l) => /retrying at/.test(l.message)).length, 2);
       assert.ok(lines.some((l) => l.message === 'made it'));
-      assert.ok(lines.some((l) => l.type === 'data_out' && l.message.startsWith('GET http://127.0.0.1')), 'http requests are logged as data_out');
-      assert.ok(lines.some((l) => l.type === 'data_in'), 'http responses are logged as data_in');
+      assert.ok(
+        lines.some((l) => l.type === 'data_out' && l.message.startsWith('GET http://127.0.0.1')),
+        'http requests are logged as data_out',
+      );
+      assert.ok(
+        lines.some((l) => l.type === 'data_in'),
+        'http responses are logged as data_in',
+      );
     } finally {
       server.close();
     }
@@ -132,7 +141,10 @@ describe('queued jobs', () => {
     const res = await runButton(triggerId);
     const parent = await s.settled(res.body.jobId);
     assert.equal(parent.state, 'done');
-    const { rows } = await s.db.pool.query('select id, args, function, description from sync_studio.job where parent_job_id = $1 order by id', [res.body.jobId]);
+    const { rows } = await s.db.pool.query(
+      'select id, args, function, description from sync_studio.job where parent_job_id = $1 order by id',
+      [res.body.jobId],
+    );
     assert.equal(rows.length, 2, 'the duplicate identity key was dropped');
     assert.deepEqual(rows[0].args, ['a', 1]);
     assert.deepEqual(rows[1].args, [{ nested: [1, 2] }]);

@@ -52,14 +52,20 @@ describe('secret redaction', () => {
     assert.equal(outcome.state, 'failed');
     assert.ok(!JSON.stringify(outcome).includes(SECRET), 'not in the API response');
     const lines = await logsOf(s, outcome.jobId);
-    assert.ok(lines.some((l) => l.message === 'hi from plugin'), 'plugin values reach task code');
+    assert.ok(
+      lines.some((l) => l.message === 'hi from plugin'),
+      'plugin values reach task code',
+    );
     assert.ok(lines.some((l) => /task got \[redacted\]/.test(l.message)));
-    const all = JSON.stringify(lines) + JSON.stringify((await s.db.pool.query('select * from sync_studio.job where id = $1', [outcome.jobId])).rows);
+    const all =
+      JSON.stringify(lines) + JSON.stringify((await s.db.pool.query('select * from sync_studio.job where id = $1', [outcome.jobId])).rows);
     assert.ok(!all.includes(SECRET), 'the secret appears nowhere in the job or its logs');
   });
 
   test('a plugin whose setup fails (missing secret) fails only the calls that need it', async () => {
-    const { triggerId } = await s.project(`async function handle_button() { log('still runs'); await leak_token(); }`, { evalContexts: ['echo'] });
+    const { triggerId } = await s.project(`async function handle_button() { log('still runs'); await leak_token(); }`, {
+      evalContexts: ['echo'],
+    });
     const outcome = await run(triggerId);
     assert.equal(outcome.state, 'failed');
     const lines = await logsOf(s, outcome.jobId);
@@ -68,7 +74,9 @@ describe('secret redaction', () => {
   });
 
   test('task code cannot read secrets: there is no secrets name in its context', async () => {
-    const { projectId, triggerId } = await s.project(`function handle_button() { return typeof secrets + ' ' + typeof globalThis.secrets; }`);
+    const { projectId, triggerId } = await s.project(
+      `function handle_button() { return typeof secrets + ' ' + typeof globalThis.secrets; }`,
+    );
     await s.store.create('secret', projectId, { key: 'X', value: 'hidden-value-123' });
     assert.equal((await run(triggerId)).result, 'undefined undefined');
   });

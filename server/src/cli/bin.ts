@@ -20,22 +20,24 @@ const program = new Command('sync-studio')
   .showHelpAfterError()
   .exitOverride();
 
-withSettings(program.command('serve', { isDefault: true }).description('start the HTTP API, webhooks and the job runner')).action(async (_o, cmd: Command) => {
-  const config = configFrom(cmd);
-  await serveCommand(config, createLogger(config.logLevel));
-});
+withSettings(program.command('serve', { isDefault: true }).description('start the HTTP API, webhooks and the job runner')).action(
+  async (_o, cmd: Command) => {
+    const config = configFrom(cmd);
+    await serveCommand(config, createLogger(config.logLevel));
+  },
+);
 
 withSettings(program.command('migrate').description('apply database migrations and exit')).action(async (_o, cmd: Command) => {
   const config = configFrom(cmd);
   await migrateCommand(config, createLogger(config.logLevel));
 });
 
-withSettings(program.command('import').argument('<file>', 'an Odoo XML project file').description('import (or update) a project from an XML file')).action(
-  async (file: string, _o, cmd: Command) => {
-    const config = configFrom(cmd);
-    await importCommand(config, createLogger(config.logLevel), file);
-  },
-);
+withSettings(
+  program.command('import').argument('<file>', 'an Odoo XML project file').description('import (or update) a project from an XML file'),
+).action(async (file: string, _o, cmd: Command) => {
+  const config = configFrom(cmd);
+  await importCommand(config, createLogger(config.logLevel), file);
+});
 
 withSettings(
   program

@@ -87,7 +87,13 @@ export async function rotateSecretCommand(config: Config, logger: Logger, newSec
 }
 
 /** Runs a manual or cron trigger of a project now, prints the job's log, and returns the exit code. */
-export async function runCommand(config: Config, logger: Logger, projectReference: string, triggerName: string, force: boolean): Promise<number> {
+export async function runCommand(
+  config: Config,
+  logger: Logger,
+  projectReference: string,
+  triggerName: string,
+  force: boolean,
+): Promise<number> {
   const opened = await openStore(config, logger);
   const { runtime, close } = createRuntime(opened, logger);
   try {
@@ -108,7 +114,8 @@ export async function runCommand(config: Config, logger: Logger, projectReferenc
       'select created_at, level, name, message from sync_studio.log where job_id = $1 order by id',
       [outcome.jobId],
     );
-    for (const line of lines) process.stdout.write(`${line.created_at.toISOString()} ${line.level.toUpperCase()} ${line.name}: ${line.message}\n`);
+    for (const line of lines)
+      process.stdout.write(`${line.created_at.toISOString()} ${line.level.toUpperCase()} ${line.name}: ${line.message}\n`);
     process.stdout.write(`job ${outcome.jobId}: ${outcome.state}\n`);
     return outcome.state === 'done' || outcome.state === 'done_warning' ? 0 : 1;
   } finally {

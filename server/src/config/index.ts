@@ -14,22 +14,85 @@ import { ConfigError } from '../shared/errors.js';
 
 /** Every setting: its environment name, its flag, and its schema. */
 const settings = {
-  port: { env: 'PORT', flag: 'port', schema: z.coerce.number().int().min(0).max(65535).default(8080), expect: 'a TCP port number (0-65535)' },
+  port: {
+    env: 'PORT',
+    flag: 'port',
+    schema: z.coerce.number().int().min(0).max(65535).default(8080),
+    expect: 'a TCP port number (0-65535)',
+  },
   host: { env: 'HOST', flag: 'host', schema: z.string().min(1).default('127.0.0.1'), expect: 'a host name or IP address to listen on' },
-  databaseUrl: { env: 'DATABASE_URL', flag: 'databaseUrl', schema: z.string().regex(/^postgres(ql)?:\/\//).optional(), expect: 'a postgres:// connection URL' },
-  dataDir: { env: 'SYNC_STUDIO_DATA_DIR', flag: 'dataDir', schema: z.string().min(1).default('.data'), expect: 'a folder path for the embedded database' },
-  odooUrl: { env: 'ODOO_URL', flag: 'odooUrl', schema: z.url({ protocol: /^https?$/ }).optional(), expect: 'an http(s) URL of the Odoo server' },
-  odooDb: { env: 'ODOO_DB', flag: 'odooDb', schema: z.string().min(1).optional(), expect: "the Odoo database name" },
+  databaseUrl: {
+    env: 'DATABASE_URL',
+    flag: 'databaseUrl',
+    schema: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//)
+      .optional(),
+    expect: 'a postgres:// connection URL',
+  },
+  dataDir: {
+    env: 'SYNC_STUDIO_DATA_DIR',
+    flag: 'dataDir',
+    schema: z.string().min(1).default('.data'),
+    expect: 'a folder path for the embedded database',
+  },
+  odooUrl: {
+    env: 'ODOO_URL',
+    flag: 'odooUrl',
+    schema: z.url({ protocol: /^https?$/ }).optional(),
+    expect: 'an http(s) URL of the Odoo server',
+  },
+  odooDb: { env: 'ODOO_DB', flag: 'odooDb', schema: z.string().min(1).optional(), expect: 'the Odoo database name' },
   odooUser: { env: 'ODOO_USER', flag: 'odooUser', schema: z.string().min(1).optional(), expect: "the technical user's login" },
   odooPassword: { env: 'ODOO_PASSWORD', flag: 'odooPassword', schema: z.string().min(1).optional(), expect: 'a password or API key' },
-  publicUrl: { env: 'PUBLIC_URL', flag: 'publicUrl', schema: z.url({ protocol: /^https?$/ }).optional(), expect: 'the public http(s) URL of this sidecar' },
-  secret: { env: 'SYNC_STUDIO_SECRET', flag: 'secret', schema: z.string().min(32).optional(), expect: 'at least 32 characters (signs panel tokens, derives the secrets key)' },
-  adminToken: { env: 'SYNC_STUDIO_ADMIN_TOKEN', flag: 'adminToken', schema: z.string().min(24).optional(), expect: 'at least 24 characters' },
-  jobTimeoutSeconds: { env: 'SYNC_STUDIO_JOB_TIMEOUT', flag: 'jobTimeout', schema: z.coerce.number().positive().max(86400).default(60), expect: 'seconds, a positive number up to 86400' },
-  jobMemoryMb: { env: 'SYNC_STUDIO_JOB_MEMORY_MB', flag: 'jobMemoryMb', schema: z.coerce.number().int().min(16).max(16384).default(256), expect: 'megabytes, an integer from 16 to 16384' },
-  sandboxWorkers: { env: 'SYNC_STUDIO_WORKERS', flag: 'workers', schema: z.coerce.number().int().min(1).max(64).default(Math.max(1, cpus().length)), expect: 'an integer from 1 to 64' },
-  queueConcurrency: { env: 'SYNC_STUDIO_QUEUE_CONCURRENCY', flag: 'queueConcurrency', schema: z.coerce.number().int().min(1).max(256).default(16), expect: 'an integer from 1 to 256' },
-  retentionDays: { env: 'SYNC_STUDIO_RETENTION_DAYS', flag: 'retentionDays', schema: z.coerce.number().positive().max(3650).default(30), expect: 'days, a positive number up to 3650' },
+  publicUrl: {
+    env: 'PUBLIC_URL',
+    flag: 'publicUrl',
+    schema: z.url({ protocol: /^https?$/ }).optional(),
+    expect: 'the public http(s) URL of this sidecar',
+  },
+  secret: {
+    env: 'SYNC_STUDIO_SECRET',
+    flag: 'secret',
+    schema: z.string().min(32).optional(),
+    expect: 'at least 32 characters (signs panel tokens, derives the secrets key)',
+  },
+  adminToken: {
+    env: 'SYNC_STUDIO_ADMIN_TOKEN',
+    flag: 'adminToken',
+    schema: z.string().min(24).optional(),
+    expect: 'at least 24 characters',
+  },
+  jobTimeoutSeconds: {
+    env: 'SYNC_STUDIO_JOB_TIMEOUT',
+    flag: 'jobTimeout',
+    schema: z.coerce.number().positive().max(86400).default(60),
+    expect: 'seconds, a positive number up to 86400',
+  },
+  jobMemoryMb: {
+    env: 'SYNC_STUDIO_JOB_MEMORY_MB',
+    flag: 'jobMemoryMb',
+    schema: z.coerce.number().int().min(16).max(16384).default(256),
+    expect: 'megabytes, an integer from 16 to 16384',
+  },
+  sandboxWorkers: {
+    env: 'SYNC_STUDIO_WORKERS',
+    flag: 'workers',
+    schema: z.coerce.number().int().min(1).max(64).default(Math.max(1, cpus().length)),
+    expect: 'an integer from 1 to 64',
+  },
+  queueConcurrency: {
+    env: 'SYNC_STUDIO_QUEUE_CONCURRENCY',
+    flag: 'queueConcurrency',
+    schema: z.coerce.number().int().min(1).max(256).default(16),
+    expect: 'an integer from 1 to 256',
+  },
+  retentionDays: {
+    env: 'SYNC_STUDIO_RETENTION_DAYS',
+    flag: 'retentionDays',
+    schema: z.coerce.number().positive().max(3650).default(30),
+    expect: 'days, a positive number up to 3650',
+  },
   retryDelays: {
     env: 'SYNC_STUDIO_RETRY_DELAYS',
     flag: 'retryDelays',
@@ -40,8 +103,22 @@ const settings = {
       .transform((s) => s.split(',').map(Number)),
     expect: 'comma-separated seconds, e.g. 300,900,3600,10800',
   },
-  webhookMaxBytes: { env: 'SYNC_STUDIO_WEBHOOK_MAX_BYTES', flag: 'webhookMaxBytes', schema: z.coerce.number().int().min(1024).default(10 * 1024 * 1024), expect: 'bytes, an integer of at least 1024' },
-  logLevel: { env: 'SYNC_STUDIO_LOG_LEVEL', flag: 'logLevel', schema: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'), expect: 'one of trace, debug, info, warn, error, fatal, silent' },
+  webhookMaxBytes: {
+    env: 'SYNC_STUDIO_WEBHOOK_MAX_BYTES',
+    flag: 'webhookMaxBytes',
+    schema: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(10 * 1024 * 1024),
+    expect: 'bytes, an integer of at least 1024',
+  },
+  logLevel: {
+    env: 'SYNC_STUDIO_LOG_LEVEL',
+    flag: 'logLevel',
+    schema: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    expect: 'one of trace, debug, info, warn, error, fatal, silent',
+  },
 } as const;
 
 type Settings = typeof settings;
@@ -64,7 +141,10 @@ const knownEnv: ReadonlySet<string> = new Set(Object.values(settings).map((s) =>
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: Flags = {}): Config {
   for (const name of Object.keys(env)) {
     if (name.startsWith('SYNC_STUDIO_') && !knownEnv.has(name)) {
-      throw new ConfigError(name, `unknown setting; known ones are ${[...knownEnv].filter((n) => n.startsWith('SYNC_STUDIO_')).join(', ')}`);
+      throw new ConfigError(
+        name,
+        `unknown setting; known ones are ${[...knownEnv].filter((n) => n.startsWith('SYNC_STUDIO_')).join(', ')}`,
+      );
     }
   }
   const parsed: Record<string, unknown> = {};
@@ -86,13 +166,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: Flags = 
   }
   const mode = values.databaseUrl === undefined ? 'standalone' : 'odoo';
   if (mode === 'odoo' && values.secret === undefined) {
-    throw new ConfigError('SYNC_STUDIO_SECRET', 'required when DATABASE_URL is set: at least 32 characters shared with the addon-bridge Odoo module');
+    throw new ConfigError(
+      'SYNC_STUDIO_SECRET',
+      'required when DATABASE_URL is set: at least 32 characters shared with the addon-bridge Odoo module',
+    );
   }
   const publicHost = values.host === '0.0.0.0' || values.host === '::' ? '127.0.0.1' : values.host;
   return Object.freeze({
     ...values,
     dataDir: resolve(values.dataDir),
-    publicUrl: (values.publicUrl ?? `http://${publicHost.includes(':') ? `[${publicHost}]` : publicHost}:${values.port}`).replace(/\/+$/, ''),
+    publicUrl: (values.publicUrl ?? `http://${publicHost.includes(':') ? `[${publicHost}]` : publicHost}:${values.port}`).replace(
+      /\/+$/,
+      '',
+    ),
     mode,
   });
 }

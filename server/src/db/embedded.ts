@@ -40,7 +40,7 @@ export async function startEmbeddedPostgres(dataDir: string, onLog: (line: strin
     createPostgresUser: true,
     authMethod: 'scram-sha-256',
     initdbFlags: ['--encoding=UTF8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', "unix_socket_directories=", '-c', 'max_connections=100'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=100'],
     onLog: (message) => onLog(String(message).trim()),
     onError: (error) => onLog(String(error)),
   });

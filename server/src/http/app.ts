@@ -30,7 +30,9 @@ export function createApp(deps: AppDeps): Hono {
   app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
-  app.get('/readyz', async (c) => ((await deps.ready().catch(() => false)) ? c.json({ status: 'ready' }) : c.json({ status: 'not ready' }, 503)));
+  app.get('/readyz', async (c) =>
+    (await deps.ready().catch(() => false)) ? c.json({ status: 'ready' }) : c.json({ status: 'not ready' }, 503),
+  );
 
   const api = new Hono<AppEnv>();
   api.use(

@@ -105,7 +105,10 @@ export function createJobPowers(deps: PowersDeps, job: ClaimedJob, project: Proj
         exports: Object.fromEntries(
           instance.names.map((key) => {
             const value = instance.exports?.[key];
-            return [key, value === undefined || typeof value === 'function' ? { kind: 'function' as const } : { kind: 'value' as const, value }];
+            return [
+              key,
+              value === undefined || typeof value === 'function' ? { kind: 'function' as const } : { kind: 'value' as const, value },
+            ];
           }),
         ),
       })),
@@ -129,7 +132,12 @@ export function createJobPowers(deps: PowersDeps, job: ClaimedJob, project: Proj
     links: (op) => deps.links(op),
     async http(request) {
       const target = safeHost(request.url);
-      write('info', `${request.method.toUpperCase()} ${request.url}${request.data === undefined ? '' : `\n${stringify(request.data)}`}`, 'data_out', target);
+      write(
+        'info',
+        `${request.method.toUpperCase()} ${request.url}${request.data === undefined ? '' : `\n${stringify(request.data)}`}`,
+        'data_out',
+        target,
+      );
       try {
         const response = await deps.http.request({
           method: request.method,
@@ -143,7 +151,12 @@ export function createJobPowers(deps: PowersDeps, job: ClaimedJob, project: Proj
         });
         const headers = Object.fromEntries(Object.entries(response.headers).map(([k, v]) => [k, String(v)]));
         const data = decodeBody(response.data, request.responseType, headers['content-type']);
-        write(response.status >= 400 ? 'warning' : 'info', `${response.status} ${response.statusText}\n${request.responseType === 'arraybuffer' ? `<${(response.data as ArrayBuffer).byteLength} bytes>` : String(response.data)}`, 'data_in', target);
+        write(
+          response.status >= 400 ? 'warning' : 'info',
+          `${response.status} ${response.statusText}\n${request.responseType === 'arraybuffer' ? `<${(response.data as ArrayBuffer).byteLength} bytes>` : String(response.data)}`,
+          'data_in',
+          target,
+        );
         return { status: response.status, headers, data };
       } catch (error) {
         const message = `${request.method.toUpperCase()} ${request.url} failed: ${(error as Error).message}`;
@@ -177,7 +190,9 @@ function instantiatePlugins(
 ): Map<string, PluginInstance> {
   const result = new Map<string, PluginInstance>();
   if (job.eval_contexts.length === 0) return result;
-  const secrets = Object.freeze(Object.fromEntries(Object.entries(project.secrets).map(([k, v]) => [k, v === null ? null : deps.cipher.decrypt(v)])));
+  const secrets = Object.freeze(
+    Object.fromEntries(Object.entries(project.secrets).map(([k, v]) => [k, v === null ? null : deps.cipher.decrypt(v)])),
+  );
   for (const name of job.eval_contexts) {
     const plugin = deps.plugins.get(name);
     if (!plugin) {

@@ -4,7 +4,16 @@
  * graphile-worker's `add_job` SQL function, so a queue entry commits atomically with whatever
  * the caller writes in the same transaction.
  */
-import { Logger as GraphileLogger, run, runMigrations, makeWorkerUtils, type Runner, type Task, type WorkerUtils, type ParsedCronItem } from 'graphile-worker';
+import {
+  Logger as GraphileLogger,
+  run,
+  runMigrations,
+  makeWorkerUtils,
+  type Runner,
+  type Task,
+  type WorkerUtils,
+  type ParsedCronItem,
+} from 'graphile-worker';
 import type { Pool, Queryable } from '../db/index.js';
 import type { Logger } from '../shared/logger.js';
 
@@ -29,7 +38,15 @@ export async function addQueueJob(db: Queryable, identifier: string, payload: un
   const { rows } = await db.query<{ id: string }>(
     `select id::text from graphile_worker.add_job($1::text, $2::json, run_at => $3::timestamptz, max_attempts => $4::int,
        job_key => $5::text, priority => $6::int, job_key_mode => $7::text)`,
-    [identifier, JSON.stringify(payload), options.runAt ?? null, options.maxAttempts ?? 10, options.jobKey ?? null, options.priority ?? 0, options.jobKeyMode ?? 'replace'],
+    [
+      identifier,
+      JSON.stringify(payload),
+      options.runAt ?? null,
+      options.maxAttempts ?? 10,
+      options.jobKey ?? null,
+      options.priority ?? 0,
+      options.jobKeyMode ?? 'replace',
+    ],
   );
   return rows[0]!.id;
 }

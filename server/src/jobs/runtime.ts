@@ -178,8 +178,17 @@ export class SyncJobRuntime implements JobRuntime {
     });
   }
 
-  private async queue(db: Queryable, jobId: number, options: { runAt?: Date | undefined; priority?: number | undefined; jobKey?: string | undefined }) {
-    const queueJobId = await addQueueJob(db, RUN_JOB, { jobId }, { runAt: options.runAt, priority: options.priority, jobKey: options.jobKey });
+  private async queue(
+    db: Queryable,
+    jobId: number,
+    options: { runAt?: Date | undefined; priority?: number | undefined; jobKey?: string | undefined },
+  ) {
+    const queueJobId = await addQueueJob(
+      db,
+      RUN_JOB,
+      { jobId },
+      { runAt: options.runAt, priority: options.priority, jobKey: options.jobKey },
+    );
     await setQueueJobId(db, jobId, queueJobId);
   }
 
@@ -259,12 +268,21 @@ export class SyncJobRuntime implements JobRuntime {
       const delays = this.options.retryDelaysSeconds;
       const seconds = error.retryAfterSeconds ?? delays[Math.min(job.attempts - 1, delays.length - 1)] ?? 300;
       const runAt = new Date(this.options.clock.now().getTime() + seconds * 1000);
-      powers.write('warning', `${error.name}: ${error.message}\nattempt ${job.attempts}${job.max_retries ? ` of ${job.max_retries}` : ''} failed; retrying at ${runAt.toISOString()}`);
+      powers.write(
+        'warning',
+        `${error.name}: ${error.message}\nattempt ${job.attempts}${job.max_retries ? ` of ${job.max_retries}` : ''} failed; retrying at ${runAt.toISOString()}`,
+      );
       return this.retryAt(job, powers, runAt, error);
     }
     const gaveUp = error.retryable && job.run_mode === 'queued' ? `gave up after ${job.attempts} attempts: ` : '';
-    powers.write(outcome.limit ? 'error' : 'critical', `${gaveUp}${error.stack && !outcome.limit ? error.stack : `${error.name}: ${error.message}`}`);
-    return this.finish(job, powers, { state: 'failed', error: { name: error.name, message: powers.redact(error.message), ...(outcome.limit ? { limit: outcome.limit } : {}) } });
+    powers.write(
+      outcome.limit ? 'error' : 'critical',
+      `${gaveUp}${error.stack && !outcome.limit ? error.stack : `${error.name}: ${error.message}`}`,
+    );
+    return this.finish(job, powers, {
+      state: 'failed',
+      error: { name: error.name, message: powers.redact(error.message), ...(outcome.limit ? { limit: outcome.limit } : {}) },
+    });
   }
 
   private async retryAt(job: ClaimedJob, powers: JobPowers, runAt: Date, error: { name: string; message: string }): Promise<JobOutcome> {
@@ -368,7 +386,10 @@ export class RequeueRefusedError extends SyncStudioError {
 async function isInstanceDead(pool: Pool, instanceId: number): Promise<boolean> {
   const client = await pool.connect();
   try {
-    const { rows } = await client.query<{ free: boolean }>('select pg_try_advisory_lock($1, $2) as free', [INSTANCE_LOCK_NAMESPACE, instanceId]);
+    const { rows } = await client.query<{ free: boolean }>('select pg_try_advisory_lock($1, $2) as free', [
+      INSTANCE_LOCK_NAMESPACE,
+      instanceId,
+    ]);
     if (rows[0]!.free) await client.query('select pg_advisory_unlock($1, $2)', [INSTANCE_LOCK_NAMESPACE, instanceId]);
     return rows[0]!.free;
   } finally {

@@ -6,7 +6,8 @@
  */
 import { InvalidInputError } from '../shared/errors.js';
 
-export type PluginExport = ((...args: never[]) => unknown) | string | number | boolean | null | readonly unknown[] | { readonly [key: string]: unknown };
+export type PluginExport =
+  ((...args: never[]) => unknown) | string | number | boolean | null | readonly unknown[] | { readonly [key: string]: unknown };
 
 export interface PluginContext {
   /** Writes a line to the running job's log (secret values are redacted). */
@@ -37,7 +38,8 @@ export class PluginRegistry {
   }
 
   register(plugin: EvalContextPlugin): void {
-    if (!/^[a-z][a-z0-9_]*$/.test(plugin.name)) throw new InvalidInputError(`plugin name "${plugin.name}" must be lower-case letters, digits and _`);
+    if (!/^[a-z][a-z0-9_]*$/.test(plugin.name))
+      throw new InvalidInputError(`plugin name "${plugin.name}" must be lower-case letters, digits and _`);
     if (this.plugins.has(plugin.name)) throw new InvalidInputError(`a plugin named "${plugin.name}" is already registered`);
     this.plugins.set(plugin.name, plugin);
   }

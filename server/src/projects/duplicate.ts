@@ -20,7 +20,13 @@ async function copyableColumns(db: Queryable, table: string): Promise<string[]> 
 }
 
 /** Copies the rows of `table` whose `parentColumn` is `fromId` to parent `toId`; returns old id → new id. */
-async function copyChildren(db: Queryable, table: string, parentColumn: string, fromId: number, toId: number): Promise<Map<number, number>> {
+async function copyChildren(
+  db: Queryable,
+  table: string,
+  parentColumn: string,
+  fromId: number,
+  toId: number,
+): Promise<Map<number, number>> {
   const columns = (await copyableColumns(db, table)).map((c) => `"${c}"`).join(', ');
   const { rows } = await db.query<{ old_id: number; new_id: number }>(
     `with source as (select id, ${columns} from sync_studio.${table} where ${parentColumn} = $1 order by id),
@@ -43,7 +49,8 @@ export async function duplicateProject(pool: Pool, projectId: number): Promise<n
     );
     if (!rows[0]) throw new NotFoundError('project', projectId);
     const copyId = rows[0].id;
-    for (const table of ['project_param', 'project_text', 'project_secret']) await copyChildren(client, table, 'project_id', projectId, copyId);
+    for (const table of ['project_param', 'project_text', 'project_secret'])
+      await copyChildren(client, table, 'project_id', projectId, copyId);
     const tasks = await copyChildren(client, 'task', 'project_id', projectId, copyId);
     for (const [oldTask, newTask] of tasks) {
       for (const kind of triggerKinds) await copyChildren(client, `trigger_${kind}`, 'task_id', oldTask, newTask);

@@ -12,7 +12,9 @@ import { importProjectXml } from './xml/index.js';
 
 export async function loadSampleProjectOnce(pool: Pool, cipher: SecretCipher, logger: Logger): Promise<void> {
   await withTransaction(pool, async (client) => {
-    const marked = await client.query(`insert into sync_studio.setting (key, value) values ('sample_loaded', now()::text) on conflict do nothing`);
+    const marked = await client.query(
+      `insert into sync_studio.setting (key, value) values ('sample_loaded', now()::text) on conflict do nothing`,
+    );
     if (marked.rowCount === 0) return;
     const xml = await readFile(join(samplesDir, 'sample-project.xml'), 'utf8');
     const report = await importProjectXml(client, xml, { cipher });

@@ -46,7 +46,10 @@ export class ProjectStore {
     const where = filtered ? `where ${spec.parent!.column} = $1` : '';
     const params = filtered ? [parentId] : [];
     const [{ rows }, count] = await Promise.all([
-      this.pool.query<Row>(`select * from sync_studio.${spec.table} ${where} order by id limit ${page.limit} offset ${page.offset}`, params),
+      this.pool.query<Row>(
+        `select * from sync_studio.${spec.table} ${where} order by id limit ${page.limit} offset ${page.offset}`,
+        params,
+      ),
       this.pool.query<{ total: number }>(`select count(*)::int as total from sync_studio.${spec.table} ${where}`, params),
     ]);
     return { items: rows, total: count.rows[0]!.total };
@@ -90,10 +93,10 @@ export class ProjectStore {
       if (kind === 'project' || kind === 'task') columns.push('updated_at');
       const assignments = columns.map((c, i) => (c === 'updated_at' ? 'updated_at = now()' : `${quote(c)} = $${i + 2}`));
       if (kind === 'project') assignments.push('version = version + 1');
-      const { rows } = await client.query<Row>(
-        `update sync_studio.${spec.table} set ${assignments.join(', ')} where id = $1 returning *`,
-        [id, ...columns.filter((c) => c !== 'updated_at').map((c) => values[c])],
-      );
+      const { rows } = await client.query<Row>(`update sync_studio.${spec.table} set ${assignments.join(', ')} where id = $1 returning *`, [
+        id,
+        ...columns.filter((c) => c !== 'updated_at').map((c) => values[c]),
+      ]);
       return { row: rows[0]!, action: 'updated' };
     });
   }
@@ -110,14 +113,20 @@ export class ProjectStore {
   /** A new random path for a webhook (its old URL stops working at once). */
   async regenerateWebhookPath(id: number): Promise<Row> {
     return this.write('webhook', async (client) => {
-      const { rows } = await client.query<Row>('update sync_studio.trigger_webhook set path = gen_random_uuid() where id = $1 returning *', [id]);
+      const { rows } = await client.query<Row>(
+        'update sync_studio.trigger_webhook set path = gen_random_uuid() where id = $1 returning *',
+        [id],
+      );
       if (!rows[0]) throw new NotFoundError(resources.webhook.label, id);
       return { row: rows[0], action: 'updated' };
     });
   }
 
   /** Runs a change in a transaction, bumps the owning project's version, then tells the listeners. */
-  private async write(kind: ResourceKind, change: (client: Queryable) => Promise<{ row: Row; action: ChangeEvent['action'] }>): Promise<Row> {
+  private async write(
+    kind: ResourceKind,
+    change: (client: Queryable) => Promise<{ row: Row; action: ChangeEvent['action'] }>,
+  ): Promise<Row> {
     const { row, action, projectId } = await withTransaction(this.pool, async (client) => {
       try {
         const result = await change(client);
@@ -149,11 +158,20 @@ export class ProjectStore {
     return values;
   }
 
-  private async checkUniqueName(kind: ResourceKind, client: Queryable, values: Record<string, unknown>, parentId: number | null, selfId: number | null) {
+  private async checkUniqueName(
+    kind: ResourceKind,
+    client: Queryable,
+    values: Record<string, unknown>,
+    parentId: number | null,
+    selfId: number | null,
+  ) {
     if (!isTriggerKind(kind) || values.trigger_name === undefined) return;
     const clash = await findTriggerByName(client, kind, parentId!, values.trigger_name as string);
     if (clash !== undefined && clash !== selfId) {
-      throw new ConflictError(`a ${resources[kind].label} named ${String(values.trigger_name)} already exists in this project`, 'trigger_name');
+      throw new ConflictError(
+        `a ${resources[kind].label} named ${String(values.trigger_name)} already exists in this project`,
+        'trigger_name',
+      );
     }
   }
 }

@@ -110,8 +110,20 @@ export async function insertStartedJob(db: Queryable, job: NewJob, instanceId: n
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'immediate', 'started', 1, now(), $12)
        returning *, 'pending'::text as previous_state)
      select ${claimedColumns}`,
-    [job.projectId, job.taskId, job.triggerKind, job.triggerId, job.triggerName, job.parentJobId, job.function, JSON.stringify(job.args),
-      job.maxRetries, job.priority, job.odooUserId, instanceId],
+    [
+      job.projectId,
+      job.taskId,
+      job.triggerKind,
+      job.triggerId,
+      job.triggerName,
+      job.parentJobId,
+      job.function,
+      JSON.stringify(job.args),
+      job.maxRetries,
+      job.priority,
+      job.odooUserId,
+      instanceId,
+    ],
   );
   return rows[0]!;
 }

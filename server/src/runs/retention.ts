@@ -15,7 +15,11 @@ async function deleteInBatches(db: Queryable, sql: string, cutoff: Date): Promis
   }
 }
 
-export async function pruneOldRuns(db: Queryable, retentionDays: number, now: Date): Promise<{ jobs: number; logs: number; requests: number }> {
+export async function pruneOldRuns(
+  db: Queryable,
+  retentionDays: number,
+  now: Date,
+): Promise<{ jobs: number; logs: number; requests: number }> {
   const cutoff = new Date(now.getTime() - retentionDays * 86_400_000);
   const jobs = await deleteInBatches(
     db,
@@ -23,7 +27,11 @@ export async function pruneOldRuns(db: Queryable, retentionDays: number, now: Da
        select id from sync_studio.job where created_at < $1 and parent_job_id is null and state not in ('pending', 'started') limit $2)`,
     cutoff,
   );
-  const logs = await deleteInBatches(db, 'delete from sync_studio.log where id in (select id from sync_studio.log where created_at < $1 and job_id is null limit $2)', cutoff);
+  const logs = await deleteInBatches(
+    db,
+    'delete from sync_studio.log where id in (select id from sync_studio.log where created_at < $1 and job_id is null limit $2)',
+    cutoff,
+  );
   const requests = await deleteInBatches(
     db,
     'delete from sync_studio.webhook_request where id in (select id from sync_studio.webhook_request where received_at < $1 limit $2)',

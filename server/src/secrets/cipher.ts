@@ -33,7 +33,9 @@ export class SecretCipher {
     try {
       return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
     } catch (error) {
-      throw new SecretKeyError(`a stored secret value cannot be decrypted with the current SYNC_STUDIO_SECRET (${(error as Error).message})`);
+      throw new SecretKeyError(
+        `a stored secret value cannot be decrypted with the current SYNC_STUDIO_SECRET (${(error as Error).message})`,
+      );
     }
   }
 

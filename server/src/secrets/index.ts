@@ -16,7 +16,9 @@ async function storedFingerprint(db: Queryable): Promise<string | undefined> {
 }
 
 async function countEncrypted(db: Queryable): Promise<number> {
-  const { rows } = await db.query<{ n: number }>('select count(*)::int as n from sync_studio.project_secret where value_encrypted is not null');
+  const { rows } = await db.query<{ n: number }>(
+    'select count(*)::int as n from sync_studio.project_secret where value_encrypted is not null',
+  );
   return rows[0]!.n;
 }
 
@@ -53,7 +55,10 @@ export async function rotateSecretKey(pool: Pool, current: SecretCipher, next: S
       'select id, value_encrypted from sync_studio.project_secret where value_encrypted is not null for update',
     );
     for (const row of rows) {
-      await client.query('update sync_studio.project_secret set value_encrypted = $2 where id = $1', [row.id, next.encrypt(current.decrypt(row.value_encrypted))]);
+      await client.query('update sync_studio.project_secret set value_encrypted = $2 where id = $1', [
+        row.id,
+        next.encrypt(current.decrypt(row.value_encrypted)),
+      ]);
     }
     await client.query(
       'insert into sync_studio.setting (key, value) values ($1, $2) on conflict (key) do update set value = excluded.value',

@@ -12,7 +12,17 @@ export function createLogger(level = 'info'): Logger {
     level,
     base: { service: 'sync-studio' },
     redact: {
-      paths: ['password', '*.password', 'secret', '*.secret', 'token', '*.token', 'authorization', '*.authorization', '*.headers.authorization'],
+      paths: [
+        'password',
+        '*.password',
+        'secret',
+        '*.secret',
+        'token',
+        '*.token',
+        'authorization',
+        '*.authorization',
+        '*.headers.authorization',
+      ],
       censor: '[redacted]',
     },
   });

@@ -38,7 +38,13 @@ export function projectRoutes(deps: ProjectRoutesDeps): Hono<AppEnv> {
 
   /** Writing a secret's value is for administrators only, whatever the route. */
   const guardSecretValue = (c: Context<AppEnv>, kind: ResourceKind, body: unknown) => {
-    if (kind === 'secret' && typeof body === 'object' && body !== null && 'value' in body && !hasRole(c.get('principal'), 'administrator')) {
+    if (
+      kind === 'secret' &&
+      typeof body === 'object' &&
+      body !== null &&
+      'value' in body &&
+      !hasRole(c.get('principal'), 'administrator')
+    ) {
       throw new ForbiddenError('writing a secret value needs the administrator role', 'value');
     }
   };

@@ -77,7 +77,11 @@ export function runRoutes(deps: RunRoutesDeps): Hono<AppEnv> {
     const { force } = parseInput(runNowInput, await readJson(c), 'run');
     const trigger = { kind, id: readId(c) };
     if (kind === 'button') return c.json(await deps.runtime.runNow({ trigger, args: [], force, odooUserId: c.get('principal').uid }), 201);
-    if (kind === 'cron') return c.json({ ...(await deps.runtime.enqueue({ trigger, args: [], force, odooUserId: c.get('principal').uid })), state: 'pending' }, 202);
+    if (kind === 'cron')
+      return c.json(
+        { ...(await deps.runtime.enqueue({ trigger, args: [], force, odooUserId: c.get('principal').uid })), state: 'pending' },
+        202,
+      );
     throw new InvalidInputError(`a ${kind} trigger runs on its events; only cron and manual triggers can be run from here`, 'kind');
   });
 
