@@ -17,7 +17,9 @@ import type { Logger } from './shared/logger.js';
 import { loadSampleProjectOnce } from './projects/sample.js';
 import { installQueue, SyncJobRuntime } from './jobs/index.js';
 import { createJsonRpcClient, type OdooClient } from './odoo/index.js';
-import { PluginRegistry } from './plugins/index.js';
+import { builtInPlugins, PluginRegistry } from './plugins/index.js';
+import { pluginRoutes } from './http/routes/plugins.js';
+import { projectFileRoutes } from './http/routes/project-files.js';
 import { LogWriter, pruneOldRuns } from './runs/index.js';
 import { createSandboxPool, type SandboxPool } from './sandbox/index.js';
 import { executeLinkOp } from './links/index.js';
@@ -32,11 +34,12 @@ export interface OpenStore {
   credentials: Credentials;
   cipher: SecretCipher;
   store: ProjectStore;
+  plugins: PluginRegistry;
   close(): Promise<void>;
 }
 
 /** Opens the database (starting the embedded one in standalone mode), migrates it and checks the secret key. */
-export async function openStore(config: Config, logger: Logger): Promise<OpenStore> {
+export async function openStore(config: Config, logger: Logger, plugins = new PluginRegistry(builtInPlugins)): Promise<OpenStore> {
   const credentials = await resolveCredentials(config);
   const embedded =
     config.mode === 'standalone' ? await startEmbeddedPostgres(config.dataDir, (line) => logger.debug({ pg: line })) : undefined;
@@ -52,7 +55,8 @@ export async function openStore(config: Config, logger: Logger): Promise<OpenSto
     await installQueue(pool);
     const cipher = new SecretCipher(credentials.secret);
     await checkSecretKey(pool, cipher);
-    return { config, pool, connectionString, credentials, cipher, store: new ProjectStore(pool, cipher), close };
+    const store = new ProjectStore(pool, cipher, (name) => plugins.get(name) !== undefined);
+    return { config, pool, connectionString, credentials, cipher, store, plugins, close };
   } catch (error) {
     await close().catch(() => undefined);
     throw error;
@@ -74,8 +78,8 @@ export interface Runtime {
 }
 
 /** The sandbox pool, the Odoo client and the job runtime over an open store (not started). */
-export function createRuntime(opened: OpenStore, logger: Logger, plugins = new PluginRegistry()): Runtime {
-  const { config, pool } = opened;
+export function createRuntime(opened: OpenStore, logger: Logger): Runtime {
+  const { config, pool, plugins } = opened;
   const sandbox = createSandboxPool({ workers: config.sandboxWorkers, memoryMb: config.jobMemoryMb });
   const odoo =
     config.odooUrl === undefined
@@ -122,7 +126,7 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
   const opened = await openStore(config, logger);
   const { runtime, sandbox, odoo, close: closeRuntime } = createRuntime(opened, logger);
   try {
-    if (config.mode === 'standalone') await loadSampleProjectOnce(opened.pool, opened.cipher, logger);
+    if (config.mode === 'standalone') await loadSampleProjectOnce(opened, logger);
     if (odoo) {
       const version = await odoo.version().catch((error: Error) => ({ server_version: `unreachable (${error.message})` }));
       logger.info({ odoo: config.odooUrl, version: version.server_version }, 'Odoo server');
@@ -138,7 +142,12 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
         await opened.pool.query('select 1');
         return runtime.started;
       },
-      apiRoutes: [runRoutes({ pool: opened.pool, runtime, sandbox }), linkRoutes({ pool: opened.pool })],
+      apiRoutes: [
+        runRoutes({ pool: opened.pool, runtime, sandbox }),
+        linkRoutes({ pool: opened.pool }),
+        pluginRoutes(opened.plugins),
+        projectFileRoutes(opened),
+      ],
     });
     const server = await listen(app.fetch, config);
     const port = (server.address() as AddressInfo).port;

@@ -6,7 +6,7 @@ import type { Hono } from 'hono';
 import { createTokenVerifier, mintToken, type Role } from '../../server/src/auth/index.js';
 import { createApp, type AppDeps } from '../../server/src/http/app.js';
 import { ProjectStore } from '../../server/src/projects/index.js';
-import { SecretCipher } from '../../server/src/secrets/index.js';
+import { checkSecretKey, SecretCipher } from '../../server/src/secrets/index.js';
 import { createLogger } from '../../server/src/shared/logger.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 
@@ -26,6 +26,7 @@ export interface TestApp {
 export async function createTestApp(extra: Partial<AppDeps> = {}): Promise<TestApp> {
   const db = await createTestDatabase();
   const cipher = new SecretCipher(TEST_SECRET);
+  await checkSecretKey(db.pool, cipher);
   const store = new ProjectStore(db.pool, cipher);
   const app = createApp({
     store,

@@ -9,12 +9,14 @@ import { loadConfig } from '../../server/src/config/index.js';
 import { createApp } from '../../server/src/http/app.js';
 import { linkRoutes } from '../../server/src/http/routes/links.js';
 import { runRoutes } from '../../server/src/http/routes/runs.js';
+import { pluginRoutes } from '../../server/src/http/routes/plugins.js';
+import { projectFileRoutes } from '../../server/src/http/routes/project-files.js';
 import { installQueue } from '../../server/src/jobs/index.js';
 import { createRuntime, type OpenStore, type Runtime } from '../../server/src/main.js';
 import type { EvalContextPlugin } from '../../server/src/plugins/index.js';
 import { PluginRegistry } from '../../server/src/plugins/index.js';
 import { ProjectStore } from '../../server/src/projects/index.js';
-import { SecretCipher } from '../../server/src/secrets/index.js';
+import { checkSecretKey, SecretCipher } from '../../server/src/secrets/index.js';
 import { createLogger } from '../../server/src/shared/logger.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 import { TEST_SECRET } from './app.js';
@@ -47,7 +49,9 @@ export async function createTestStack(options: { env?: Record<string, string>; p
     ...options.env,
   });
   const cipher = new SecretCipher(TEST_SECRET);
-  const store = new ProjectStore(db.pool, cipher);
+  await checkSecretKey(db.pool, cipher);
+  const plugins = new PluginRegistry(options.plugins ?? []);
+  const store = new ProjectStore(db.pool, cipher, (name) => plugins.get(name) !== undefined);
   const logger = createLogger('silent');
   const opened: OpenStore = {
     config,
@@ -56,9 +60,10 @@ export async function createTestStack(options: { env?: Record<string, string>; p
     credentials: { secret: TEST_SECRET, adminToken: undefined, adminTokenGenerated: false },
     cipher,
     store,
+    plugins,
     close: async () => undefined,
   };
-  const runtime = createRuntime(opened, logger, new PluginRegistry(options.plugins ?? []));
+  const runtime = createRuntime(opened, logger);
   await runtime.runtime.start();
   const app = createApp({
     store,
@@ -67,7 +72,12 @@ export async function createTestStack(options: { env?: Record<string, string>; p
     logger,
     verifier: createTokenVerifier({ secret: TEST_SECRET }),
     ready: async () => runtime.runtime.started,
-    apiRoutes: [runRoutes({ pool: db.pool, runtime: runtime.runtime, sandbox: runtime.sandbox }), linkRoutes({ pool: db.pool })],
+    apiRoutes: [
+      runRoutes({ pool: db.pool, runtime: runtime.runtime, sandbox: runtime.sandbox }),
+      linkRoutes({ pool: db.pool }),
+      pluginRoutes(plugins),
+      projectFileRoutes({ pool: db.pool, cipher, plugins }),
+    ],
   });
   const exp = Math.floor(Date.now() / 1000) + 3600;
   const call: TestStack['call'] = async (role, method, path, body) => {

@@ -44,7 +44,9 @@ export async function importCommand(config: Config, logger: Logger, file: string
   });
   const opened = await openStore(config, logger);
   try {
-    const report = await withTransaction(opened.pool, (client) => importProjectXml(client, xml, { cipher: opened.cipher }));
+    const report = await withTransaction(opened.pool, (client) =>
+      importProjectXml(client, xml, { cipher: opened.cipher, knownPlugins: (name) => opened.plugins.get(name) !== undefined }),
+    );
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } finally {
     await opened.close();
@@ -65,7 +67,9 @@ export async function findProjectId(db: Queryable, reference: string): Promise<n
 export async function exportCommand(config: Config, logger: Logger, reference: string): Promise<void> {
   const opened = await openStore(config, logger);
   try {
-    const xml = await exportProject(opened.pool, await findProjectId(opened.pool, reference));
+    const xml = await exportProject(opened.pool, await findProjectId(opened.pool, reference), {
+      pluginDisplayName: (name) => opened.plugins.get(name)?.displayName ?? name,
+    });
     process.stdout.write(xml);
   } finally {
     await opened.close();

@@ -52,3 +52,9 @@ export class PluginRegistry {
     return [...this.plugins.values()];
   }
 }
+
+/**
+ * Plugins shipped with the sidecar. Demo integrations (Telegram, GitHub, Trello, Odoo2odoo) are
+ * added here by the demo-projects work; deployments can register their own in `main.ts`.
+ */
+export const builtInPlugins: EvalContextPlugin[] = [];

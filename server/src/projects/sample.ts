@@ -10,7 +10,7 @@ import type { Logger } from '../shared/logger.js';
 import { samplesDir } from '../shared/paths.js';
 import { importProjectXml } from './xml/index.js';
 
-export async function loadSampleProjectOnce(pool: Pool, cipher: SecretCipher, logger: Logger): Promise<void> {
+export async function loadSampleProjectOnce({ pool, cipher }: { pool: Pool; cipher: SecretCipher }, logger: Logger): Promise<void> {
   await withTransaction(pool, async (client) => {
     const marked = await client.query(
       `insert into sync_studio.setting (key, value) values ('sample_loaded', now()::text) on conflict do nothing`,

@@ -7,7 +7,7 @@
 import type { DatabaseError } from 'pg';
 import { withTransaction, type Pool, type Queryable } from '../db/index.js';
 import type { SecretCipher } from '../secrets/cipher.js';
-import { ConflictError, NotFoundError } from '../shared/errors.js';
+import { ConflictError, InvalidInputError, NotFoundError } from '../shared/errors.js';
 import { parseInput } from '../shared/validation.js';
 import { resources, type ResourceKind, type TriggerKind, isTriggerKind } from './resources.js';
 
@@ -31,6 +31,8 @@ export class ProjectStore {
   constructor(
     readonly pool: Pool,
     private readonly cipher: SecretCipher,
+    /** Whether an evaluation-context plugin of that name is installed (projects may only select those). */
+    private readonly isKnownPlugin: (name: string) => boolean = () => true,
   ) {}
 
   /** Called after every committed change; the cron and DB trigger machinery reschedule from it. */
@@ -144,6 +146,10 @@ export class ProjectStore {
   }
 
   private toColumns(kind: ResourceKind, input: Record<string, unknown>): Record<string, unknown> {
+    const unknownPlugin =
+      kind === 'project' ? ((input.eval_contexts as string[] | undefined) ?? []).find((name) => !this.isKnownPlugin(name)) : undefined;
+    if (unknownPlugin !== undefined)
+      throw new InvalidInputError(`eval_contexts: no plugin named "${unknownPlugin}" is installed`, 'eval_contexts');
     const values: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(input)) {
       if (value === undefined) continue;

@@ -1,0 +1,38 @@
+/**
+ * Project files over HTTP: export a project as an Odoo XML data file (secret values never
+ * included) and import one (administrators only, since an import can create a project).
+ */
+import { Hono } from 'hono';
+import { withTransaction, type Pool } from '../../db/index.js';
+import type { PluginRegistry } from '../../plugins/index.js';
+import { exportProject, importProjectXml } from '../../projects/xml/index.js';
+import type { SecretCipher } from '../../secrets/cipher.js';
+import { InvalidInputError } from '../../shared/errors.js';
+import { readId } from '../body.js';
+import { requireRole, type AppEnv } from '../context.js';
+
+export interface ProjectFileRoutesDeps {
+  pool: Pool;
+  cipher: SecretCipher;
+  plugins: PluginRegistry;
+}
+
+export function projectFileRoutes(deps: ProjectFileRoutesDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.get('/projects/:id/export', async (c) => {
+    const xml = await exportProject(deps.pool, readId(c), { pluginDisplayName: (name) => deps.plugins.get(name)?.displayName ?? name });
+    return c.body(xml, 200, { 'content-type': 'application/xml; charset=utf-8' });
+  });
+  app.post('/projects/import', async (c) => {
+    requireRole(c, 'administrator', 'importing a project file');
+    const type = c.req.header('content-type') ?? '';
+    if (!/^(application|text)\/xml\b/i.test(type))
+      throw new InvalidInputError('send the project file with Content-Type: application/xml', 'content-type');
+    const xml = await c.req.text();
+    const report = await withTransaction(deps.pool, (client) =>
+      importProjectXml(client, xml, { cipher: deps.cipher, knownPlugins: (name) => deps.plugins.get(name) !== undefined }),
+    );
+    return c.json(report, report.project.created ? 201 : 200);
+  });
+  return app;
+}

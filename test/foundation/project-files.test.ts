@@ -1,0 +1,103 @@
+/** Project files through the API and the CLI; plugins listed and validated on projects. */
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { mintToken } from '../../server/src/auth/index.js';
+import type { EvalContextPlugin } from '../../server/src/plugins/index.js';
+import { createTestDatabase } from '../helpers/db.js';
+import { TEST_SECRET } from '../helpers/app.js';
+import { runCli } from '../helpers/cli.js';
+import { createTestStack, type TestStack } from '../helpers/runtime.js';
+
+const mathPlugin: EvalContextPlugin = {
+  name: 'math',
+  displayName: 'Math functions',
+  description: 'Exports sqrt.',
+  exportNames: ['sqrt'],
+  create: () => ({ sqrt: (x: number) => Math.sqrt(x) }),
+};
+
+let s: TestStack;
+let dir: string;
+before(async () => {
+  s = await createTestStack({ plugins: [mathPlugin] });
+  dir = await mkdtemp(join(tmpdir(), 'sync-studio-files-'));
+});
+after(async () => {
+  await s.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+test('installed plugins are listed, and a project may only select installed ones', async () => {
+  const list = await s.call('user', 'GET', '/api/plugins');
+  assert.deepEqual(list.body.items, [{ name: 'math', display_name: 'Math functions', description: 'Exports sqrt.', exports: ['sqrt'] }]);
+  const bad = await s.call('administrator', 'POST', '/api/projects', { name: 'p', eval_contexts: ['telepathy'] });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.body.error.field, 'eval_contexts');
+  assert.match(bad.body.error.message, /telepathy/);
+  assert.equal((await s.call('administrator', 'POST', '/api/projects', { name: 'p', eval_contexts: ['math'] })).status, 201);
+});
+
+test('export over the API, import over the API into the same database updates instead of duplicating', async () => {
+  const { projectId } = await s.project(`function handle_button() { log(sqrt(16)); }`, { evalContexts: ['math'] });
+  await s.store.create('secret', projectId, { key: 'TOKEN', value: 'never-exported-value' });
+  const token = mintToken(TEST_SECRET, { uid: 2, db: 'odoo', role: 'user', exp: Math.floor(Date.now() / 1000) + 60 });
+  const exported = await s.app.request(`/api/projects/${projectId}/export`, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal(exported.status, 200);
+  assert.match(exported.headers.get('content-type')!, /application\/xml/);
+  const xml = await exported.text();
+  assert.match(xml, /<field name="display_name">Math functions<\/field>/);
+  assert.match(xml, /TOKEN/);
+  assert.doesNotMatch(xml, /never-exported-value/);
+
+  const adminToken = mintToken(TEST_SECRET, { uid: 2, db: 'odoo', role: 'administrator', exp: Math.floor(Date.now() / 1000) + 60 });
+  const before = (await s.call('user', 'GET', '/api/projects')).body.total;
+  const imported = await s.app.request('/api/projects/import', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/xml' },
+    body: xml,
+  });
+  assert.equal(imported.status, 200, await imported.clone().text());
+  const report = (await imported.json()) as { project: { id: number; created: boolean }; created: number };
+  assert.equal(report.project.id, projectId);
+  assert.equal(report.created, 0);
+  assert.equal((await s.call('user', 'GET', '/api/projects')).body.total, before);
+
+  const asDeveloper = await s.call('developer', 'POST', '/api/projects/import');
+  assert.equal(asDeveloper.status, 403);
+  const notXml = await s.app.request('/api/projects/import', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/xml' },
+    body: '<odoo><record',
+  });
+  assert.equal(notXml.status, 400);
+});
+
+test('sync-studio export then import into another database reproduces the project byte for byte', async () => {
+  const { projectId } = await s.project(`function handle_button() { return 'ünïcode ]]> inside'; }`, {
+    trigger: { description: 'Push — now' },
+  });
+  const env = { DATABASE_URL: s.db.url, SYNC_STUDIO_SECRET: TEST_SECRET };
+  const exported = await runCli(['export', String(projectId)], env);
+  assert.equal(exported.code, 0, exported.stderr);
+  const file = join(dir, 'project.xml');
+  await writeFile(file, exported.stdout);
+
+  const other = await createTestDatabase('ss_files');
+  try {
+    const otherEnv = { DATABASE_URL: other.url, SYNC_STUDIO_SECRET: TEST_SECRET };
+    const imported = await runCli(['import', file], otherEnv);
+    assert.equal(imported.code, 0, imported.stderr);
+    assert.equal(JSON.parse(imported.stdout).project.created, true);
+    const { rows } = await other.pool.query('select id from sync_studio.project');
+    const again = await runCli(['export', String(rows[0].id)], otherEnv);
+    assert.equal(again.stdout, await readFile(file, 'utf8'));
+    const missing = await runCli(['import', join(dir, 'nope.xml')], otherEnv);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /cannot read .*nope\.xml/);
+  } finally {
+    await other.drop();
+  }
+});
