@@ -71,6 +71,15 @@ describe('Run Now', () => {
   });
 });
 
+test('the syntax check reports line and column without running the code', async () => {
+  const res = await s.call('developer', 'POST', '/api/syntax-check', { code: 'function handle_button() {\n  log("x";\n}' });
+  assert.equal(res.status, 200);
+  assert.equal(res.body.problems.length, 1);
+  assert.equal(res.body.problems[0].line, 2);
+  assert.ok(res.body.problems[0].column > 0);
+  assert.deepEqual((await s.call('user', 'POST', '/api/syntax-check', { code: 'const a = 1;' })).body.problems, []);
+});
+
 describe('queued jobs', () => {
   test('RetryableJobError retries after the configured delays, then the job is done', async () => {
     const { triggerId, projectId } = await s.project(
@@ -98,6 +107,8 @@ describe('queued jobs', () => {
       assert.equal(job.attempts, 3);
       const lines = await logsOf(s, res.body.jobId);
       assert.equal(lines.filter((l) => /retrying at/.test(l.message)).length, 2);
+      const listed = await s.call('user', 'GET', `/api/jobs/${res.body.jobId}`);
+      assert.equal(listed.body.retrying_at, null, 'a finished job is not waiting for a retry');
       assert.ok(lines.some((l) => l.message === 'made it'));
       assert.ok(
         lines.some((l) => l.type === 'data_out' && l.message.startsWith('GET http://127.0.0.1')),

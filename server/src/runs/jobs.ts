@@ -176,8 +176,11 @@ export const effectiveStateSql = `
      else 'done' end
    from tree)`;
 
+/** When a job waits for a retry: the time it runs next (null otherwise). */
+export const retryingAtSql = `case when j.state = 'pending' and j.attempts > 0 then j.run_at end`;
+
 export async function getJob(db: Queryable, jobId: number): Promise<Record<string, unknown>> {
-  const { rows } = await db.query(`select j.*, ${effectiveStateSql} as effective_state from sync_studio.job j where j.id = $1`, [jobId]);
+  const { rows } = await db.query(`select j.*, ${effectiveStateSql} as effective_state, ${retryingAtSql} as retrying_at from sync_studio.job j where j.id = $1`, [jobId]);
   if (!rows[0]) throw new NotFoundError('job', jobId);
   return rows[0];
 }

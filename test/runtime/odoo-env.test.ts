@@ -1,0 +1,80 @@
+/** Task code talking to Odoo (the double) through env, end to end; Odoo faults and outages reach the job log. */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { adminPassword, startOdooDouble, type OdooDouble } from '../odoo-double/index.js';
+import { createTestStack, logsOf, type TestStack } from '../helpers/runtime.js';
+
+let odoo: OdooDouble;
+let s: TestStack;
+before(async () => {
+  odoo = await startOdooDouble({ databases: ['odoo'] });
+  s = await createTestStack({ env: { ODOO_URL: odoo.url, ODOO_DB: 'odoo', ODOO_USER: 'admin', ODOO_PASSWORD: adminPassword } });
+});
+after(async () => {
+  await s.close();
+  await odoo.stop();
+});
+
+const run = async (code: string) => {
+  const { triggerId } = await s.project(code);
+  return (await s.call('developer', 'POST', `/api/triggers/button/${triggerId}/run`, {})).body;
+};
+
+describe('env in task code', () => {
+  test('creates, searches and reads partners; links a record', async () => {
+    const outcome = await run(`async function handle_button() {
+      const created = await env['res.partner'].create([{ name: 'Ada', email: 'ada@example.com' }, { name: 'Bob' }]);
+      const found = await env['res.partner'].search([['name', 'in', ['Ada', 'Bob']]], { order: 'name' });
+      await found.read(['name', 'email']);
+      const ada = [...found][0];
+      await ada.set_link('crm', 'C-1');
+      const link = await get_link('crm', 'C-1');
+      return { created: created.length, names: [...found].map((r) => r.name), email: ada.email, linked: link.odoo.ids[0] === ada.id };
+    }`);
+    assert.equal(outcome.state, 'done', JSON.stringify(outcome.error));
+    assert.deepEqual(outcome.result, { created: 2, names: ['Ada', 'Bob'], email: 'ada@example.com', linked: true });
+  });
+
+  test("an Odoo error reaches task code as a typed error with Odoo's message", async () => {
+    const outcome = await run(`async function handle_button() {
+      try { await env['res.partner'].create({ no_such_field: 1 }); } catch (e) { return e.name + ': ' + e.message; }
+    }`);
+    assert.equal(outcome.state, 'done');
+    assert.match(outcome.result, /Invalid field 'no_such_field' on model 'res.partner'/);
+  });
+
+  test('an unknown model fails the job with a log line naming it', async () => {
+    const outcome = await run(`async function handle_button() { await env['no.such.model'].search([]); }`);
+    assert.equal(outcome.state, 'failed');
+    const lines = await logsOf(s, outcome.jobId);
+    assert.ok(lines.some((l) => /no\.such\.model/.test(l.message)));
+  });
+});
+
+test('Odoo unreachable: the job fails with a message naming the URL, and the sidecar carries on', async () => {
+  const down = await createTestStack({ env: { ODOO_URL: 'http://127.0.0.1:9', ODOO_DB: 'odoo', ODOO_USER: 'admin', ODOO_PASSWORD: 'x' } });
+  try {
+    const { triggerId } = await down.project(`async function handle_button() { await env['res.partner'].search_count([]); }`);
+    const outcome = (await down.call('developer', 'POST', `/api/triggers/button/${triggerId}/run`, {})).body;
+    assert.equal(outcome.state, 'failed');
+    assert.match(outcome.error.message, /127\.0\.0\.1:9/);
+    const lines = await logsOf(down, outcome.jobId);
+    assert.ok(lines.some((l) => l.level === 'critical' && /ECONNREFUSED|refused/i.test(l.message)));
+    const again = (await down.call('developer', 'POST', `/api/triggers/button/${triggerId}/run`, {})).body;
+    assert.equal(again.state, 'failed', 'still answering');
+  } finally {
+    await down.close();
+  }
+});
+
+test('without Odoo settings, env explains what to configure', async () => {
+  const bare = await createTestStack();
+  try {
+    const { triggerId } = await bare.project(`async function handle_button() { await env['res.partner'].search([]); }`);
+    const outcome = (await bare.call('developer', 'POST', `/api/triggers/button/${triggerId}/run`, {})).body;
+    assert.equal(outcome.state, 'failed');
+    assert.match(outcome.error.message, /ODOO_URL/);
+  } finally {
+    await bare.close();
+  }
+});
