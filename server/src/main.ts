@@ -26,6 +26,8 @@ import { executeLinkOp } from './links/index.js';
 import { linkRoutes } from './http/routes/links.js';
 import { runRoutes } from './http/routes/runs.js';
 import { systemClock } from './shared/clock.js';
+import { CronScheduler, httpServerOptions, WebhookService, webhookRoutes } from './triggers/index.js';
+import { webhookApiRoutes } from './http/routes/webhooks.js';
 
 export interface OpenStore {
   config: Config;
@@ -74,6 +76,8 @@ export interface Runtime {
   runtime: SyncJobRuntime;
   sandbox: SandboxPool;
   odoo: OdooClient | undefined;
+  cron: CronScheduler;
+  webhooks: WebhookService;
   close(): Promise<void>;
 }
 
@@ -110,11 +114,19 @@ export function createRuntime(opened: OpenStore, logger: Logger): Runtime {
     },
     parseCronItem({ task: 'sync_studio.prune', match: '17 * * * *', options: { backfillPeriod: 0, maxAttempts: 1 } }),
   );
+  const cron = new CronScheduler({ pool, jobs: runtime, clock: systemClock, logger });
+  cron.register(runtime);
+  const stopRescheduling = opened.store.onChange(cron.onChange);
+  const webhooks = new WebhookService({ pool, jobs: runtime, publicUrl: config.publicUrl, maxBytes: config.webhookMaxBytes });
   return {
     runtime,
     sandbox,
     odoo,
+    cron,
+    webhooks,
     close: async () => {
+      stopRescheduling();
+      await cron.idle();
       await runtime.stop();
       await sandbox.close();
       odoo?.close();
@@ -124,7 +136,7 @@ export function createRuntime(opened: OpenStore, logger: Logger): Runtime {
 
 export async function serve(config: Config, logger: Logger): Promise<RunningServer> {
   const opened = await openStore(config, logger);
-  const { runtime, sandbox, odoo, close: closeRuntime } = createRuntime(opened, logger);
+  const { runtime, sandbox, odoo, cron, webhooks, close: closeRuntime } = createRuntime(opened, logger);
   try {
     if (config.mode === 'standalone') await loadSampleProjectOnce(opened, logger);
     if (odoo) {
@@ -132,6 +144,7 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
       logger.info({ odoo: config.odooUrl, version: version.server_version }, 'Odoo server');
     }
     await runtime.start();
+    await cron.reconcile();
     const app = createApp({
       store: opened.store,
       cipher: opened.cipher,
@@ -147,7 +160,9 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
         linkRoutes({ pool: opened.pool }),
         pluginRoutes(opened.plugins),
         projectFileRoutes(opened),
+        webhookApiRoutes({ pool: opened.pool, webhooks }),
       ],
+      rootRoutes: [webhookRoutes(webhooks)],
     });
     const server = await listen(app.fetch, config);
     const port = (server.address() as AddressInfo).port;
@@ -171,7 +186,7 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
 
 function listen(fetch: (request: Request) => Response | Promise<Response>, config: Config): Promise<ServerType> {
   return new Promise((resolve, reject) => {
-    const server = serveHttp({ fetch, port: config.port, hostname: config.host }, () => resolve(server));
+    const server = serveHttp({ fetch, port: config.port, hostname: config.host, serverOptions: httpServerOptions() }, () => resolve(server));
     server.once('error', reject);
   });
 }

@@ -11,6 +11,8 @@ import { linkRoutes } from '../../server/src/http/routes/links.js';
 import { runRoutes } from '../../server/src/http/routes/runs.js';
 import { pluginRoutes } from '../../server/src/http/routes/plugins.js';
 import { projectFileRoutes } from '../../server/src/http/routes/project-files.js';
+import { webhookApiRoutes } from '../../server/src/http/routes/webhooks.js';
+import { webhookRoutes } from '../../server/src/triggers/index.js';
 import { installQueue } from '../../server/src/jobs/index.js';
 import { createRuntime, type OpenStore, type Runtime } from '../../server/src/main.js';
 import type { EvalContextPlugin } from '../../server/src/plugins/index.js';
@@ -77,7 +79,9 @@ export async function createTestStack(options: { env?: Record<string, string>; p
       linkRoutes({ pool: db.pool }),
       pluginRoutes(plugins),
       projectFileRoutes({ pool: db.pool, cipher, plugins }),
+      webhookApiRoutes({ pool: db.pool, webhooks: runtime.webhooks }),
     ],
+    rootRoutes: [webhookRoutes(runtime.webhooks)],
   });
   const exp = Math.floor(Date.now() / 1000) + 3600;
   const call: TestStack['call'] = async (role, method, path, body) => {

@@ -1,0 +1,3 @@
+/** Cron triggers: the slot arithmetic and the scheduler that turns due slots into jobs. */
+export * from './schedule.js';
+export * from './scheduler.js';

@@ -1,0 +1,176 @@
+/**
+ * The webhook path: `/sync/webhook/<uuid>` → trigger → body read within the size limit → parsed
+ * request → journal → handler (answering from its return value) or queued job (202 at once).
+ * Every accepted request leaves a journal entry, a job and data_in / data_out log rows; refused
+ * input leaves a log row on the webhook. Replays re-parse a journal entry and run it against the
+ * task's current code.
+ */
+import { withTransaction, type Pool } from '../../db/index.js';
+import { TriggerDisabledError, type JobOutcome, type JobRuntime } from '../../jobs/index.js';
+import { InvalidInputError, NotFoundError } from '../../shared/errors.js';
+import { findTargetByPath, getJournaled, journalRequest, writeRequestLogs, type LogLine, type WebhookTarget } from './journal.js';
+import { redactHeaders } from './redaction.js';
+import { decode, parseWebhookRequest, type RawWebhookRequest, type WebhookRequest } from './request.js';
+import { replyFromResult, toResponse, type WebhookReply } from './response.js';
+
+export interface WebhookServiceOptions {
+  pool: Pool;
+  jobs: JobRuntime;
+  publicUrl: string;
+  /** Bodies over this size are refused with 413 (config `webhookMaxBytes`). */
+  maxBytes: number;
+}
+
+export interface ReplayResult extends JobOutcome {
+  response: WebhookReply;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DUPLICATE: WebhookReply = { status: 200, headers: [['content-type', 'text/plain; charset=utf-8']], body: 'duplicate delivery, ignored' };
+
+export class WebhookService {
+  constructor(private readonly options: WebhookServiceOptions) {}
+
+  /** Answers one request to `/sync/webhook/<path>`. */
+  async receive(path: string, request: Request, remoteAddr: string | null): Promise<Response> {
+    if (!UUID.test(path)) return errorResponse(404, 'not_found', 'no such webhook');
+    const target = await findTargetByPath(this.options.pool, path.toLowerCase());
+    if (!target) return errorResponse(404, 'not_found', 'no such webhook');
+    const disabled = disabledMessage(target);
+    if (disabled) return errorResponse(404, 'webhook_disabled', disabled);
+    const url = new URL(request.url);
+    const body = await readBody(request, this.options.maxBytes);
+    const raw: RawWebhookRequest = {
+      method: request.method,
+      url: `${url.pathname}${url.search}`,
+      headers: Object.fromEntries(request.headers),
+      body: body ?? Buffer.alloc(0),
+      remoteAddr,
+    };
+    if (body === null) return this.refuse(target, raw, 413, 'payload_too_large', `the body is larger than ${this.options.maxBytes} bytes`);
+    const parsed = await parseWebhookRequest(target.kind, raw, this.options.publicUrl);
+    if (!parsed.ok) return this.refuse(target, raw, parsed.rejection.status, parsed.rejection.code, parsed.rejection.message);
+    const dedupKey = target.dedup_header === null ? null : (raw.headers[target.dedup_header.toLowerCase()] ?? null);
+    try {
+      return toResponse(target.reply_mode === 'queued' ? await this.queue(target, raw, parsed.request, dedupKey) : await this.answer(target, raw, parsed.request, dedupKey));
+    } catch (error) {
+      if (error instanceof TriggerDisabledError) return errorResponse(404, 'webhook_disabled', 'this webhook is disabled');
+      throw error;
+    }
+  }
+
+  /** `reply_mode = handler`: journal, run the handler at once, answer from its return value. */
+  private async answer(target: WebhookTarget, raw: RawWebhookRequest, request: WebhookRequest, dedupKey: string | null): Promise<WebhookReply> {
+    const requestId = await journalRequest(this.options.pool, target.id, raw, dedupKey);
+    if (requestId === undefined) return DUPLICATE;
+    const outcome = await this.options.jobs.runNow({ trigger: { kind: 'webhook', id: target.id }, args: [request] });
+    const { reply, lines } = replyFor(target, outcome);
+    await writeRequestLogs(this.options.pool, target, outcome.jobId, requestId, [dataIn(raw), ...lines, dataOut(reply)]);
+    return reply;
+  }
+
+  /** `reply_mode = queued`: journal and enqueue in one transaction, answer 202 at once. */
+  private async queue(target: WebhookTarget, raw: RawWebhookRequest, request: WebhookRequest, dedupKey: string | null): Promise<WebhookReply> {
+    return withTransaction(this.options.pool, async (db) => {
+      const requestId = await journalRequest(db, target.id, raw, dedupKey);
+      if (requestId === undefined) return DUPLICATE;
+      const { jobId } = await this.options.jobs.enqueue({ trigger: { kind: 'webhook', id: target.id }, args: [request] }, { db });
+      const reply = jsonReply(202, { status: 'queued', job_id: jobId });
+      await writeRequestLogs(db, target, jobId, requestId, [dataIn(raw), dataOut(reply)]);
+      return reply;
+    });
+  }
+
+  /** Runs a journaled request again, at once, against the task's current code. */
+  async replay(requestId: number, force: boolean): Promise<ReplayResult> {
+    const journaled = await getJournaled(this.options.pool, requestId);
+    if (!journaled) throw new NotFoundError('webhook request', requestId);
+    const raw: RawWebhookRequest = { method: journaled.method, url: journaled.url, headers: journaled.headers, body: journaled.body, remoteAddr: journaled.remote_addr };
+    const { target } = journaled;
+    const parsed = await parseWebhookRequest(target.kind, raw, this.options.publicUrl);
+    if (!parsed.ok) throw new InvalidInputError(`webhook request ${requestId} no longer parses as a ${target.kind} request: ${parsed.rejection.message}`);
+    const outcome = await this.options.jobs.runNow({ trigger: { kind: 'webhook', id: target.id }, args: [parsed.request], force });
+    const { reply, lines } = replyFor(target, outcome);
+    const replayed: LogLine = { level: 'info', type: 'server', name: target.trigger_name, message: `Replay of webhook request ${requestId} received at ${journaled.received_at.toISOString()}` };
+    await writeRequestLogs(this.options.pool, target, outcome.jobId, null, [replayed, dataIn(raw), ...lines, dataOut(reply)]);
+    return { ...outcome, response: reply };
+  }
+
+  private async refuse(target: WebhookTarget, raw: RawWebhookRequest, status: number, code: string, message: string): Promise<Response> {
+    const line: LogLine = { level: 'warning', type: 'data_in', name: target.trigger_name, message: `Webhook request refused (${status} ${code}): ${message}\n${describeRequest(raw)}` };
+    await writeRequestLogs(this.options.pool, target, null, null, [line]);
+    return errorResponse(status, code, message);
+  }
+}
+
+function disabledMessage(target: WebhookTarget): string | null {
+  if (!target.active) return 'this webhook is disabled';
+  if (!target.task_active || !target.project_active) return 'the task or project of this webhook is archived';
+  return null;
+}
+
+/** The reply for a run's outcome, and the log lines that explain a reply the handler did not choose. */
+function replyFor(target: WebhookTarget, outcome: JobOutcome): { reply: WebhookReply; lines: LogLine[] } {
+  if (outcome.state === 'failed') {
+    if (outcome.error?.limit === 'time') return { reply: errorReply(504, 'handler_timeout', `the webhook handler ran out of time (job ${outcome.jobId})`), lines: [] };
+    return { reply: errorReply(500, 'handler_failed', `the webhook handler failed (job ${outcome.jobId})`), lines: [] };
+  }
+  const result = replyFromResult(target.kind, outcome.result);
+  if (!result.ok) {
+    const line: LogLine = { level: 'error', type: 'server', name: target.trigger_name, message: `The handler returned an invalid response: ${result.message}` };
+    return { reply: errorReply(500, 'invalid_handler_response', `the webhook handler returned an invalid response (job ${outcome.jobId})`), lines: [line] };
+  }
+  const lines: LogLine[] =
+    result.dropped.length === 0
+      ? []
+      : [{ level: 'warning', type: 'server', name: target.trigger_name, message: `Response headers dropped (not allowed or invalid): ${result.dropped.join(', ')}` }];
+  return { reply: result.reply, lines };
+}
+
+function dataIn(raw: RawWebhookRequest): LogLine {
+  return { level: 'info', type: 'data_in', name: 'Webhook request', message: describeRequest(raw) };
+}
+
+function dataOut(reply: WebhookReply): LogLine {
+  const headers = reply.headers.map(([name, value]) => `${name}: ${value}`).join('\n');
+  return { level: 'info', type: 'data_out', name: 'Webhook response', message: `${reply.status}\n${headers}\n\n${reply.body ?? ''}` };
+}
+
+function describeRequest(raw: RawWebhookRequest): string {
+  const headers = Object.entries(redactHeaders(raw.headers))
+    .map(([name, value]) => `${name}: ${value}`)
+    .join('\n');
+  const body = raw.body.length === 0 ? '' : (decode(raw.body) ?? `[${raw.body.length} bytes, not UTF-8]`);
+  return `${raw.method} ${raw.url}\n${headers}\n\n${body}`;
+}
+
+/** The body, or null when it is larger than `max` (declared or actual). */
+async function readBody(request: Request, max: number): Promise<Buffer | null> {
+  if (Number(request.headers.get('content-length') ?? 0) > max) return null;
+  if (!request.body) return Buffer.alloc(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return Buffer.concat(chunks);
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+}
+
+function jsonReply(status: number, value: unknown): WebhookReply {
+  return { status, headers: [['content-type', 'application/json; charset=utf-8']], body: JSON.stringify(value) };
+}
+
+function errorReply(status: number, code: string, message: string): WebhookReply {
+  return jsonReply(status, { error: { code, message } });
+}
+
+function errorResponse(status: number, code: string, message: string): Response {
+  return toResponse(errorReply(status, code, message));
+}
