@@ -105,6 +105,7 @@ export class CronScheduler {
         active,
       ]);
       if (active) await queueSlot(db, row.id, nextcall);
+      else await removeQueueJob(db, cronJobKey(row.id));
       return { action: 'enqueued', jobId, nextcall, numbercall, active };
     });
   }
