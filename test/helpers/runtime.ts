@@ -28,7 +28,7 @@ export interface TestStack extends Runtime {
   store: ProjectStore;
   app: Hono;
   call(role: Role, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
-  /** Creates an active project with one task and one trigger of `kind`; returns their ids. */
+  /** Creates an active project with one task and one trigger of `kind` (a cron one not due before 2100); returns their ids. */
   project(
     code: string,
     options?: { kind?: 'button' | 'cron' | 'webhook'; commonCode?: string; evalContexts?: string[]; trigger?: Record<string, unknown> },
@@ -109,7 +109,9 @@ export async function createTestStack(options: { env?: Record<string, string>; p
         eval_contexts: opts.evalContexts ?? [],
       });
       const task = await store.create('task', project.id, { name: 'T', code });
-      const trigger = await store.create(kind, task.id, { trigger_name: 'GO', ...opts.trigger });
+      // A cron trigger's first slot is far away, so only Run Now (or the test) starts its jobs.
+      const schedule = kind === 'cron' ? { nextcall: '2100-01-01T00:00:00Z' } : {};
+      const trigger = await store.create(kind, task.id, { trigger_name: 'GO', ...schedule, ...opts.trigger });
       return { projectId: project.id, taskId: task.id, triggerId: trigger.id };
     },
     async settled(jobId, timeoutMs = 15_000) {

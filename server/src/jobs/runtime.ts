@@ -18,7 +18,16 @@ import type { ParsedCronItem } from 'graphile-worker';
 import { withTransaction, type Pool, type PoolClient, type Queryable } from '../db/index.js';
 import type { OdooClient } from '../odoo/index.js';
 import type { PluginRegistry } from '../plugins/index.js';
-import { claimJobs, finishJobs, insertJob, insertStartedJob, setQueueJobId, type ClaimedJob, type JobFinish } from '../runs/jobs.js';
+import {
+  claimJobs,
+  finishJobs,
+  insertJob,
+  insertStartedJob,
+  setQueueJobId,
+  type ClaimedJob,
+  type JobFinish,
+  type NewJob,
+} from '../runs/jobs.js';
 import { Batcher } from '../shared/batcher.js';
 import type { LogLevel, LogWriter } from '../runs/logs.js';
 import type { RunOutcome, RunRequest, SandboxPool } from '../sandbox/index.js';
@@ -30,7 +39,7 @@ import { createHttpClient, createJobPowers, type JobPowers, type PluginDescripti
 import { ProjectDataCache, textsIn, type ProjectData } from './project-data.js';
 import { addQueueJob, startQueueRunner, type QueueHandler, type QueueRunner } from './queue.js';
 import { createRedactor } from './redaction.js';
-import { assertEnabled, loadTrigger } from './triggers.js';
+import { assertEnabled, loadTrigger, type TriggerInfo } from './triggers.js';
 import { handlerOf, type EnqueueOptions, type JobOutcome, type JobRuntime, type TriggerJobSpec } from './types.js';
 
 export const RUN_JOB = 'sync_studio.run_job';
@@ -118,21 +127,15 @@ export class SyncJobRuntime implements JobRuntime {
     const work = async (db: PoolClient) => {
       const trigger = await loadTrigger(db, spec.trigger.kind, spec.trigger.id);
       assertEnabled(trigger, spec.force);
-      const jobId = await insertJob(db, {
-        projectId: trigger.project_id,
-        taskId: trigger.task_id,
-        triggerKind: trigger.kind,
-        triggerId: trigger.id,
-        triggerName: trigger.trigger_name,
-        parentJobId: null,
-        function: handlerOf[trigger.kind],
-        args: spec.args,
-        maxRetries: options.maxRetries ?? 5,
-        priority: options.priority ?? 10,
-        runAt: options.runAt ?? null,
-        odooUserId: spec.odooUserId ?? null,
-        runMode: 'queued',
-      });
+      const jobId = await insertJob(
+        db,
+        jobOfTrigger(trigger, spec, {
+          maxRetries: options.maxRetries ?? 5,
+          priority: options.priority ?? 10,
+          runAt: options.runAt ?? null,
+          runMode: 'queued',
+        }),
+      );
       await this.queue(db, jobId, { runAt: options.runAt, priority: options.priority, jobKey: options.jobKey });
       return { jobId };
     };
@@ -144,21 +147,7 @@ export class SyncJobRuntime implements JobRuntime {
     assertEnabled(trigger, spec.force);
     const job = await insertStartedJob(
       this.options.pool,
-      {
-        projectId: trigger.project_id,
-        taskId: trigger.task_id,
-        triggerKind: trigger.kind,
-        triggerId: trigger.id,
-        triggerName: trigger.trigger_name,
-        parentJobId: null,
-        function: handlerOf[trigger.kind],
-        args: spec.args,
-        maxRetries: 1,
-        priority: 0,
-        runAt: null,
-        odooUserId: spec.odooUserId ?? null,
-        runMode: 'immediate',
-      },
+      jobOfTrigger(trigger, spec, { maxRetries: 1, priority: 0, runAt: null, runMode: 'immediate' }),
       this.instanceId,
     );
     return this.run(job);
@@ -381,6 +370,26 @@ export class RequeueRefusedError extends SyncStudioError {
   constructor(jobId: number) {
     super('requeue_refused', `job ${jobId} does not exist or is not failed; only failed jobs can be requeued`, { status: 409 });
   }
+}
+
+/** The job row a trigger event creates. */
+function jobOfTrigger(
+  trigger: TriggerInfo,
+  spec: TriggerJobSpec,
+  run: Pick<NewJob, 'maxRetries' | 'priority' | 'runAt' | 'runMode'>,
+): NewJob {
+  return {
+    projectId: trigger.project_id,
+    taskId: trigger.task_id,
+    triggerKind: trigger.kind,
+    triggerId: trigger.id,
+    triggerName: trigger.trigger_name,
+    parentJobId: null,
+    function: handlerOf[trigger.kind],
+    args: spec.args,
+    odooUserId: spec.odooUserId ?? null,
+    ...run,
+  };
 }
 
 async function isInstanceDead(pool: Pool, instanceId: number): Promise<boolean> {

@@ -28,28 +28,34 @@ export interface NewJob {
   runMode: 'queued' | 'immediate';
 }
 
+const jobColumns = `project_id, task_id, trigger_kind, trigger_id, trigger_name, parent_job_id, function, args,
+  description, identity_key, max_retries, priority, run_at, odoo_user_id, run_mode`;
+const jobPlaceholders = '$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, coalesce($13, now()), $14, $15';
+
+function jobValues(job: NewJob): unknown[] {
+  return [
+    job.projectId,
+    job.taskId,
+    job.triggerKind,
+    job.triggerId,
+    job.triggerName,
+    job.parentJobId,
+    job.function,
+    JSON.stringify(job.args),
+    job.description ?? null,
+    job.identityKey ?? null,
+    job.maxRetries,
+    job.priority,
+    job.runAt,
+    job.odooUserId,
+    job.runMode,
+  ];
+}
+
 export async function insertJob(db: Queryable, job: NewJob): Promise<number> {
   const { rows } = await db.query<{ id: number }>(
-    `insert into sync_studio.job (project_id, task_id, trigger_kind, trigger_id, trigger_name, parent_job_id, function, args,
-       description, identity_key, max_retries, priority, run_at, odoo_user_id, run_mode)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, coalesce($13, now()), $14, $15) returning id`,
-    [
-      job.projectId,
-      job.taskId,
-      job.triggerKind,
-      job.triggerId,
-      job.triggerName,
-      job.parentJobId,
-      job.function,
-      JSON.stringify(job.args),
-      job.description ?? null,
-      job.identityKey ?? null,
-      job.maxRetries,
-      job.priority,
-      job.runAt,
-      job.odooUserId,
-      job.runMode,
-    ],
+    `insert into sync_studio.job (${jobColumns}) values (${jobPlaceholders}) returning id`,
+    jobValues(job),
   );
   return rows[0]!.id;
 }
@@ -105,25 +111,11 @@ export async function claimJobs(db: Queryable, jobIds: readonly number[], instan
 export async function insertStartedJob(db: Queryable, job: NewJob, instanceId: number): Promise<ClaimedJob> {
   const { rows } = await db.query<ClaimedJob>(
     `with claimed as (
-       insert into sync_studio.job (project_id, task_id, trigger_kind, trigger_id, trigger_name, parent_job_id, function, args,
-         max_retries, priority, odoo_user_id, run_mode, state, attempts, started_at, instance_id)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'immediate', 'started', 1, now(), $12)
+       insert into sync_studio.job (${jobColumns}, state, attempts, started_at, instance_id)
+       values (${jobPlaceholders}, 'started', 1, now(), $16)
        returning *, 'pending'::text as previous_state)
      select ${claimedColumns}`,
-    [
-      job.projectId,
-      job.taskId,
-      job.triggerKind,
-      job.triggerId,
-      job.triggerName,
-      job.parentJobId,
-      job.function,
-      JSON.stringify(job.args),
-      job.maxRetries,
-      job.priority,
-      job.odooUserId,
-      instanceId,
-    ],
+    [...jobValues(job), instanceId],
   );
   return rows[0]!;
 }
@@ -180,7 +172,10 @@ export const effectiveStateSql = `
 export const retryingAtSql = `case when j.state = 'pending' and j.attempts > 0 then j.run_at end`;
 
 export async function getJob(db: Queryable, jobId: number): Promise<Record<string, unknown>> {
-  const { rows } = await db.query(`select j.*, ${effectiveStateSql} as effective_state, ${retryingAtSql} as retrying_at from sync_studio.job j where j.id = $1`, [jobId]);
+  const { rows } = await db.query(
+    `select j.*, ${effectiveStateSql} as effective_state, ${retryingAtSql} as retrying_at from sync_studio.job j where j.id = $1`,
+    [jobId],
+  );
   if (!rows[0]) throw new NotFoundError('job', jobId);
   return rows[0];
 }
