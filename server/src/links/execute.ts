@@ -10,7 +10,8 @@ import { withTransaction, type Pool, type Queryable } from '../db/index.js';
 import { LinkAmbiguousError, LinkConflictError } from './errors.js';
 import { parseLinkOp, type LinkOp } from './ops.js';
 import type { LinkRow } from './rows.js';
-import { deleteLinks, findLinks, findPartnersOf, insertLink, updateLinkDates, type LinkPair } from './store.js';
+import { deleteLinks, findLinks, findPartnersOf, insertLink, updateLinkDates } from './store.js';
+import type { LinkPair } from './rows.js';
 
 export interface LinkOpResults {
   set: { link: LinkRow; created: boolean };

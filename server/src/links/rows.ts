@@ -3,15 +3,18 @@
 export const ODOO_SYSTEM = '__odoo__';
 export const EXTERNAL_SYSTEM = '__external__';
 
-export interface LinkRow {
-  id: number;
+/** The identity of a link: relation, both sides, and the model (Odoo links) or null (external links). */
+export interface LinkPair {
   relation: string;
   system1: string;
   ref1: string;
   system2: string;
   ref2: string;
-  /** The Odoo model for Odoo links; null for external links. */
   model: string | null;
+}
+
+export interface LinkRow extends LinkPair {
+  id: number;
   /** ISO 8601, UTC. */
   date: string;
 }

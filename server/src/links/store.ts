@@ -1,16 +1,8 @@
 /** The SQL over `sync_studio.link`. Every function takes the connection it runs on. */
 import type { Queryable } from '../db/index.js';
 import type { RefPattern } from './ops.js';
-import { EXTERNAL_SYSTEM, linkColumns, ODOO_SYSTEM, toLinkRow, type LinkRow } from './rows.js';
+import { EXTERNAL_SYSTEM, linkColumns, ODOO_SYSTEM, toLinkRow, type LinkPair, type LinkRow } from './rows.js';
 
-export interface LinkPair {
-  relation: string;
-  system1: string;
-  ref1: string;
-  system2: string;
-  ref2: string;
-  model: string | null;
-}
 
 export interface LinkCriteria {
   relation: string;
