@@ -1,0 +1,82 @@
+/**
+ * Webhooks over a real HTTP server on a random port (the node server main.ts creates, with the
+ * same limits): many concurrent clients, slow clients, oversized headers, the peer address.
+ */
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { serve, type ServerType } from '@hono/node-server';
+import { httpServerOptions, defaultHttpServerLimits } from '../../server/src/triggers/index.js';
+import { createTestStack, type TestStack } from '../helpers/runtime.js';
+
+let s: TestStack;
+let server: ServerType;
+let base: string;
+let path: string;
+let triggerId: number;
+
+before(async () => {
+  s = await createTestStack({ env: { SYNC_STUDIO_WORKERS: '2' } });
+  // Short header/request timeouts so the slow-client test ends quickly; the rest as in production.
+  const limits = { ...defaultHttpServerLimits, headersTimeoutMs: 500, requestTimeoutMs: 1000 };
+  server = await new Promise<ServerType>((resolve) => {
+    const started = serve({ fetch: s.app.fetch, port: 0, hostname: '127.0.0.1', serverOptions: httpServerOptions(limits) }, () => resolve(started));
+  });
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const ids = await s.project(`function handle_webhook(request) { return { id: request.json.id, echo: request.json.payload, from: request.remote_addr }; }`, { kind: 'webhook' });
+  triggerId = ids.triggerId;
+  const { rows } = await s.db.pool.query('select path from sync_studio.trigger_webhook where id = $1', [triggerId]);
+  path = `/sync/webhook/${rows[0].path}`;
+});
+after(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await s.close();
+});
+
+describe('a real server', () => {
+  test('50 concurrent clients each get their own answer', async () => {
+    const clients = Array.from({ length: 50 }, (_, id) => ({ id, payload: `p-${id}-${'x'.repeat(id * 10)}` }));
+    const answers = await Promise.all(
+      clients.map(async (body) => {
+        const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        return { status: res.status, body: (await res.json()) as { id: number; echo: string; from: string } };
+      }),
+    );
+    for (const [i, answer] of answers.entries()) {
+      assert.equal(answer.status, 200);
+      assert.equal(answer.body.id, i);
+      assert.equal(answer.body.echo, clients[i]!.payload);
+      assert.equal(answer.body.from, '127.0.0.1', 'remote_addr is the peer address');
+    }
+    const { rows } = await s.db.pool.query(`select state, count(*)::int from sync_studio.job where trigger_kind = 'webhook' and trigger_id = $1 group by state`, [triggerId]);
+    assert.deepEqual(rows, [{ state: 'done', count: 50 }]);
+    const journal = await s.db.pool.query('select count(*)::int as n, count(job_id)::int as linked from sync_studio.webhook_request where trigger_id = $1', [triggerId]);
+    assert.deepEqual(journal.rows[0], { n: 50, linked: 50 });
+  });
+
+  test('a client that never finishes its headers is cut off (408), not waited for forever', async () => {
+    const socket = connect((server.address() as AddressInfo).port, '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk) => (received += chunk.toString()));
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.write(`POST ${path} HTTP/1.1\r\nHost: x\r\nX-Slow: `);
+    await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    assert.match(received, /^HTTP\/1\.1 408/);
+  });
+
+  test('a client that sends its body too slowly is cut off too', async () => {
+    const socket = connect((server.address() as AddressInfo).port, '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk) => (received += chunk.toString()));
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.write(`POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"id":`);
+    await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    assert.doesNotMatch(received, /^HTTP\/1\.1 200/);
+  });
+
+  test('headers over the limit are refused with 431', async () => {
+    const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-big': 'y'.repeat(20_000) }, body: '{}' });
+    assert.equal(res.status, 431);
+  });
+});
