@@ -94,6 +94,14 @@ describe('memory limit', () => {
     assert.equal(pool.stats().restarts, restarts + 1);
   });
 
+  test('a typed-array bomb (memory outside the heap limit) fails with the memory limit instead of exhausting the machine', async () => {
+    const outcome = failure(
+      await run(`function handle_cron() { const keep = []; for (;;) keep.push(new Uint8Array(32 * 1024 * 1024).fill(1)) }`),
+    );
+    assert.equal(outcome.limit, 'memory');
+    await assertWorks();
+  });
+
   test('with other jobs in the worker, all fail as collateral; the culprit run again alone fails with the memory limit', async () => {
     const parked = await parkedJob();
     const bombJobId = 900_001;

@@ -33,6 +33,10 @@ export interface SandboxPool {
 }
 
 export const DEFAULT_CONCURRENCY_PER_WORKER = 8;
+/** How often the process's memory is checked for buffers that escape the workers' heap limits. */
+const MEMORY_WATCH_MS = 100;
+/** Slack for code, stacks and allocator overhead on top of the workers' budgets. */
+const MEMORY_SLACK_MB = 256;
 /** Workers that die before becoming ready this many times in a row make the pool unavailable. */
 const MAX_START_FAILURES = 3;
 const MAX_MEMORY_SUSPECTS = 1000;
@@ -51,12 +55,31 @@ class Pool implements SandboxPool, WorkerEvents {
   private startFailures = 0;
   private closed = false;
   private unavailable: SandboxUnavailableError | undefined;
+  private readonly memoryWatch: NodeJS.Timeout;
 
   constructor(private readonly options: SandboxOptions) {
     if (!Number.isInteger(options.workers) || options.workers < 1) throw new RangeError('sandbox: workers must be an integer >= 1');
     this.concurrency = options.concurrencyPerWorker ?? DEFAULT_CONCURRENCY_PER_WORKER;
     this.logger = options.logger ?? createLogger();
     for (let i = 0; i < options.workers; i++) this.workers.push(new SandboxWorker(options.memoryMb, this));
+    this.memoryWatch = setInterval(() => this.watchMemory(), MEMORY_WATCH_MS).unref();
+  }
+
+  /**
+   * Typed-array memory lives outside a worker's heap limit (Node 20 cannot cap or read it per
+   * worker), so the process's resident memory beyond the main thread's own is checked instead:
+   * past twice the workers' budgets plus slack, the busy workers are stopped as out of memory
+   * (one busy worker: its job fails with the memory limit; several: collateral, then the
+   * suspects run alone). This keeps a buffer bomb from taking the sidecar down.
+   */
+  private watchMemory(): void {
+    const { rss, heapTotal, external } = process.memoryUsage();
+    const budget = (this.workers.length * this.options.memoryMb * 2 + MEMORY_SLACK_MB) * 1024 * 1024;
+    if (rss - heapTotal - external <= budget) return;
+    const busy = this.workers.filter((worker) => worker.load > 0);
+    if (busy.length === 0) return;
+    this.logger.warn({ rssMb: Math.round(rss / 1048576), workers: busy.length }, 'sandbox memory over budget: stopping busy workers');
+    for (const worker of busy) worker.stop({ kind: 'out-of-memory' });
   }
 
   run(request: RunRequest, powers: HostPowers): Promise<RunOutcome> {
@@ -79,6 +102,7 @@ class Pool implements SandboxPool, WorkerEvents {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.memoryWatch);
     for (const run of this.queue.splice(0)) run.finish(collateralOutcome('the sandbox pool was closed', 0));
     const ended = this.workers.map((worker) => new Promise<void>((resolve) => worker.onEnded(resolve)));
     for (const worker of this.workers) worker.stop({ kind: 'closed' });
