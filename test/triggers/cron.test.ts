@@ -11,7 +11,12 @@ import type { Clock } from '../../server/src/shared/clock.js';
 import { createTestStack, type TestStack } from '../helpers/runtime.js';
 
 let s: TestStack;
-const clock = { current: new Date('2100-01-01T00:00:00Z'), now() { return new Date(this.current); } } satisfies Clock & { current: Date };
+const clock = {
+  current: new Date('2100-01-01T00:00:00Z'),
+  now() {
+    return new Date(this.current);
+  },
+} satisfies Clock & { current: Date };
 let scheduler: CronScheduler;
 
 before(async () => {
@@ -42,7 +47,10 @@ async function queueJobs(triggerId: number) {
 }
 
 async function jobsOf(triggerId: number) {
-  const { rows } = await s.db.pool.query(`select id, state, function from sync_studio.job where trigger_kind = 'cron' and trigger_id = $1 order by id`, [triggerId]);
+  const { rows } = await s.db.pool.query(
+    `select id, state, function from sync_studio.job where trigger_kind = 'cron' and trigger_id = $1 order by id`,
+    [triggerId],
+  );
   return rows;
 }
 
@@ -96,7 +104,9 @@ describe('firing a slot', () => {
     assert.equal(row.numbercall, 2);
     assert.equal(row.nextcall.toISOString(), '2100-01-02T06:00:00.000Z');
     assert.equal((await jobsOf(triggerId)).length, 0);
-    const { rows } = await s.db.pool.query(`select level, message from sync_studio.log where trigger_kind = 'cron' and trigger_id = $1`, [triggerId]);
+    const { rows } = await s.db.pool.query(`select level, message from sync_studio.log where trigger_kind = 'cron' and trigger_id = $1`, [
+      triggerId,
+    ]);
     assert.equal(rows[0].level, 'warning');
     assert.match(rows[0].message, /archived/);
     assert.equal((await queueJobs(triggerId)).length, 1, 'the schedule goes on');
@@ -120,7 +130,12 @@ describe('firing a slot', () => {
     const { triggerId } = await cronTrigger({ numbercall: 10 });
     clock.current = new Date('2100-01-01T06:00:01Z');
     const other = new CronScheduler({ pool: s.db.pool, jobs: s.runtime, clock, logger: createLogger('silent') });
-    const outcomes = await Promise.all([scheduler.fire(triggerId), other.fire(triggerId), scheduler.fire(triggerId), other.fire(triggerId)]);
+    const outcomes = await Promise.all([
+      scheduler.fire(triggerId),
+      other.fire(triggerId),
+      scheduler.fire(triggerId),
+      other.fire(triggerId),
+    ]);
     assert.deepEqual(outcomes.map((o) => o.action).sort(), ['enqueued', 'not_due', 'not_due', 'not_due']);
     assert.equal((await jobsOf(triggerId)).length, 1);
     assert.equal((await cronRow(triggerId)).numbercall, 9);
@@ -156,7 +171,10 @@ describe('rescheduling', () => {
 
   test('reconcile schedules triggers written without the store (imports), once', async () => {
     const { taskId } = await cronTrigger({});
-    const { rows } = await s.db.pool.query(`insert into sync_studio.trigger_cron (task_id, trigger_name, nextcall) values ($1, 'IMPORTED', $2) returning id`, [taskId, FUTURE]);
+    const { rows } = await s.db.pool.query(
+      `insert into sync_studio.trigger_cron (task_id, trigger_name, nextcall) values ($1, 'IMPORTED', $2) returning id`,
+      [taskId, FUTURE],
+    );
     const importedId = rows[0].id as number;
     assert.equal((await queueJobs(importedId)).length, 0);
     assert.ok((await s.cron.reconcile()) >= 1);

@@ -21,10 +21,15 @@ before(async () => {
   // Short header/request timeouts so the slow-client test ends quickly; the rest as in production.
   const limits = { ...defaultHttpServerLimits, headersTimeoutMs: 500, requestTimeoutMs: 1000 };
   server = await new Promise<ServerType>((resolve) => {
-    const started = serve({ fetch: s.app.fetch, port: 0, hostname: '127.0.0.1', serverOptions: httpServerOptions(limits) }, () => resolve(started));
+    const started = serve({ fetch: s.app.fetch, port: 0, hostname: '127.0.0.1', serverOptions: httpServerOptions(limits) }, () =>
+      resolve(started),
+    );
   });
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const ids = await s.project(`function handle_webhook(request) { return { id: request.json.id, echo: request.json.payload, from: request.remote_addr }; }`, { kind: 'webhook' });
+  const ids = await s.project(
+    `function handle_webhook(request) { return { id: request.json.id, echo: request.json.payload, from: request.remote_addr }; }`,
+    { kind: 'webhook' },
+  );
   triggerId = ids.triggerId;
   const { rows } = await s.db.pool.query('select path from sync_studio.trigger_webhook where id = $1', [triggerId]);
   path = `/sync/webhook/${rows[0].path}`;
@@ -39,7 +44,11 @@ describe('a real server', () => {
     const clients = Array.from({ length: 50 }, (_, id) => ({ id, payload: `p-${id}-${'x'.repeat(id * 10)}` }));
     const answers = await Promise.all(
       clients.map(async (body) => {
-        const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        const res = await fetch(`${base}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
         return { status: res.status, body: (await res.json()) as { id: number; echo: string; from: string } };
       }),
     );
@@ -49,9 +58,15 @@ describe('a real server', () => {
       assert.equal(answer.body.echo, clients[i]!.payload);
       assert.equal(answer.body.from, '127.0.0.1', 'remote_addr is the peer address');
     }
-    const { rows } = await s.db.pool.query(`select state, count(*)::int from sync_studio.job where trigger_kind = 'webhook' and trigger_id = $1 group by state`, [triggerId]);
+    const { rows } = await s.db.pool.query(
+      `select state, count(*)::int from sync_studio.job where trigger_kind = 'webhook' and trigger_id = $1 group by state`,
+      [triggerId],
+    );
     assert.deepEqual(rows, [{ state: 'done', count: 50 }]);
-    const journal = await s.db.pool.query('select count(*)::int as n, count(job_id)::int as linked from sync_studio.webhook_request where trigger_id = $1', [triggerId]);
+    const journal = await s.db.pool.query(
+      'select count(*)::int as n, count(job_id)::int as linked from sync_studio.webhook_request where trigger_id = $1',
+      [triggerId],
+    );
     assert.deepEqual(journal.rows[0], { n: 50, linked: 50 });
   });
 
@@ -76,7 +91,11 @@ describe('a real server', () => {
   });
 
   test('headers over the limit are refused with 431', async () => {
-    const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-big': 'y'.repeat(20_000) }, body: '{}' });
+    const res = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-big': 'y'.repeat(20_000) },
+      body: '{}',
+    });
     assert.equal(res.status, 431);
   });
 });

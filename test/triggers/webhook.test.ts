@@ -18,13 +18,14 @@ async function webhook(code: string, trigger: Record<string, unknown> = {}) {
   return { ...ids, path: rows[0].path as string, url: `/sync/webhook/${rows[0].path}` };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const json = (res: Response): Promise<any> => res.json();
 const postJson = (url: string, body: unknown, headers: Record<string, string> = {}) =>
   s.app.request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 
 async function webhookJobs(triggerId: number) {
-  const { rows } = await s.db.pool.query(`select * from sync_studio.job where trigger_kind = 'webhook' and trigger_id = $1 order by id`, [triggerId]);
+  const { rows } = await s.db.pool.query(`select * from sync_studio.job where trigger_kind = 'webhook' and trigger_id = $1 order by id`, [
+    triggerId,
+  ]);
   return rows;
 }
 
@@ -35,7 +36,9 @@ async function journal(triggerId: number) {
 
 describe('answering from the handler', () => {
   test('a JSON webhook answers with the returned value; job, journal and data_in/data_out logs are written', async () => {
-    const hook = await webhook(`function handle_webhook(request) { return { got: request.json, method: request.method, q: request.query.q }; }`);
+    const hook = await webhook(
+      `function handle_webhook(request) { return { got: request.json, method: request.method, q: request.query.q }; }`,
+    );
     const res = await postJson(`${hook.url}?q=1`, { hello: 'world' });
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type')!, /^application\/json/);
@@ -79,13 +82,17 @@ describe('answering from the handler', () => {
        }`,
       { kind: 'http' },
     );
-    const send = (shape: string) => s.app.request(hook.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `shape=${shape}` });
+    const send = (shape: string) =>
+      s.app.request(hook.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `shape=${shape}` });
     const body = await send('body');
     assert.deepEqual([body.status, await body.text(), body.headers.get('content-type')], [200, 'plain', 'text/plain; charset=utf-8']);
     const status = await send('status');
     assert.deepEqual([status.status, await status.text()], [201, 'created']);
     const object = await send('object');
-    assert.deepEqual([object.status, await object.text(), object.headers.get('content-type'), object.headers.get('x-trace')], [202, '<p>x</p>', 'text/html', 'abc']);
+    assert.deepEqual(
+      [object.status, await object.text(), object.headers.get('content-type'), object.headers.get('x-trace')],
+      [202, '<p>x</p>', 'text/html', 'abc'],
+    );
     const pairs = await send('pairs');
     assert.deepEqual([pairs.status, await json(pairs), pairs.headers.get('x-a')], [409, { ok: true }, '1']);
     assert.equal(pairs.headers.get('set-cookie'), null, 'handlers cannot set cookies');
@@ -106,18 +113,30 @@ describe('answering from the handler', () => {
     form.append('doc', new Blob(['file body'], { type: 'text/csv' }), 'a.csv');
     const res = await s.app.request(hook.url, { method: 'POST', body: form });
     assert.equal(res.status, 200);
-    assert.deepEqual(JSON.parse(await res.text()), [{ note: 'hi' }, 'doc', 'a.csv', 'text/csv', 9, Buffer.from('file body').toString('base64')]);
+    assert.deepEqual(JSON.parse(await res.text()), [
+      { note: 'hi' },
+      'doc',
+      'a.csv',
+      'text/csv',
+      9,
+      Buffer.from('file body').toString('base64'),
+    ]);
   });
 
   test('GET requests reach the handler with their query, also under a sub-path', async () => {
-    const hook = await webhook(`function handle_webhook(request) { return [request.method + ' ' + request.path + ' ' + request.query.challenge, 200]; }`, { kind: 'http' });
+    const hook = await webhook(
+      `function handle_webhook(request) { return [request.method + ' ' + request.path + ' ' + request.query.challenge, 200]; }`,
+      { kind: 'http' },
+    );
     const res = await s.app.request(`${hook.url}/verify?challenge=abc`);
     assert.equal(res.status, 200);
     assert.equal(await res.text(), `GET /sync/webhook/${hook.path}/verify abc`);
   });
 
   test('a handler error is a 500 without stack or message; the stack is in the job log', async () => {
-    const hook = await webhook(`function handle_webhook() { inner(); }\nfunction inner() { throw new Error('secret detail ' + params.TOKEN); }`);
+    const hook = await webhook(
+      `function handle_webhook() { inner(); }\nfunction inner() { throw new Error('secret detail ' + params.TOKEN); }`,
+    );
     await s.store.create('param', hook.projectId, { key: 'TOKEN', value: 'tok-123' });
     const res = await postJson(hook.url, {});
     assert.equal(res.status, 500);
@@ -171,7 +190,8 @@ describe('refusals', () => {
 
   test('bad content type 415, bad bodies 400, oversized bodies 413; each leaves a log row and no job', async () => {
     const hook = await webhook(`function handle_webhook() { return 1; }`);
-    const post = (contentType: string, body: string | Uint8Array) => s.app.request(hook.url, { method: 'POST', headers: { 'content-type': contentType }, body });
+    const post = (contentType: string, body: string | Uint8Array) =>
+      s.app.request(hook.url, { method: 'POST', headers: { 'content-type': contentType }, body });
     assert.equal((await post('text/plain', 'hi')).status, 415);
     assert.equal((await post('application/json', '{"a":')).status, 400);
     assert.equal((await post('application/json', new Uint8Array([0x22, 0xc3, 0x28, 0x22]))).status, 400);
@@ -193,7 +213,10 @@ describe('refusals', () => {
     } as RequestInit);
     assert.equal(chunked.status, 413, 'a body without content-length is counted as it arrives');
     assert.equal((await webhookJobs(hook.triggerId)).length, 0);
-    const { rows } = await s.db.pool.query(`select message from sync_studio.log where trigger_kind = 'webhook' and trigger_id = $1 and job_id is null order by id`, [hook.triggerId]);
+    const { rows } = await s.db.pool.query(
+      `select message from sync_studio.log where trigger_kind = 'webhook' and trigger_id = $1 and job_id is null order by id`,
+      [hook.triggerId],
+    );
     assert.deepEqual(
       rows.map((r) => r.message.match(/\((\d+) /)[1]),
       ['415', '400', '400', '400', '413', '413'],
@@ -217,7 +240,10 @@ describe('journal, dedup, queued mode, replay', () => {
     const other = await postJson(hook.url, { n: 2 }, { 'x-github-delivery': 'd-2' });
     assert.deepEqual(await json(other), 'ran');
     assert.equal((await webhookJobs(hook.triggerId)).length, 2);
-    assert.deepEqual((await journal(hook.triggerId)).map((r) => r.dedup_key), ['d-1', 'd-2']);
+    assert.deepEqual(
+      (await journal(hook.triggerId)).map((r) => r.dedup_key),
+      ['d-1', 'd-2'],
+    );
   });
 
   test('queued mode answers 202 at once and runs the handler as a queued job with retries', async () => {

@@ -94,7 +94,10 @@ export class CronScheduler {
       }
       const { nextcall } = nextSlotAfter(row.nextcall, { number: row.interval_number, type: row.interval_type }, now);
       if (!row.task_active || !row.project_active) return this.skipArchived(db, row, nextcall);
-      const { jobId } = await this.options.jobs.enqueue({ trigger: { kind: 'cron', id: row.id }, args: [], odooUserId: row.odoo_user_id }, { db });
+      const { jobId } = await this.options.jobs.enqueue(
+        { trigger: { kind: 'cron', id: row.id }, args: [], odooUserId: row.odoo_user_id },
+        { db },
+      );
       const numbercall = row.numbercall > 0 ? row.numbercall - 1 : row.numbercall;
       const active = numbercall !== 0;
       await db.query('update sync_studio.trigger_cron set nextcall = $2, lastcall = $3, numbercall = $4, active = $5 where id = $1', [
@@ -119,7 +122,13 @@ export class CronScheduler {
     await db.query(
       `insert into sync_studio.log (project_id, task_id, trigger_kind, trigger_id, level, type, name, message)
        values ($1, $2, 'cron', $3, 'warning', 'server', $4, $5)`,
-      [row.project_id, row.task_id, row.id, row.trigger_name, `Triggering archived project or task: ${row.trigger_name}; the slot passed without a job`],
+      [
+        row.project_id,
+        row.task_id,
+        row.id,
+        row.trigger_name,
+        `Triggering archived project or task: ${row.trigger_name}; the slot passed without a job`,
+      ],
     );
     await queueSlot(db, row.id, nextcall);
     this.options.logger.info({ trigger: row.id }, 'cron slot passed: project or task archived');
@@ -129,9 +138,10 @@ export class CronScheduler {
   /** Puts the trigger's queue job at its current `nextcall`, or removes it when the trigger cannot run. */
   async schedule(triggerId: number): Promise<void> {
     const { pool } = this.options;
-    const { rows } = await pool.query<{ nextcall: Date }>('select nextcall from sync_studio.trigger_cron where id = $1 and active and numbercall <> 0', [
-      triggerId,
-    ]);
+    const { rows } = await pool.query<{ nextcall: Date }>(
+      'select nextcall from sync_studio.trigger_cron where id = $1 and active and numbercall <> 0',
+      [triggerId],
+    );
     if (rows[0]) await queueSlot(pool, triggerId, rows[0].nextcall);
     else await removeQueueJob(pool, cronJobKey(triggerId));
   }

@@ -31,7 +31,12 @@ export async function findTargetByPath(db: Queryable, path: string): Promise<Web
 }
 
 /** Journals a request; undefined when its dedup key was already seen for this webhook. */
-export async function journalRequest(db: Queryable, triggerId: number, raw: RawWebhookRequest, dedupKey: string | null): Promise<number | undefined> {
+export async function journalRequest(
+  db: Queryable,
+  triggerId: number,
+  raw: RawWebhookRequest,
+  dedupKey: string | null,
+): Promise<number | undefined> {
   const { rows } = await db.query<{ id: number }>(
     `insert into sync_studio.webhook_request (trigger_id, method, url, headers, body, remote_addr, dedup_key)
      values ($1, $2, $3, $4, $5, $6, $7) on conflict (trigger_id, dedup_key) do nothing returning id`,
@@ -62,7 +67,11 @@ export async function getJournaled(db: Queryable, requestId: number): Promise<(J
   return rows[0];
 }
 
-export async function listJournal(db: Queryable, triggerId: number, page: { limit: number; offset: number }): Promise<{ items: JournaledRequest[]; total: number }> {
+export async function listJournal(
+  db: Queryable,
+  triggerId: number,
+  page: { limit: number; offset: number },
+): Promise<{ items: JournaledRequest[]; total: number }> {
   const [{ rows }, count] = await Promise.all([
     db.query<JournaledRequest>('select * from sync_studio.webhook_request where trigger_id = $1 order by id desc limit $2 offset $3', [
       triggerId,
@@ -77,7 +86,13 @@ export async function listJournal(db: Queryable, triggerId: number, page: { limi
 export type LogLine = Pick<LogEntry, 'level' | 'type' | 'name' | 'message'>;
 
 /** Writes log lines of a webhook's job (or of the webhook alone when `jobId` is null), linking the journal entry to the job. */
-export async function writeRequestLogs(db: Queryable, target: WebhookTarget, jobId: number | null, requestId: number | null, lines: LogLine[]): Promise<void> {
+export async function writeRequestLogs(
+  db: Queryable,
+  target: WebhookTarget,
+  jobId: number | null,
+  requestId: number | null,
+  lines: LogLine[],
+): Promise<void> {
   const entries: LogEntry[] = lines.map((line) => ({
     ...line,
     message: capMessage(line.message),

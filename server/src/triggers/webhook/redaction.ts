@@ -1,5 +1,14 @@
 /** Header values that authenticate a caller: hidden from job logs and from non-administrators. */
-const SENSITIVE = [/^authorization$/, /^proxy-authorization$/, /^cookie$/, /^x-hub-signature/, /^x-telegram-bot-api-secret-token$/, /^x-trello-webhook$/, /^x-api-key$/, /token|secret|signature/];
+const SENSITIVE = [
+  /^authorization$/,
+  /^proxy-authorization$/,
+  /^cookie$/,
+  /^x-hub-signature/,
+  /^x-telegram-bot-api-secret-token$/,
+  /^x-trello-webhook$/,
+  /^x-api-key$/,
+  /token|secret|signature/,
+];
 
 export function isSensitiveHeader(name: string): boolean {
   const lower = name.toLowerCase();

@@ -91,7 +91,9 @@ describe('parseWebhookRequest', () => {
     assert.ok(parsed.ok);
     assert.equal(parsed.request.body, null);
     assert.deepEqual(parsed.request.form, { title: 'report' });
-    assert.deepEqual(parsed.request.files, [{ field: 'upload', filename: 'r.pdf', content_type: 'application/pdf', size: 4, base64: 'AAEC/w==' }]);
+    assert.deepEqual(parsed.request.files, [
+      { field: 'upload', filename: 'r.pdf', content_type: 'application/pdf', size: 4, base64: 'AAEC/w==' },
+    ]);
   });
 
   test('brackets inside strings do not count as nesting', () => {
@@ -123,7 +125,10 @@ describe('replyFromResult', () => {
   test('http webhooks: body, [body, status], [body, status, headers] as object or pairs', () => {
     const plain = replyFromResult('http', 'hello');
     assert.ok(plain.ok);
-    assert.deepEqual([plain.reply.status, plain.reply.body, plain.reply.headers], [200, 'hello', [['content-type', 'text/plain; charset=utf-8']]]);
+    assert.deepEqual(
+      [plain.reply.status, plain.reply.body, plain.reply.headers],
+      [200, 'hello', [['content-type', 'text/plain; charset=utf-8']]],
+    );
     const created = replyFromResult('http', ['made', 201]);
     assert.ok(created.ok);
     assert.deepEqual([created.reply.status, created.reply.body], [201, 'made']);

@@ -87,13 +87,18 @@ export async function parseWebhookRequest(kind: WebhookKind, raw: RawWebhookRequ
   if (kind === 'json' && mime !== undefined && isJsonMime(mime)) return parseJson(base, raw.body);
   if (kind === 'http' && mime === 'application/x-www-form-urlencoded') return parseUrlEncoded(base, raw.body);
   if (kind === 'http' && mime === 'multipart/form-data') return parseMultipart(base, raw);
-  return reject(415, 'unsupported_media_type', `this ${kind} webhook takes ${accepted[kind]}, not ${mime ?? 'a body without a content type'}`);
+  return reject(
+    415,
+    'unsupported_media_type',
+    `this ${kind} webhook takes ${accepted[kind]}, not ${mime ?? 'a body without a content type'}`,
+  );
 }
 
 function parseJson(base: WebhookRequest, body: Buffer): ParsedRequest {
   const text = decode(body);
   if (text === undefined) return reject(400, 'invalid_utf8', 'the body is not valid UTF-8');
-  if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) return reject(400, 'json_too_deep', `the JSON body nests deeper than ${MAX_JSON_DEPTH} levels`);
+  if (jsonDepthExceeds(text, MAX_JSON_DEPTH))
+    return reject(400, 'json_too_deep', `the JSON body nests deeper than ${MAX_JSON_DEPTH} levels`);
   try {
     return { ok: true, request: { ...base, body: text, json: JSON.parse(text) } };
   } catch {
@@ -126,7 +131,13 @@ async function parseMultipart(base: WebhookRequest, raw: RawWebhookRequest): Pro
       fields.push([field, value]);
     } else {
       const bytes = Buffer.from(await value.arrayBuffer());
-      files.push({ field, filename: value.name, content_type: value.type || 'application/octet-stream', size: bytes.length, base64: bytes.toString('base64') });
+      files.push({
+        field,
+        filename: value.name,
+        content_type: value.type || 'application/octet-stream',
+        size: bytes.length,
+        base64: bytes.toString('base64'),
+      });
     }
   }
   return { ok: true, request: { ...base, body: null, form: collect(fields), files } };

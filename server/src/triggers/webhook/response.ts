@@ -52,7 +52,8 @@ export const okReply: WebhookReply = { status: 200, headers: [['content-type', T
 
 export function replyFromResult(kind: WebhookKind, result: unknown): ReplyResult {
   if (result === null || result === undefined) return { ok: true, reply: okReply, dropped: [] };
-  if (kind === 'json') return { ok: true, reply: { status: 200, headers: [['content-type', JSON_TYPE]], body: JSON.stringify(result) }, dropped: [] };
+  if (kind === 'json')
+    return { ok: true, reply: { status: 200, headers: [['content-type', JSON_TYPE]], body: JSON.stringify(result) }, dropped: [] };
   const tuple = Array.isArray(result) && (result.length === 2 || result.length === 3) && Number.isInteger(result[1]);
   const [body, status, headers] = tuple ? (result as [unknown, number, unknown?]) : [result, 200, undefined];
   if (status < 200 || status > 599) return { ok: false, message: `status ${status} is not an HTTP status from 200 to 599` };
@@ -74,7 +75,8 @@ function parseHeaders(headers: unknown): { ok: true; kept: [string, string][]; d
   const kept: [string, string][] = [];
   const dropped: string[] = [];
   for (const pair of pairs) {
-    if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string') return { ok: false, message: 'each header must be a [name, value] pair' };
+    if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string')
+      return { ok: false, message: 'each header must be a [name, value] pair' };
     const name = pair[0].toLowerCase();
     const value = typeof pair[1] === 'number' ? String(pair[1]) : pair[1];
     if (typeof value !== 'string' || !TOKEN.test(name) || !HEADER_VALUE.test(value) || BLOCKED_HEADERS.has(name)) dropped.push(pair[0]);

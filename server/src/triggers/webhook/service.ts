@@ -26,7 +26,11 @@ export interface ReplayResult extends JobOutcome {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DUPLICATE: WebhookReply = { status: 200, headers: [['content-type', 'text/plain; charset=utf-8']], body: 'duplicate delivery, ignored' };
+const DUPLICATE: WebhookReply = {
+  status: 200,
+  headers: [['content-type', 'text/plain; charset=utf-8']],
+  body: 'duplicate delivery, ignored',
+};
 
 export class WebhookService {
   constructor(private readonly options: WebhookServiceOptions) {}
@@ -52,7 +56,11 @@ export class WebhookService {
     if (!parsed.ok) return this.refuse(target, raw, parsed.rejection.status, parsed.rejection.code, parsed.rejection.message);
     const dedupKey = target.dedup_header === null ? null : (raw.headers[target.dedup_header.toLowerCase()] ?? null);
     try {
-      return toResponse(target.reply_mode === 'queued' ? await this.queue(target, raw, parsed.request, dedupKey) : await this.answer(target, raw, parsed.request, dedupKey));
+      return toResponse(
+        target.reply_mode === 'queued'
+          ? await this.queue(target, raw, parsed.request, dedupKey)
+          : await this.answer(target, raw, parsed.request, dedupKey),
+      );
     } catch (error) {
       if (error instanceof TriggerDisabledError) return errorResponse(404, 'webhook_disabled', 'this webhook is disabled');
       throw error;
@@ -60,7 +68,12 @@ export class WebhookService {
   }
 
   /** `reply_mode = handler`: journal, run the handler at once, answer from its return value. */
-  private async answer(target: WebhookTarget, raw: RawWebhookRequest, request: WebhookRequest, dedupKey: string | null): Promise<WebhookReply> {
+  private async answer(
+    target: WebhookTarget,
+    raw: RawWebhookRequest,
+    request: WebhookRequest,
+    dedupKey: string | null,
+  ): Promise<WebhookReply> {
     const requestId = await journalRequest(this.options.pool, target.id, raw, dedupKey);
     if (requestId === undefined) return DUPLICATE;
     const outcome = await this.options.jobs.runNow({ trigger: { kind: 'webhook', id: target.id }, args: [request] });
@@ -70,7 +83,12 @@ export class WebhookService {
   }
 
   /** `reply_mode = queued`: journal and enqueue in one transaction, answer 202 at once. */
-  private async queue(target: WebhookTarget, raw: RawWebhookRequest, request: WebhookRequest, dedupKey: string | null): Promise<WebhookReply> {
+  private async queue(
+    target: WebhookTarget,
+    raw: RawWebhookRequest,
+    request: WebhookRequest,
+    dedupKey: string | null,
+  ): Promise<WebhookReply> {
     return withTransaction(this.options.pool, async (db) => {
       const requestId = await journalRequest(db, target.id, raw, dedupKey);
       if (requestId === undefined) return DUPLICATE;
@@ -85,19 +103,36 @@ export class WebhookService {
   async replay(requestId: number, force: boolean): Promise<ReplayResult> {
     const journaled = await getJournaled(this.options.pool, requestId);
     if (!journaled) throw new NotFoundError('webhook request', requestId);
-    const raw: RawWebhookRequest = { method: journaled.method, url: journaled.url, headers: journaled.headers, body: journaled.body, remoteAddr: journaled.remote_addr };
+    const raw: RawWebhookRequest = {
+      method: journaled.method,
+      url: journaled.url,
+      headers: journaled.headers,
+      body: journaled.body,
+      remoteAddr: journaled.remote_addr,
+    };
     const { target } = journaled;
     const parsed = await parseWebhookRequest(target.kind, raw, this.options.publicUrl);
-    if (!parsed.ok) throw new InvalidInputError(`webhook request ${requestId} no longer parses as a ${target.kind} request: ${parsed.rejection.message}`);
+    if (!parsed.ok)
+      throw new InvalidInputError(`webhook request ${requestId} no longer parses as a ${target.kind} request: ${parsed.rejection.message}`);
     const outcome = await this.options.jobs.runNow({ trigger: { kind: 'webhook', id: target.id }, args: [parsed.request], force });
     const { reply, lines } = replyFor(target, outcome);
-    const replayed: LogLine = { level: 'info', type: 'server', name: target.trigger_name, message: `Replay of webhook request ${requestId} received at ${journaled.received_at.toISOString()}` };
+    const replayed: LogLine = {
+      level: 'info',
+      type: 'server',
+      name: target.trigger_name,
+      message: `Replay of webhook request ${requestId} received at ${journaled.received_at.toISOString()}`,
+    };
     await writeRequestLogs(this.options.pool, target, outcome.jobId, null, [replayed, dataIn(raw), ...lines, dataOut(reply)]);
     return { ...outcome, response: reply };
   }
 
   private async refuse(target: WebhookTarget, raw: RawWebhookRequest, status: number, code: string, message: string): Promise<Response> {
-    const line: LogLine = { level: 'warning', type: 'data_in', name: target.trigger_name, message: `Webhook request refused (${status} ${code}): ${message}\n${describeRequest(raw)}` };
+    const line: LogLine = {
+      level: 'warning',
+      type: 'data_in',
+      name: target.trigger_name,
+      message: `Webhook request refused (${status} ${code}): ${message}\n${describeRequest(raw)}`,
+    };
     await writeRequestLogs(this.options.pool, target, null, null, [line]);
     return errorResponse(status, code, message);
   }
@@ -112,18 +147,34 @@ function disabledMessage(target: WebhookTarget): string | null {
 /** The reply for a run's outcome, and the log lines that explain a reply the handler did not choose. */
 function replyFor(target: WebhookTarget, outcome: JobOutcome): { reply: WebhookReply; lines: LogLine[] } {
   if (outcome.state === 'failed') {
-    if (outcome.error?.limit === 'time') return { reply: errorReply(504, 'handler_timeout', `the webhook handler ran out of time (job ${outcome.jobId})`), lines: [] };
+    if (outcome.error?.limit === 'time')
+      return { reply: errorReply(504, 'handler_timeout', `the webhook handler ran out of time (job ${outcome.jobId})`), lines: [] };
     return { reply: errorReply(500, 'handler_failed', `the webhook handler failed (job ${outcome.jobId})`), lines: [] };
   }
   const result = replyFromResult(target.kind, outcome.result);
   if (!result.ok) {
-    const line: LogLine = { level: 'error', type: 'server', name: target.trigger_name, message: `The handler returned an invalid response: ${result.message}` };
-    return { reply: errorReply(500, 'invalid_handler_response', `the webhook handler returned an invalid response (job ${outcome.jobId})`), lines: [line] };
+    const line: LogLine = {
+      level: 'error',
+      type: 'server',
+      name: target.trigger_name,
+      message: `The handler returned an invalid response: ${result.message}`,
+    };
+    return {
+      reply: errorReply(500, 'invalid_handler_response', `the webhook handler returned an invalid response (job ${outcome.jobId})`),
+      lines: [line],
+    };
   }
   const lines: LogLine[] =
     result.dropped.length === 0
       ? []
-      : [{ level: 'warning', type: 'server', name: target.trigger_name, message: `Response headers dropped (not allowed or invalid): ${result.dropped.join(', ')}` }];
+      : [
+          {
+            level: 'warning',
+            type: 'server',
+            name: target.trigger_name,
+            message: `Response headers dropped (not allowed or invalid): ${result.dropped.join(', ')}`,
+          },
+        ];
   return { reply: result.reply, lines };
 }
 

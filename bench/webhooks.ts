@@ -1,0 +1,142 @@
+/**
+ * Webhooks against DESIGN.md's targets: a trivial JSON handler at ≥ 1,500 requests/s and p99 ≤ 20 ms
+ * at 200 requests/s on 2 cores. The load comes from autocannon in a second process; a bare hono
+ * handler in this same process is measured in the same run, so the figures read as a ratio on
+ * whatever machine this runs. Also: where one request's time goes (Run Now alone vs the whole
+ * webhook path, sequential).
+ *
+ * Usage: npm run build && node dist/bench/webhooks.js [seconds=10] [connections=8]
+ */
+import { spawn } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { serve, type ServerType } from '@hono/node-server';
+import { Hono } from 'hono';
+import { httpServerOptions } from '../server/src/triggers/index.js';
+import { createTestStack } from '../test/helpers/runtime.js';
+
+const seconds = Number(process.argv[2] ?? 10);
+const connections = Number(process.argv[3] ?? 8);
+const BODY = JSON.stringify({ message: { chat: { id: 42 }, text: 'hello' } });
+
+interface Load {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+function listen(fetch: (request: Request) => Response | Promise<Response>): Promise<ServerType> {
+  return new Promise((resolve) => {
+    const server = serve({ fetch, port: 0, hostname: '127.0.0.1', serverOptions: httpServerOptions() }, () => resolve(server));
+  });
+}
+
+/** Runs autocannon in a child process; `rate` caps the overall requests/s. */
+function autocannon(url: string, rate?: number): Promise<Load> {
+  const args = [
+    '-c',
+    String(rate ? 10 : connections),
+    '-d',
+    String(seconds),
+    '-m',
+    'POST',
+    '-H',
+    'content-type=application/json',
+    '-b',
+    BODY,
+    '--json',
+  ];
+  if (rate) args.push('-R', String(rate));
+  return new Promise((resolve, reject) => {
+    const child = spawn('node_modules/.bin/autocannon', [...args, url], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.on('error', reject);
+    child.on('close', () => {
+      const result = JSON.parse(out);
+      resolve({
+        rps: result.requests.average,
+        p50: result.latency.p50,
+        p99: result.latency.p99,
+        errors: result.errors + result.timeouts,
+        non2xx: result.non2xx,
+      });
+    });
+  });
+}
+
+const stack = await createTestStack({ env: { SYNC_STUDIO_WORKERS: '2' } });
+const servers: ServerType[] = [];
+try {
+  const { triggerId } = await stack.project(
+    `function handle_webhook(request) { return { ok: true, chat: request.json.message.chat.id }; }`,
+    { kind: 'webhook' },
+  );
+  const { rows } = await stack.db.pool.query('select path from sync_studio.trigger_webhook where id = $1', [triggerId]);
+  const path = `/sync/webhook/${rows[0].path}`;
+
+  const bare = new Hono();
+  bare.post('/hook', async (c) =>
+    c.json({ ok: true, chat: ((await c.req.json()) as { message: { chat: { id: number } } }).message.chat.id }),
+  );
+  const bareServer = await listen(bare.fetch);
+  const sidecar = await listen(stack.app.fetch);
+  servers.push(bareServer, sidecar);
+  const urlOf = (server: ServerType, p: string) => `http://127.0.0.1:${(server.address() as AddressInfo).port}${p}`;
+
+  // Where one request's time goes, sequentially, after a warm-up.
+  const request = {
+    method: 'POST',
+    url: path,
+    path,
+    headers: {},
+    query: {},
+    body: BODY,
+    json: JSON.parse(BODY),
+    form: {},
+    files: [],
+    remote_addr: null,
+  };
+  const time = async (n: number, run: () => Promise<unknown>) => {
+    const samples: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const start = performance.now();
+      await run();
+      samples.push(performance.now() - start);
+    }
+    samples.sort((a, b) => a - b);
+    return samples[Math.floor(samples.length / 2)]!;
+  };
+  const post = async () =>
+    (await stack.app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: BODY })).text();
+  await time(200, post);
+  const runNowMs = await time(300, () => stack.runtime.runNow({ trigger: { kind: 'webhook', id: triggerId }, args: [request] }));
+  const webhookMs = await time(300, post);
+
+  const bareMax = await autocannon(urlOf(bareServer, '/hook'));
+  const sidecarMax = await autocannon(urlOf(sidecar, path));
+  const bareRated = await autocannon(urlOf(bareServer, '/hook'), 200);
+  const sidecarRated = await autocannon(urlOf(sidecar, path), 200);
+
+  const row = (name: string, max: Load, rated: Load) =>
+    `| ${name.padEnd(26)} | ${max.rps.toFixed(0).padStart(8)} | ${String(max.p99).padStart(7)} | ${String(rated.p50).padStart(7)} | ${String(rated.p99).padStart(7)} | ${String(max.errors + max.non2xx + rated.errors + rated.non2xx).padStart(6)} |`;
+  console.log(
+    `\nWebhook, trivial JSON handler: ${seconds} s per run, ${connections} connections for max throughput, 10 connections at 200 requests/s`,
+  );
+  console.log('| server                     | max rq/s | p99 ms  | p50@200 | p99@200 | errors |');
+  console.log('| -------------------------- | -------- | ------- | ------- | ------- | ------ |');
+  console.log(row('bare hono (same process)', bareMax, bareRated));
+  console.log(row('sync studio webhook', sidecarMax, sidecarRated));
+  console.log(`\nratio sidecar / bare hono: ${(sidecarMax.rps / bareMax.rps).toFixed(3)} of the throughput`);
+  console.log(
+    `targets: ≥ 1,500 requests/s → ${sidecarMax.rps >= 1500 ? 'met' : 'NOT met'}; p99 ≤ 20 ms at 200/s → ${sidecarRated.p99 <= 20 ? 'met' : 'NOT met'}`,
+  );
+  console.log(
+    `\nsequential, median of 300: whole webhook path ${webhookMs.toFixed(2)} ms; runtime.runNow alone ${runNowMs.toFixed(2)} ms; webhook's own share (lookup, parse, journal, logs, reply) ${(webhookMs - runNowMs).toFixed(2)} ms`,
+  );
+} finally {
+  for (const server of servers) await new Promise<void>((resolve) => server.close(() => resolve()));
+  await stack.close();
+}
