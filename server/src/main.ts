@@ -44,7 +44,7 @@ export interface OpenStore {
 export async function openStore(config: Config, logger: Logger, plugins = new PluginRegistry(builtInPlugins)): Promise<OpenStore> {
   const credentials = await resolveCredentials(config);
   const embedded =
-    config.mode === 'standalone' ? await startEmbeddedPostgres(config.dataDir, (line) => logger.debug({ pg: line })) : undefined;
+    config.mode === 'standalone' ? await startEmbeddedPostgres(config.dataDir, { onLog: (line) => logger.debug({ pg: line }) }) : undefined;
   const connectionString = embedded?.connectionString ?? config.databaseUrl!;
   const pool = createPool(connectionString, 20);
   const close = async () => {
@@ -186,7 +186,9 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
 
 function listen(fetch: (request: Request) => Response | Promise<Response>, config: Config): Promise<ServerType> {
   return new Promise((resolve, reject) => {
-    const server = serveHttp({ fetch, port: config.port, hostname: config.host, serverOptions: httpServerOptions() }, () => resolve(server));
+    const server = serveHttp({ fetch, port: config.port, hostname: config.host, serverOptions: httpServerOptions() }, () =>
+      resolve(server),
+    );
     server.once('error', reject);
   });
 }

@@ -23,7 +23,14 @@ export interface EmbeddedDatabase {
 const DATABASE = 'sync_studio';
 const STOP_TIMEOUT_MS = 10_000;
 
-export async function startEmbeddedPostgres(dataDir: string, onLog: (line: string) => void = () => undefined): Promise<EmbeddedDatabase> {
+export interface EmbeddedOptions {
+  onLog?: (line: string) => void;
+  /** A fixed port (default: a free one at each start). */
+  port?: number;
+}
+
+export async function startEmbeddedPostgres(dataDir: string, options: EmbeddedOptions = {}): Promise<EmbeddedDatabase> {
+  const onLog = options.onLog ?? (() => undefined);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const clusterDir = join(dataDir, 'pg');
   const passwordFile = join(dataDir, 'pg-password');
@@ -31,7 +38,7 @@ export async function startEmbeddedPostgres(dataDir: string, onLog: (line: strin
   const password = fresh ? randomBytes(18).toString('base64url') : (await readFile(passwordFile, 'utf8')).trim();
 
   const running = fresh ? undefined : await runningServerPort(clusterDir);
-  const port = running ?? (await freePort());
+  const port = running ?? options.port ?? (await freePort());
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,

@@ -7,13 +7,13 @@
  * (after the configured delays; `max_retries` attempts in all, 0 = unlimited), or a re-run when
  * the job only died because another job's overrun took its sandbox worker down.
  *
- * Crash safety: every sidecar holds a session advisory lock for its instance id while it runs.
+ * Crash safety: every sidecar holds a session advisory lock for its instance id while it runs
+ * (instance-lock.ts).
  * At start, jobs left "started" by an instance whose lock is free were interrupted by a crash:
  * queued ones get their queue entry unlocked so they run again (the claim notices and logs it),
  * immediate ones are marked failed. Nothing stays "started" forever.
  */
 import { randomInt } from 'node:crypto';
-import pg from 'pg';
 import type { ParsedCronItem } from 'graphile-worker';
 import { withTransaction, type Pool, type PoolClient, type Queryable } from '../db/index.js';
 import type { OdooClient } from '../odoo/index.js';
@@ -40,10 +40,10 @@ import { ProjectDataCache, textsIn, type ProjectData } from './project-data.js';
 import { addQueueJob, startQueueRunner, type QueueHandler, type QueueRunner } from './queue.js';
 import { createRedactor } from './redaction.js';
 import { assertEnabled, loadTrigger, type TriggerInfo } from './triggers.js';
+import { InstanceLock, isInstanceDead } from './instance-lock.js';
 import { handlerOf, type EnqueueOptions, type JobOutcome, type JobRuntime, type TriggerJobSpec } from './types.js';
 
 export const RUN_JOB = 'sync_studio.run_job';
-const INSTANCE_LOCK_NAMESPACE = 0x5353;
 
 export interface JobRuntimeOptions {
   pool: Pool;
@@ -78,9 +78,10 @@ export class SyncJobRuntime implements JobRuntime {
     await finishJobs(this.options.pool, finishes);
     return finishes.map(() => undefined);
   });
-  private lockClient: pg.Client | undefined;
+  private readonly lock: InstanceLock;
 
   constructor(private readonly options: JobRuntimeOptions) {
+    this.lock = new InstanceLock(this.instanceId, options.connectionString, options.logger);
     this.projectData = new ProjectDataCache(options.pool, options.publicUrl);
     this.queueHandlers[RUN_JOB] = async (payload) => {
       await this.execute((payload as { jobId: number }).jobId);
@@ -102,10 +103,7 @@ export class SyncJobRuntime implements JobRuntime {
    * (a one-off `sync-studio run`), starts the queue runner and recovers interrupted jobs.
    */
   async start(options: { queue?: boolean } = {}): Promise<void> {
-    this.lockClient = new pg.Client({ connectionString: this.options.connectionString, application_name: 'sync-studio instance lock' });
-    this.lockClient.on('error', (error) => this.options.logger.error({ err: error }, 'instance lock connection lost'));
-    await this.lockClient.connect();
-    await this.lockClient.query('select pg_advisory_lock($1, $2)', [INSTANCE_LOCK_NAMESPACE, this.instanceId]);
+    await this.lock.acquire();
     if (options.queue === false) return;
     this.runner = await startQueueRunner(this.options.pool, this.queueHandlers, {
       concurrency: this.options.queueConcurrency,
@@ -119,8 +117,7 @@ export class SyncJobRuntime implements JobRuntime {
     await this.runner?.stop();
     this.runner = undefined;
     await this.options.logs.flush();
-    await this.lockClient?.end().catch(() => undefined);
-    this.lockClient = undefined;
+    await this.lock.release();
   }
 
   async enqueue(spec: TriggerJobSpec, options: EnqueueOptions = {}): Promise<{ jobId: number }> {
@@ -390,18 +387,4 @@ function jobOfTrigger(
     odooUserId: spec.odooUserId ?? null,
     ...run,
   };
-}
-
-async function isInstanceDead(pool: Pool, instanceId: number): Promise<boolean> {
-  const client = await pool.connect();
-  try {
-    const { rows } = await client.query<{ free: boolean }>('select pg_try_advisory_lock($1, $2) as free', [
-      INSTANCE_LOCK_NAMESPACE,
-      instanceId,
-    ]);
-    if (rows[0]!.free) await client.query('select pg_advisory_unlock($1, $2)', [INSTANCE_LOCK_NAMESPACE, instanceId]);
-    return rows[0]!.free;
-  } finally {
-    client.release();
-  }
 }

@@ -24,6 +24,9 @@ export interface LogEntry {
 }
 
 export const MAX_LOG_MESSAGE = 64 * 1024;
+/** Lines kept in memory while the database cannot be written; older ones are dropped beyond this. */
+const MAX_PENDING_LINES = 50_000;
+const RETRY_MS = 1000;
 
 export function capMessage(message: string, max = MAX_LOG_MESSAGE): string {
   if (message.length <= max) return message;
@@ -70,9 +73,17 @@ export class LogWriter {
 
   private async insert(batch: LogEntry[]): Promise<void> {
     try {
-      await this.pool.query(`${insertLogsSql(1)}`, logColumns(batch));
+      await this.pool.query(insertLogsSql(1), logColumns(batch));
     } catch (error) {
-      this.logger.error({ err: error, lines: batch.length }, 'writing job log lines failed');
+      // The database is away (restarting): keep the lines and try again shortly, up to a bound.
+      const room = Math.max(0, MAX_PENDING_LINES - this.buffer.length);
+      const kept = room === 0 ? [] : batch.slice(-room);
+      this.buffer = [...kept, ...this.buffer];
+      this.logger.error(
+        { err: error, lines: batch.length, dropped: batch.length - kept.length },
+        'writing job log lines failed; will retry',
+      );
+      this.timer ??= setTimeout(() => void this.flush(), RETRY_MS);
     }
   }
 }

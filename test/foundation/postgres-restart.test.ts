@@ -1,0 +1,79 @@
+/** PostgreSQL restarting under a running sidecar: it reports not ready, then carries on without a restart of its own. */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { startEmbeddedPostgres } from '../../server/src/db/index.js';
+import { prepareDataDir } from '../../server/src/config/standalone.js';
+import { startServe, stop } from '../helpers/cli.js';
+
+const dir = await mkdtemp(join(tmpdir(), 'sync-studio-pg-restart-'));
+after(() => rm(dir, { recursive: true, force: true }));
+
+const ADMIN = 'restart-test-admin-token-0123456789';
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+
+async function until(check: () => Promise<boolean>, what: string, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+test('jobs run before and after PostgreSQL restarts; /readyz follows the database', async () => {
+  await prepareDataDir(dir);
+  const port = await freePort();
+  let database = await startEmbeddedPostgres(dir, { port });
+  const sidecar = await startServe({
+    DATABASE_URL: database.connectionString,
+    SYNC_STUDIO_SECRET: 'restart-test-secret-0123456789-0123456789',
+    SYNC_STUDIO_ADMIN_TOKEN: ADMIN,
+    PORT: '0',
+    SYNC_STUDIO_WORKERS: '1',
+  });
+  const api = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${sidecar.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: response.status, body: (await response.json()) as any };
+  };
+  try {
+    const project = await api('POST', '/api/projects', { name: 'restart', active: true });
+    const task = await api('POST', `/api/projects/${project.body.id}/tasks`, {
+      name: 'T',
+      code: `function handle_button() { log('alive'); }`,
+    });
+    const button = await api('POST', `/api/tasks/${task.body.id}/triggers/button`, { trigger_name: 'GO' });
+    assert.equal((await api('POST', `/api/triggers/button/${button.body.id}/run`, {})).body.state, 'done');
+
+    await database.stop();
+    await until(async () => (await fetch(`${sidecar.url}/readyz`)).status === 503, '/readyz to report the database away');
+    assert.equal((await fetch(`${sidecar.url}/healthz`)).status, 200, 'the process itself is alive');
+
+    database = await startEmbeddedPostgres(dir, { port });
+    await until(async () => (await fetch(`${sidecar.url}/readyz`)).status === 200, '/readyz to recover');
+    await until(
+      async () => (await api('POST', `/api/triggers/button/${button.body.id}/run`, {})).body.state === 'done',
+      'a job to run again',
+    );
+    const jobs = await api('GET', `/api/jobs?project_id=${project.body.id}`);
+    assert.ok(
+      jobs.body.items.filter((j: { state: string }) => j.state === 'done').length >= 2,
+      'the job from before the restart is still there',
+    );
+  } finally {
+    await stop(sidecar.child);
+    await database.stop();
+  }
+});
