@@ -89,9 +89,11 @@ export function createRuntime(opened: OpenStore, logger: Logger): Runtime {
     config.odooUrl === undefined
       ? undefined
       : createJsonRpcClient({ url: config.odooUrl, db: config.odooDb!, login: config.odooUser!, password: config.odooPassword! });
-  const logs = new LogWriter(pool, logger);
+  const historyPool = createPool(opened.connectionString, 5, { synchronousCommit: false });
+  const logs = new LogWriter(historyPool, logger);
   const runtime = new SyncJobRuntime({
     pool,
+    historyPool,
     connectionString: opened.connectionString,
     sandbox,
     logs,
@@ -118,6 +120,7 @@ export function createRuntime(opened: OpenStore, logger: Logger): Runtime {
   cron.register(runtime);
   const stopRescheduling = opened.store.onChange(cron.onChange);
   const webhooks = new WebhookService({ pool, jobs: runtime, publicUrl: config.publicUrl, maxBytes: config.webhookMaxBytes });
+  const stopForgetting = opened.store.onChange(() => webhooks.forget());
   return {
     runtime,
     sandbox,
@@ -126,8 +129,10 @@ export function createRuntime(opened: OpenStore, logger: Logger): Runtime {
     webhooks,
     close: async () => {
       stopRescheduling();
+      stopForgetting();
       await cron.idle();
       await runtime.stop();
+      await historyPool.end();
       await sandbox.close();
       odoo?.close();
     },

@@ -44,9 +44,9 @@ export async function createEmptyDatabase(prefix = 'ss_test'): Promise<Omit<Test
 }
 
 /** A new database with Sync Studio's schema migrated, and a pool on it. */
-export async function createTestDatabase(prefix = 'ss_test'): Promise<TestDatabase> {
+export async function createTestDatabase(prefix = 'ss_test', poolSize = 5): Promise<TestDatabase> {
   const db = await createEmptyDatabase(prefix);
-  const pool = createPool(db.url, 5);
+  const pool = createPool(db.url, poolSize);
   await migrate(pool);
   return {
     ...db,

@@ -39,7 +39,7 @@ export interface TestStack extends Runtime {
 }
 
 export async function createTestStack(options: { env?: Record<string, string>; plugins?: EvalContextPlugin[] } = {}): Promise<TestStack> {
-  const db = await createTestDatabase('ss_stack');
+  const db = await createTestDatabase('ss_stack', 20);
   await installQueue(db.pool);
   const config = loadConfig({
     DATABASE_URL: db.url,

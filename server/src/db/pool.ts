@@ -12,8 +12,18 @@ export type Queryable = Pick<pg.Pool, 'query'>;
 // bigint (int8) columns come back as JS numbers: ids and counts stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
-export function createPool(connectionString: string, max = 10): Pool {
-  const pool = new pg.Pool({ connectionString, max, application_name: 'sync-studio' });
+/**
+ * `synchronousCommit: false` is for job history only (final states, log lines): its commits do not
+ * wait for the WAL flush, so a PostgreSQL *crash* may lose the last fraction of a second of them;
+ * a clean restart loses nothing, and nothing else uses such a pool.
+ */
+export function createPool(connectionString: string, max = 10, options: { synchronousCommit?: boolean } = {}): Pool {
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    application_name: 'sync-studio',
+    ...(options.synchronousCommit === false ? { options: '-c synchronous_commit=off' } : {}),
+  });
   // An idle client losing its connection (PostgreSQL restart) must not crash the process.
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));

@@ -22,7 +22,7 @@ import {
   claimJobs,
   finishJobs,
   insertJob,
-  insertStartedJob,
+  insertStartedJobs,
   setQueueJobId,
   type ClaimedJob,
   type JobFinish,
@@ -41,12 +41,14 @@ import { addQueueJob, startQueueRunner, type QueueHandler, type QueueRunner } fr
 import { createRedactor } from './redaction.js';
 import { assertEnabled, loadTrigger, type TriggerInfo } from './triggers.js';
 import { InstanceLock, isInstanceDead } from './instance-lock.js';
-import { handlerOf, type EnqueueOptions, type JobOutcome, type JobRuntime, type TriggerJobSpec } from './types.js';
+import { handlerOf, type EnqueueOptions, type JobOutcome, type JobRuntime, type RunNowHooks, type TriggerJobSpec } from './types.js';
 
 export const RUN_JOB = 'sync_studio.run_job';
 
 export interface JobRuntimeOptions {
   pool: Pool;
+  /** For final states and log lines: commits without waiting for the WAL flush (see createPool). */
+  historyPool: Pool;
   connectionString: string;
   sandbox: SandboxPool;
   logs: LogWriter;
@@ -74,8 +76,9 @@ export class SyncJobRuntime implements JobRuntime {
     const claimed = new Map((await claimJobs(this.options.pool, ids, this.instanceId)).map((job) => [job.id, job]));
     return ids.map((id) => claimed.get(id));
   });
+  private readonly starts = new Batcher<NewJob, ClaimedJob>((jobs) => insertStartedJobs(this.options.pool, jobs, this.instanceId));
   private readonly finishes = new Batcher<JobFinish, void>(async (finishes) => {
-    await finishJobs(this.options.pool, finishes);
+    await finishJobs(this.options.historyPool, finishes);
     return finishes.map(() => undefined);
   });
   private readonly lock: InstanceLock;
@@ -139,15 +142,17 @@ export class SyncJobRuntime implements JobRuntime {
     return options.db ? work(options.db) : withTransaction(this.options.pool, work);
   }
 
-  async runNow(spec: TriggerJobSpec): Promise<JobOutcome> {
-    const trigger = await loadTrigger(this.options.pool, spec.trigger.kind, spec.trigger.id);
+  async runNow(spec: TriggerJobSpec, hooks: RunNowHooks = {}): Promise<JobOutcome> {
+    const trigger = spec.loaded ?? (await loadTrigger(this.options.pool, spec.trigger.kind, spec.trigger.id));
     assertEnabled(trigger, spec.force);
-    const job = await insertStartedJob(
-      this.options.pool,
-      jobOfTrigger(trigger, spec, { maxRetries: 1, priority: 0, runAt: null, runMode: 'immediate' }),
-      this.instanceId,
-    );
-    return this.run(job);
+    const job = await this.starts.add(jobOfTrigger(trigger, spec, { maxRetries: 1, priority: 0, runAt: null, runMode: 'immediate' }));
+    try {
+      await hooks.beforeRun?.(job.id);
+    } catch (error) {
+      await this.finishes.add({ jobId: job.id, state: 'failed', error: `the job could not be prepared: ${(error as Error).message}` });
+      throw error;
+    }
+    return this.run(job, hooks);
   }
 
   /** Runs a failed job again with the task's current code; attempts start over. */
@@ -184,7 +189,7 @@ export class SyncJobRuntime implements JobRuntime {
     return job ? this.run(job) : { jobId, state: 'done' };
   }
 
-  private async run(job: ClaimedJob): Promise<JobOutcome> {
+  private async run(job: ClaimedJob, hooks: RunNowHooks = {}): Promise<JobOutcome> {
     const project = await this.projectData.get(job.project_id, job.project_version);
     const secretValues = Object.values(project.secrets).flatMap((v) => (v === null ? [] : [this.options.cipher.decrypt(v)]));
     const redact = createRedactor(secretValues);
@@ -210,9 +215,10 @@ export class SyncJobRuntime implements JobRuntime {
       }
     }
     powers.write('debug', 'Job started');
+    for (const line of hooks.firstLines ?? []) powers.write(line.level, line.message, line.type, line.name);
     const outcome = await this.options.sandbox.run(this.request(job, project, lang, powers.describePlugins()), powers);
     await powers.drain();
-    return this.settle(job, powers, outcome);
+    return this.settle(job, powers, outcome, hooks.finalLines);
   }
 
   private request(job: ClaimedJob, project: ProjectData, lang: string, plugins: PluginDescription[]): RunRequest {
@@ -236,13 +242,18 @@ export class SyncJobRuntime implements JobRuntime {
     };
   }
 
-  private async settle(job: ClaimedJob, powers: JobPowers, outcome: RunOutcome): Promise<JobOutcome> {
+  private async settle(
+    job: ClaimedJob,
+    powers: JobPowers,
+    outcome: RunOutcome,
+    finalLines?: RunNowHooks['finalLines'],
+  ): Promise<JobOutcome> {
     if (outcome.ok) {
       powers.write('debug', `Executing ${job.function}: ${(outcome.durationMs / 1000).toFixed(3)} sec`);
       powers.write('info', 'Job finished');
       const worst = powers.worstLevel();
       const state = worst === 'error' || worst === 'critical' ? 'failed' : worst === 'warning' ? 'done_warning' : 'done';
-      return this.finish(job, powers, { state, result: outcome.result });
+      return this.finish(job, powers, { state, result: outcome.result }, finalLines);
     }
     const { error } = outcome;
     if (outcome.limit === 'collateral' && job.run_mode === 'queued') {
@@ -265,10 +276,15 @@ export class SyncJobRuntime implements JobRuntime {
       outcome.limit ? 'error' : 'critical',
       `${gaveUp}${error.stack && !outcome.limit ? error.stack : `${error.name}: ${error.message}`}`,
     );
-    return this.finish(job, powers, {
-      state: 'failed',
-      error: { name: error.name, message: powers.redact(error.message), ...(outcome.limit ? { limit: outcome.limit } : {}) },
-    });
+    return this.finish(
+      job,
+      powers,
+      {
+        state: 'failed',
+        error: { name: error.name, message: powers.redact(error.message), ...(outcome.limit ? { limit: outcome.limit } : {}) },
+      },
+      finalLines,
+    );
   }
 
   private async retryAt(job: ClaimedJob, powers: JobPowers, runAt: Date, error: { name: string; message: string }): Promise<JobOutcome> {
@@ -280,7 +296,14 @@ export class SyncJobRuntime implements JobRuntime {
     return { jobId: job.id, state: 'pending', error: { name: error.name, message: powers.redact(error.message) } };
   }
 
-  private async finish(job: ClaimedJob, powers: JobPowers, outcome: Omit<JobOutcome, 'jobId'>): Promise<JobOutcome> {
+  private async finish(
+    job: ClaimedJob,
+    powers: JobPowers,
+    outcome: Omit<JobOutcome, 'jobId'>,
+    finalLines?: RunNowHooks['finalLines'],
+  ): Promise<JobOutcome> {
+    const finished: JobOutcome = { jobId: job.id, ...outcome };
+    for (const line of finalLines?.(finished) ?? []) powers.write(line.level, line.message, line.type, line.name);
     await this.finishes.add({
       jobId: job.id,
       logs: await this.options.logs.take(job.id),
@@ -288,7 +311,7 @@ export class SyncJobRuntime implements JobRuntime {
       result: outcome.result,
       error: outcome.error ? powers.redact(`${outcome.error.name}: ${outcome.error.message}`) : null,
     });
-    return { jobId: job.id, ...outcome };
+    return finished;
   }
 
   private async addSubJob(parent: ClaimedJob, request: SubJobRequest, log: (message: string, level?: LogLevel) => void): Promise<void> {

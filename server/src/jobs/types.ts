@@ -11,6 +11,7 @@
 import type { PoolClient } from '../db/index.js';
 import type { TriggerKind } from '../projects/index.js';
 import { SyncStudioError } from '../shared/errors.js';
+import type { TriggerInfo } from './triggers.js';
 
 export const handlerOf: Record<TriggerKind, string> = {
   cron: 'handle_cron',
@@ -27,6 +28,8 @@ export interface TriggerJobSpec {
   odooUserId?: number | null;
   /** Run even if the project, task or trigger is archived (Run Now with force). */
   force?: boolean;
+  /** The trigger as the caller just read it (saves reading it again on hot paths such as webhooks). */
+  loaded?: TriggerInfo;
 }
 
 export interface EnqueueOptions {
@@ -48,9 +51,26 @@ export interface JobOutcome {
   error?: { name: string; message: string; limit?: 'time' | 'memory' | 'collateral' };
 }
 
+/** A log line a caller adds to a job. */
+export interface JobLogLine {
+  level: 'debug' | 'info' | 'warning' | 'error' | 'critical';
+  type: 'server' | 'data_out' | 'data_in';
+  name: string;
+  message: string;
+}
+
+export interface RunNowHooks {
+  /** Runs once the job row exists, before the handler (e.g. journaling the request behind it with the job's id). */
+  beforeRun?: (jobId: number) => Promise<void>;
+  /** Lines written when the job starts (e.g. the HTTP request as data_in). */
+  firstLines?: JobLogLine[];
+  /** Lines about what the caller made of the outcome (e.g. the HTTP response), written with the job's final state. */
+  finalLines?: (outcome: JobOutcome) => JobLogLine[];
+}
+
 export interface JobRuntime {
   enqueue(spec: TriggerJobSpec, options?: EnqueueOptions): Promise<{ jobId: number }>;
-  runNow(spec: TriggerJobSpec): Promise<JobOutcome>;
+  runNow(spec: TriggerJobSpec, hooks?: RunNowHooks): Promise<JobOutcome>;
 }
 
 /** The project, task or trigger is archived: nothing runs. */

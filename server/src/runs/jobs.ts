@@ -108,16 +108,32 @@ export async function claimJobs(db: Queryable, jobIds: readonly number[], instan
 }
 
 /** Creates a job that starts at once (immediate runs) and reads what its run needs, in one statement. */
-export async function insertStartedJob(db: Queryable, job: NewJob, instanceId: number): Promise<ClaimedJob> {
-  const { rows } = await db.query<ClaimedJob>(
-    `with claimed as (
-       insert into sync_studio.job (${jobColumns}, state, attempts, started_at, instance_id)
-       values (${jobPlaceholders}, 'started', 1, now(), $16)
+/**
+ * Creates jobs that start at once (immediate runs) and reads what their runs need, in one
+ * statement for the whole batch; results are in the order of `jobs`.
+ */
+export async function insertStartedJobs(db: Queryable, jobs: readonly NewJob[], instanceId: number): Promise<ClaimedJob[]> {
+  const columns = jobs.map(jobValues);
+  const column = (index: number) => columns.map((values) => values[index]);
+  const { rows } = await db.query<ClaimedJob & { ord: string }>(
+    `with input as (
+       select * from unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::bigint[], $7::text[], $8::jsonb[],
+                            $9::text[], $10::text[], $11::int[], $12::int[], $13::timestamptz[], $14::int[], $15::text[])
+         with ordinality as i(project_id, task_id, trigger_kind, trigger_id, trigger_name, parent_job_id, function, args,
+                              description, identity_key, max_retries, priority, run_at, odoo_user_id, run_mode, ord)),
+     numbered as (select nextval(pg_get_serial_sequence('sync_studio.job', 'id')) as id, ord from input),
+     claimed as (
+       insert into sync_studio.job (id, ${jobColumns}, state, attempts, started_at, instance_id)
+       select n.id, i.project_id, i.task_id, i.trigger_kind, i.trigger_id, i.trigger_name, i.parent_job_id, i.function, i.args,
+              i.description, i.identity_key, i.max_retries, i.priority, coalesce(i.run_at, now()), i.odoo_user_id, i.run_mode,
+              'started', 1, now(), $16
+         from input i join numbered n using (ord)
        returning *, 'pending'::text as previous_state)
-     select ${claimedColumns}`,
-    [...jobValues(job), instanceId],
+     select n.ord, ${claimedColumns} join numbered n on n.id = c.id`,
+    [...Array.from({ length: 15 }, (_, index) => column(index)), instanceId],
   );
-  return rows[0]!;
+  const byOrder = new Map(rows.map(({ ord, ...job }) => [Number(ord), job as ClaimedJob]));
+  return jobs.map((_, index) => byOrder.get(index + 1)!);
 }
 
 export interface JobFinish {

@@ -30,19 +30,43 @@ export async function findTargetByPath(db: Queryable, path: string): Promise<Web
   return rows[0];
 }
 
-/** Journals a request; undefined when its dedup key was already seen for this webhook. */
-export async function journalRequest(
-  db: Queryable,
-  triggerId: number,
-  raw: RawWebhookRequest,
-  dedupKey: string | null,
-): Promise<number | undefined> {
-  const { rows } = await db.query<{ id: number }>(
-    `insert into sync_studio.webhook_request (trigger_id, method, url, headers, body, remote_addr, dedup_key)
-     values ($1, $2, $3, $4, $5, $6, $7) on conflict (trigger_id, dedup_key) do nothing returning id`,
-    [triggerId, raw.method, raw.url, raw.headers, raw.body, raw.remoteAddr, dedupKey],
+export interface JournalEntry {
+  triggerId: number;
+  raw: RawWebhookRequest;
+  dedupKey: string | null;
+  /** The job the request runs in, when it is already known. */
+  jobId?: number;
+}
+
+/**
+ * Journals requests in one statement; for each, its id, or undefined when its dedup key was
+ * already seen for that webhook (in the table or earlier in the same batch).
+ */
+export async function journalRequests(db: Queryable, entries: readonly JournalEntry[]): Promise<(number | undefined)[]> {
+  const { rows } = await db.query<{ id: number; ord: string }>(
+    `with input as (
+       select * from unnest($1::bigint[], $2::text[], $3::text[], $4::jsonb[], $5::bytea[], $6::text[], $7::text[], $8::bigint[])
+         with ordinality as i(trigger_id, method, url, headers, body, remote_addr, dedup_key, job_id, ord)),
+     numbered as (select nextval(pg_get_serial_sequence('sync_studio.webhook_request', 'id')) as id, ord from input),
+     inserted as (
+       insert into sync_studio.webhook_request (id, trigger_id, method, url, headers, body, remote_addr, dedup_key, job_id)
+       select n.id, i.trigger_id, i.method, i.url, i.headers, i.body, i.remote_addr, i.dedup_key, i.job_id
+         from input i join numbered n using (ord) order by i.ord
+       on conflict (trigger_id, dedup_key) do nothing returning id)
+     select inserted.id, n.ord from inserted join numbered n using (id)`,
+    [
+      entries.map((e) => e.triggerId),
+      entries.map((e) => e.raw.method),
+      entries.map((e) => e.raw.url),
+      entries.map((e) => JSON.stringify(e.raw.headers)),
+      entries.map((e) => e.raw.body),
+      entries.map((e) => e.raw.remoteAddr),
+      entries.map((e) => e.dedupKey),
+      entries.map((e) => e.jobId ?? null),
+    ],
   );
-  return rows[0]?.id;
+  const byOrder = new Map(rows.map((row) => [Number(row.ord), row.id]));
+  return entries.map((_, index) => byOrder.get(index + 1));
 }
 
 export interface JournaledRequest {
@@ -85,26 +109,34 @@ export async function listJournal(
 
 export type LogLine = Pick<LogEntry, 'level' | 'type' | 'name' | 'message'>;
 
-/** Writes log lines of a webhook's job (or of the webhook alone when `jobId` is null), linking the journal entry to the job. */
-export async function writeRequestLogs(
-  db: Queryable,
-  target: WebhookTarget,
-  jobId: number | null,
-  requestId: number | null,
-  lines: LogLine[],
-): Promise<void> {
-  const entries: LogEntry[] = lines.map((line) => ({
-    ...line,
-    message: capMessage(line.message),
-    jobId,
-    projectId: target.project_id,
-    taskId: target.task_id,
-    triggerKind: 'webhook',
-    triggerId: target.id,
-  }));
+export interface RequestLogs {
+  target: WebhookTarget;
+  /** The job the lines belong to (null: lines of the webhook alone, e.g. a refused request). */
+  jobId: number | null;
+  /** The journal entry to link to the job, if any. */
+  requestId: number | null;
+  lines: LogLine[];
+}
+
+/** Writes requests' log lines and links their journal entries to their jobs, in one statement. */
+export async function writeRequestLogs(db: Queryable, batch: readonly RequestLogs[]): Promise<void> {
+  const entries: LogEntry[] = batch.flatMap(({ target, jobId, lines }) =>
+    lines.map((line) => ({
+      ...line,
+      message: capMessage(line.message),
+      jobId,
+      projectId: target.project_id,
+      taskId: target.task_id,
+      triggerKind: 'webhook',
+      triggerId: target.id,
+    })),
+  );
+  const links = batch.filter((item) => item.jobId !== null && item.requestId !== null);
   await db.query(
-    `with linked as (update sync_studio.webhook_request set job_id = $1 where id = $2 and $1::bigint is not null)
+    `with linked as (
+       update sync_studio.webhook_request r set job_id = l.job_id
+         from unnest($1::bigint[], $2::bigint[]) as l(request_id, job_id) where r.id = l.request_id)
      ${insertLogsSql(3)}`,
-    [jobId, requestId, ...logColumns(entries)],
+    [links.map((item) => item.requestId), links.map((item) => item.jobId), ...logColumns(entries)],
   );
 }

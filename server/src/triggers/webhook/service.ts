@@ -8,7 +8,17 @@
 import { withTransaction, type Pool } from '../../db/index.js';
 import { TriggerDisabledError, type JobOutcome, type JobRuntime } from '../../jobs/index.js';
 import { InvalidInputError, NotFoundError } from '../../shared/errors.js';
-import { findTargetByPath, getJournaled, journalRequest, writeRequestLogs, type LogLine, type WebhookTarget } from './journal.js';
+import { Batcher } from '../../shared/batcher.js';
+import {
+  findTargetByPath,
+  getJournaled,
+  journalRequests,
+  writeRequestLogs,
+  type JournalEntry,
+  type LogLine,
+  type RequestLogs,
+  type WebhookTarget,
+} from './journal.js';
 import { redactHeaders } from './redaction.js';
 import { decode, parseWebhookRequest, type RawWebhookRequest, type WebhookRequest } from './request.js';
 import { replyFromResult, toResponse, type WebhookReply } from './response.js';
@@ -32,13 +42,41 @@ const DUPLICATE: WebhookReply = {
   body: 'duplicate delivery, ignored',
 };
 
+/**
+ * How long a webhook's trigger row is reused without reading it again. Changes made through this
+ * sidecar clear the cache at once (`forget`); another sidecar's change is seen within this time.
+ */
+const TARGET_TTL_MS = 1000;
+
 export class WebhookService {
+  private readonly targets = new Map<string, { target: WebhookTarget | undefined; until: number }>();
+  /** The hot path's writes are group-committed: concurrent requests share statements. */
+  private readonly journal = new Batcher<JournalEntry, number | undefined>((entries) => journalRequests(this.options.pool, entries));
+  private readonly requestLogs = new Batcher<RequestLogs, void>(async (batch) => {
+    await writeRequestLogs(this.options.pool, batch);
+    return batch.map(() => undefined);
+  });
+
   constructor(private readonly options: WebhookServiceOptions) {}
+
+  /** Drops cached trigger rows (after any change to projects, tasks or triggers). */
+  forget(): void {
+    this.targets.clear();
+  }
+
+  private async target(path: string): Promise<WebhookTarget | undefined> {
+    const cached = this.targets.get(path);
+    if (cached && cached.until > Date.now()) return cached.target;
+    const target = await findTargetByPath(this.options.pool, path);
+    if (this.targets.size > 10_000) this.targets.clear();
+    this.targets.set(path, { target, until: Date.now() + TARGET_TTL_MS });
+    return target;
+  }
 
   /** Answers one request to `/sync/webhook/<path>`. */
   async receive(path: string, request: Request, remoteAddr: string | null): Promise<Response> {
     if (!UUID.test(path)) return errorResponse(404, 'not_found', 'no such webhook');
-    const target = await findTargetByPath(this.options.pool, path.toLowerCase());
+    const target = await this.target(path.toLowerCase());
     if (!target) return errorResponse(404, 'not_found', 'no such webhook');
     const disabled = disabledMessage(target);
     if (disabled) return errorResponse(404, 'webhook_disabled', disabled);
@@ -67,19 +105,38 @@ export class WebhookService {
     }
   }
 
-  /** `reply_mode = handler`: journal, run the handler at once, answer from its return value. */
+  /**
+   * `reply_mode = handler`: journal, run the handler at once, answer from its return value. Without
+   * a dedup header the journal entry is written once the job exists (so it carries the job's id)
+   * and the request and response lines go with the job's final state: two writes per request.
+   * With one, the journal comes first, since a repeated delivery must not start a job.
+   */
   private async answer(
     target: WebhookTarget,
     raw: RawWebhookRequest,
     request: WebhookRequest,
     dedupKey: string | null,
   ): Promise<WebhookReply> {
-    const requestId = await journalRequest(this.options.pool, target.id, raw, dedupKey);
+    const spec = { trigger: { kind: 'webhook' as const, id: target.id }, args: [request], loaded: { ...target, kind: 'webhook' as const } };
+    let reply: WebhookReply | undefined;
+    const finalLines = (outcome: JobOutcome) => {
+      const described = replyFor(target, outcome);
+      reply = described.reply;
+      return [...described.lines, dataOut(described.reply)];
+    };
+    if (target.dedup_header === null) {
+      await this.options.jobs.runNow(spec, {
+        beforeRun: async (jobId) => void (await this.journal.add({ triggerId: target.id, raw, dedupKey, jobId })),
+        firstLines: [dataIn(raw)],
+        finalLines,
+      });
+      return reply!;
+    }
+    const requestId = await this.journal.add({ triggerId: target.id, raw, dedupKey });
     if (requestId === undefined) return DUPLICATE;
-    const outcome = await this.options.jobs.runNow({ trigger: { kind: 'webhook', id: target.id }, args: [request] });
-    const { reply, lines } = replyFor(target, outcome);
-    await writeRequestLogs(this.options.pool, target, outcome.jobId, requestId, [dataIn(raw), ...lines, dataOut(reply)]);
-    return reply;
+    const outcome = await this.options.jobs.runNow(spec, { firstLines: [dataIn(raw)], finalLines });
+    await this.requestLogs.add({ target, jobId: outcome.jobId, requestId, lines: [] });
+    return reply!;
   }
 
   /** `reply_mode = queued`: journal and enqueue in one transaction, answer 202 at once. */
@@ -90,11 +147,11 @@ export class WebhookService {
     dedupKey: string | null,
   ): Promise<WebhookReply> {
     return withTransaction(this.options.pool, async (db) => {
-      const requestId = await journalRequest(db, target.id, raw, dedupKey);
+      const [requestId] = await journalRequests(db, [{ triggerId: target.id, raw, dedupKey }]);
       if (requestId === undefined) return DUPLICATE;
       const { jobId } = await this.options.jobs.enqueue({ trigger: { kind: 'webhook', id: target.id }, args: [request] }, { db });
       const reply = jsonReply(202, { status: 'queued', job_id: jobId });
-      await writeRequestLogs(db, target, jobId, requestId, [dataIn(raw), dataOut(reply)]);
+      await writeRequestLogs(db, [{ target, jobId, requestId, lines: [dataIn(raw), dataOut(reply)] }]);
       return reply;
     });
   }
@@ -122,7 +179,9 @@ export class WebhookService {
       name: target.trigger_name,
       message: `Replay of webhook request ${requestId} received at ${journaled.received_at.toISOString()}`,
     };
-    await writeRequestLogs(this.options.pool, target, outcome.jobId, null, [replayed, dataIn(raw), ...lines, dataOut(reply)]);
+    await writeRequestLogs(this.options.pool, [
+      { target, jobId: outcome.jobId, requestId: null, lines: [replayed, dataIn(raw), ...lines, dataOut(reply)] },
+    ]);
     return { ...outcome, response: reply };
   }
 
@@ -133,7 +192,7 @@ export class WebhookService {
       name: target.trigger_name,
       message: `Webhook request refused (${status} ${code}): ${message}\n${describeRequest(raw)}`,
     };
-    await writeRequestLogs(this.options.pool, target, null, null, [line]);
+    await writeRequestLogs(this.options.pool, [{ target, jobId: null, requestId: null, lines: [line] }]);
     return errorResponse(status, code, message);
   }
 }
