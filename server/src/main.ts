@@ -119,7 +119,7 @@ export function createRuntime(opened: OpenStore, logger: Logger): Runtime {
   const cron = new CronScheduler({ pool, jobs: runtime, clock: systemClock, logger });
   cron.register(runtime);
   const stopRescheduling = opened.store.onChange(cron.onChange);
-  const webhooks = new WebhookService({ pool, jobs: runtime, publicUrl: config.publicUrl, maxBytes: config.webhookMaxBytes });
+  const webhooks = new WebhookService({ pool, historyPool, jobs: runtime, publicUrl: config.publicUrl, maxBytes: config.webhookMaxBytes });
   const stopForgetting = opened.store.onChange(() => webhooks.forget());
   return {
     runtime,

@@ -47,7 +47,11 @@ export const RUN_JOB = 'sync_studio.run_job';
 
 export interface JobRuntimeOptions {
   pool: Pool;
-  /** For final states and log lines: commits without waiting for the WAL flush (see createPool). */
+  /**
+   * For job history whose loss in a PostgreSQL crash loses no work: final states, log lines, and
+   * immediate jobs (their caller already has the outcome). Commits without waiting for the WAL
+   * flush (see createPool); queued work (queue entries, claims, retries) stays on `pool`.
+   */
   historyPool: Pool;
   connectionString: string;
   sandbox: SandboxPool;
@@ -76,7 +80,11 @@ export class SyncJobRuntime implements JobRuntime {
     const claimed = new Map((await claimJobs(this.options.pool, ids, this.instanceId)).map((job) => [job.id, job]));
     return ids.map((id) => claimed.get(id));
   });
-  private readonly starts = new Batcher<NewJob, ClaimedJob>((jobs) => insertStartedJobs(this.options.pool, jobs, this.instanceId));
+  /**
+   * Immediate jobs answer their caller with their outcome, so no acknowledged work depends on
+   * their rows: they are written like job history (see `historyPool`).
+   */
+  private readonly starts = new Batcher<NewJob, ClaimedJob>((jobs) => insertStartedJobs(this.options.historyPool, jobs, this.instanceId));
   private readonly finishes = new Batcher<JobFinish, void>(async (finishes) => {
     await finishJobs(this.options.historyPool, finishes);
     return finishes.map(() => undefined);

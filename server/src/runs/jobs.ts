@@ -95,15 +95,16 @@ const claimedColumns = `c.id, c.project_id, c.task_id, c.trigger_kind, c.trigger
  * Jobs that are not pending or started (already finished) are left alone and absent from the result.
  */
 export async function claimJobs(db: Queryable, jobIds: readonly number[], instanceId: number): Promise<ClaimedJob[]> {
-  const { rows } = await db.query<ClaimedJob>(
-    `with previous as (select id, state from sync_studio.job where id = any($1::bigint[]) order by id for update),
+  const { rows } = await db.query<ClaimedJob>({
+    name: 'sync_studio_claim_jobs',
+    text: `with previous as (select id, state from sync_studio.job where id = any($1::bigint[]) order by id for update),
      claimed as (
        update sync_studio.job j set state = 'started', attempts = j.attempts + 1, started_at = now(), finished_at = null, instance_id = $2
        from previous where j.id = previous.id and previous.state in ('pending', 'started')
        returning j.*, previous.state as previous_state)
      select ${claimedColumns}`,
-    [jobIds, instanceId],
-  );
+    values: [jobIds, instanceId],
+  });
   return rows;
 }
 
@@ -115,8 +116,9 @@ export async function claimJobs(db: Queryable, jobIds: readonly number[], instan
 export async function insertStartedJobs(db: Queryable, jobs: readonly NewJob[], instanceId: number): Promise<ClaimedJob[]> {
   const columns = jobs.map(jobValues);
   const column = (index: number) => columns.map((values) => values[index]);
-  const { rows } = await db.query<ClaimedJob & { ord: string }>(
-    `with input as (
+  const { rows } = await db.query<ClaimedJob & { ord: string }>({
+    name: 'sync_studio_insert_started_jobs',
+    text: `with input as (
        select * from unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::bigint[], $7::text[], $8::jsonb[],
                             $9::text[], $10::text[], $11::int[], $12::int[], $13::timestamptz[], $14::int[], $15::text[])
          with ordinality as i(project_id, task_id, trigger_kind, trigger_id, trigger_name, parent_job_id, function, args,
@@ -130,8 +132,8 @@ export async function insertStartedJobs(db: Queryable, jobs: readonly NewJob[], 
          from input i join numbered n using (ord)
        returning *, 'pending'::text as previous_state)
      select n.ord, ${claimedColumns} join numbered n on n.id = c.id`,
-    [...Array.from({ length: 15 }, (_, index) => column(index)), instanceId],
-  );
+    values: [...Array.from({ length: 15 }, (_, index) => column(index)), instanceId],
+  });
   const byOrder = new Map(rows.map(({ ord, ...job }) => [Number(ord), job as ClaimedJob]));
   return jobs.map((_, index) => byOrder.get(index + 1)!);
 }
@@ -148,14 +150,15 @@ export interface JobFinish {
 /** Writes jobs' states together with their last log lines, in one statement. */
 export async function finishJobs(db: Queryable, finishes: readonly JobFinish[]): Promise<void> {
   const logs = finishes.flatMap((f) => f.logs ?? []);
-  await db.query(
-    `with logged as (${insertLogsSql(6)} returning 1),
+  await db.query({
+    name: 'sync_studio_finish_jobs',
+    text: `with logged as (${insertLogsSql(6)} returning 1),
      finished as (select * from unnest($1::bigint[], $2::text[], $3::jsonb[], $4::text[], $5::timestamptz[]) as f(id, state, result, error, run_at))
      update sync_studio.job j set state = f.state, result = f.result, error = f.error,
        finished_at = case when f.state in ('done', 'done_warning', 'failed') then now() end,
        run_at = coalesce(f.run_at, j.run_at)
      from finished f where j.id = f.id`,
-    [
+    values: [
       finishes.map((f) => f.jobId),
       finishes.map((f) => f.state),
       finishes.map((f) => (f.result === undefined ? null : JSON.stringify(f.result))),
@@ -163,7 +166,7 @@ export async function finishJobs(db: Queryable, finishes: readonly JobFinish[]):
       finishes.map((f) => f.runAt ?? null),
       ...logColumns(logs),
     ],
-  );
+  });
 }
 
 export async function setQueueJobId(db: Queryable, jobId: number, queueJobId: string): Promise<void> {

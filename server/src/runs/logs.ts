@@ -73,7 +73,7 @@ export class LogWriter {
 
   private async insert(batch: LogEntry[]): Promise<void> {
     try {
-      await this.pool.query(insertLogsSql(1), logColumns(batch));
+      await this.pool.query({ name: 'sync_studio_insert_logs', text: insertLogsSql(1), values: logColumns(batch) });
     } catch (error) {
       // The database is away (restarting): keep the lines and try again shortly, up to a bound.
       const room = Math.max(0, MAX_PENDING_LINES - this.buffer.length);

@@ -26,7 +26,11 @@ const targetColumns = `w.id, w.trigger_name, w.kind, w.reply_mode, w.dedup_heade
   from sync_studio.trigger_webhook w join sync_studio.task t on t.id = w.task_id join sync_studio.project p on p.id = t.project_id`;
 
 export async function findTargetByPath(db: Queryable, path: string): Promise<WebhookTarget | undefined> {
-  const { rows } = await db.query<WebhookTarget>(`select ${targetColumns} where w.path = $1`, [path]);
+  const { rows } = await db.query<WebhookTarget>({
+    name: 'sync_studio_webhook_target',
+    text: `select ${targetColumns} where w.path = $1`,
+    values: [path],
+  });
   return rows[0];
 }
 
@@ -43,8 +47,9 @@ export interface JournalEntry {
  * already seen for that webhook (in the table or earlier in the same batch).
  */
 export async function journalRequests(db: Queryable, entries: readonly JournalEntry[]): Promise<(number | undefined)[]> {
-  const { rows } = await db.query<{ id: number; ord: string }>(
-    `with input as (
+  const { rows } = await db.query<{ id: number; ord: string }>({
+    name: 'sync_studio_journal_requests',
+    text: `with input as (
        select * from unnest($1::bigint[], $2::text[], $3::text[], $4::jsonb[], $5::bytea[], $6::text[], $7::text[], $8::bigint[])
          with ordinality as i(trigger_id, method, url, headers, body, remote_addr, dedup_key, job_id, ord)),
      numbered as (select nextval(pg_get_serial_sequence('sync_studio.webhook_request', 'id')) as id, ord from input),
@@ -54,7 +59,7 @@ export async function journalRequests(db: Queryable, entries: readonly JournalEn
          from input i join numbered n using (ord) order by i.ord
        on conflict (trigger_id, dedup_key) do nothing returning id)
      select inserted.id, n.ord from inserted join numbered n using (id)`,
-    [
+    values: [
       entries.map((e) => e.triggerId),
       entries.map((e) => e.raw.method),
       entries.map((e) => e.raw.url),
@@ -64,7 +69,7 @@ export async function journalRequests(db: Queryable, entries: readonly JournalEn
       entries.map((e) => e.dedupKey),
       entries.map((e) => e.jobId ?? null),
     ],
-  );
+  });
   const byOrder = new Map(rows.map((row) => [Number(row.ord), row.id]));
   return entries.map((_, index) => byOrder.get(index + 1));
 }
@@ -132,11 +137,12 @@ export async function writeRequestLogs(db: Queryable, batch: readonly RequestLog
     })),
   );
   const links = batch.filter((item) => item.jobId !== null && item.requestId !== null);
-  await db.query(
-    `with linked as (
+  await db.query({
+    name: 'sync_studio_write_request_logs',
+    text: `with linked as (
        update sync_studio.webhook_request r set job_id = l.job_id
          from unnest($1::bigint[], $2::bigint[]) as l(request_id, job_id) where r.id = l.request_id)
      ${insertLogsSql(3)}`,
-    [links.map((item) => item.requestId), links.map((item) => item.jobId), ...logColumns(entries)],
-  );
+    values: [links.map((item) => item.requestId), links.map((item) => item.jobId), ...logColumns(entries)],
+  });
 }

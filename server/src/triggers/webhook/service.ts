@@ -25,6 +25,12 @@ import { replyFromResult, toResponse, type WebhookReply } from './response.js';
 
 export interface WebhookServiceOptions {
   pool: Pool;
+  /**
+   * For the journal and log lines of webhooks that answer from their handler: the caller gets the
+   * outcome itself, so these commits need not wait for the WAL flush (see createPool). Queued
+   * webhooks (202 first) journal on `pool`, durably, before they answer.
+   */
+  historyPool: Pool;
   jobs: JobRuntime;
   publicUrl: string;
   /** Bodies over this size are refused with 413 (config `webhookMaxBytes`). */
@@ -51,9 +57,9 @@ const TARGET_TTL_MS = 1000;
 export class WebhookService {
   private readonly targets = new Map<string, { target: WebhookTarget | undefined; until: number }>();
   /** The hot path's writes are group-committed: concurrent requests share statements. */
-  private readonly journal = new Batcher<JournalEntry, number | undefined>((entries) => journalRequests(this.options.pool, entries));
+  private readonly journal = new Batcher<JournalEntry, number | undefined>((entries) => journalRequests(this.options.historyPool, entries));
   private readonly requestLogs = new Batcher<RequestLogs, void>(async (batch) => {
-    await writeRequestLogs(this.options.pool, batch);
+    await writeRequestLogs(this.options.historyPool, batch);
     return batch.map(() => undefined);
   });
 
