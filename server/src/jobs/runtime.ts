@@ -48,8 +48,8 @@ export const RUN_JOB = 'sync_studio.run_job';
 export interface JobRuntimeOptions {
   pool: Pool;
   /**
-   * For job history whose loss in a PostgreSQL crash loses no work: final states, log lines, and
-   * immediate jobs (their caller already has the outcome). Commits without waiting for the WAL
+   * For job history whose loss in a PostgreSQL crash loses no work: log lines, and immediate jobs
+   * and their final states (their caller already has the outcome). Commits without waiting for the WAL
    * flush (see createPool); queued work (queue entries, claims, retries) stays on `pool`.
    */
   historyPool: Pool;
@@ -85,7 +85,12 @@ export class SyncJobRuntime implements JobRuntime {
    * their rows: they are written like job history (see `historyPool`).
    */
   private readonly starts = new Batcher<NewJob, ClaimedJob>((jobs) => insertStartedJobs(this.options.historyPool, jobs, this.instanceId));
+  /** Final states of queued jobs commit durably: a lost one would leave its job "started" while its queue entry is gone. */
   private readonly finishes = new Batcher<JobFinish, void>(async (finishes) => {
+    await finishJobs(this.options.pool, finishes);
+    return finishes.map(() => undefined);
+  });
+  private readonly immediateFinishes = new Batcher<JobFinish, void>(async (finishes) => {
     await finishJobs(this.options.historyPool, finishes);
     return finishes.map(() => undefined);
   });
@@ -157,7 +162,11 @@ export class SyncJobRuntime implements JobRuntime {
     try {
       await hooks.beforeRun?.(job.id);
     } catch (error) {
-      await this.finishes.add({ jobId: job.id, state: 'failed', error: `the job could not be prepared: ${(error as Error).message}` });
+      await this.immediateFinishes.add({
+        jobId: job.id,
+        state: 'failed',
+        error: `the job could not be prepared: ${(error as Error).message}`,
+      });
       throw error;
     }
     return this.run(job, hooks);
@@ -312,7 +321,7 @@ export class SyncJobRuntime implements JobRuntime {
   ): Promise<JobOutcome> {
     const finished: JobOutcome = { jobId: job.id, ...outcome };
     for (const line of finalLines?.(finished) ?? []) powers.write(line.level, line.message, line.type, line.name);
-    await this.finishes.add({
+    await (job.run_mode === 'immediate' ? this.immediateFinishes : this.finishes).add({
       jobId: job.id,
       logs: await this.options.logs.take(job.id),
       state: outcome.state,
