@@ -3,7 +3,6 @@ import type { Queryable } from '../db/index.js';
 import type { RefPattern } from './ops.js';
 import { EXTERNAL_SYSTEM, linkColumns, ODOO_SYSTEM, toLinkRow, type LinkPair, type LinkRow } from './rows.js';
 
-
 export interface LinkCriteria {
   relation: string;
   system1: string;
