@@ -15,8 +15,9 @@ export function urlFor(database: string): string {
   return url.toString();
 }
 
-async function adminQuery(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
+/** Runs one statement as the administrator (create/drop database), on its own connection. */
+export async function adminQuery(sql: string, connectionString = adminUrl): Promise<void> {
+  const client = new pg.Client({ connectionString });
   await client.connect();
   try {
     await client.query(sql);

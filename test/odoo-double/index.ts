@@ -11,6 +11,7 @@ import pg from 'pg';
 import { Dispatcher, type DoubleDatabase } from './rpc.js';
 import { installDatabase } from './schema.js';
 import { DoubleServer } from './server.js';
+import { adminQuery as runAdminQuery } from '../helpers/db.js';
 
 export { adminPassword } from './schema.js';
 export { versionInfo } from './rpc.js';
@@ -42,15 +43,7 @@ export async function startOdooDouble(options: OdooDoubleOptions = {}): Promise<
   const prefix = `odoo_double_${randomBytes(4).toString('hex')}`;
   const databases = new Map<string, DoubleDatabase & { pgName: string }>();
 
-  const adminQuery = async (sql: string): Promise<void> => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
+  const adminQuery = (sql: string) => runAdminQuery(sql, adminUrl);
   const databaseUrl = (name: string): string => {
     const database = databases.get(name);
     if (!database) throw new Error(`the Odoo double has no database ${name}`);
