@@ -163,6 +163,7 @@ describe('answering from the handler', () => {
     assert.equal(res.status, 500);
     const [job] = await webhookJobs(hook.triggerId);
     assert.ok((await logsOf(s, job.id)).some((l) => l.level === 'error' && /status 1000/.test(l.message)));
+    assert.equal((await s.call('user', 'GET', `/api/jobs/${job.id}`)).body.state, 'failed', 'the job that answered 500 is failed');
   });
 });
 
@@ -287,6 +288,7 @@ describe('journal, dedup, queued mode, replay', () => {
     assert.equal(item.headers['x-hub-signature-256'], '[redacted]');
     assert.equal(item.headers['x-custom'], 'visible');
     assert.equal(item.body, '{"a":1}');
+    assert.equal((await s.call('user', 'GET', '/api/triggers/webhook/999999/requests')).status, 404, 'an unknown webhook has no journal');
     const asAdmin = await s.call('administrator', 'GET', `/api/triggers/webhook/${hook.triggerId}/requests`);
     assert.equal(asAdmin.body.items[0].headers.authorization, 'Bearer very-secret');
     const [job] = await webhookJobs(hook.triggerId);

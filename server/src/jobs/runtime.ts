@@ -268,9 +268,7 @@ export class SyncJobRuntime implements JobRuntime {
     if (outcome.ok) {
       powers.write('debug', `Executing ${job.function}: ${(outcome.durationMs / 1000).toFixed(3)} sec`);
       powers.write('info', 'Job finished');
-      const worst = powers.worstLevel();
-      const state = worst === 'error' || worst === 'critical' ? 'failed' : worst === 'warning' ? 'done_warning' : 'done';
-      return this.finish(job, powers, { state, result: outcome.result }, finalLines);
+      return this.finish(job, powers, { state: stateFromLevel(powers.worstLevel()), result: outcome.result }, finalLines);
     }
     const { error } = outcome;
     if (outcome.limit === 'collateral' && job.run_mode === 'queued') {
@@ -319,12 +317,14 @@ export class SyncJobRuntime implements JobRuntime {
     outcome: Omit<JobOutcome, 'jobId'>,
     finalLines?: RunNowHooks['finalLines'],
   ): Promise<JobOutcome> {
-    const finished: JobOutcome = { jobId: job.id, ...outcome };
+    let finished: JobOutcome = { jobId: job.id, ...outcome };
     for (const line of finalLines?.(finished) ?? []) powers.write(line.level, line.message, line.type, line.name);
+    if (outcome.state === 'done' || outcome.state === 'done_warning')
+      finished = { ...finished, state: stateFromLevel(powers.worstLevel()) };
     await (job.run_mode === 'immediate' ? this.immediateFinishes : this.finishes).add({
       jobId: job.id,
       logs: await this.options.logs.take(job.id),
-      state: outcome.state,
+      state: finished.state,
       result: outcome.result,
       error: outcome.error ? powers.redact(`${outcome.error.name}: ${outcome.error.message}`) : null,
     });
@@ -407,6 +407,11 @@ export class RequeueRefusedError extends SyncStudioError {
   constructor(jobId: number) {
     super('requeue_refused', `job ${jobId} does not exist or is not failed; only failed jobs can be requeued`, { status: 409 });
   }
+}
+
+/** A finished run's state from the worst level it logged. */
+function stateFromLevel(worst: LogLevel): 'done' | 'done_warning' | 'failed' {
+  return worst === 'error' || worst === 'critical' ? 'failed' : worst === 'warning' ? 'done_warning' : 'done';
 }
 
 /** The job row a trigger event creates. */

@@ -7,6 +7,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { hasRole } from '../../auth/index.js';
 import type { Pool } from '../../db/index.js';
+import { loadTrigger } from '../../jobs/index.js';
 import { decode, listJournal, redactHeaders, type JournaledRequest, type WebhookService } from '../../triggers/index.js';
 import { parseInput } from '../../shared/validation.js';
 import { readId, readJson, readPage } from '../body.js';
@@ -25,7 +26,9 @@ export function webhookApiRoutes(deps: WebhookRoutesDeps): Hono<AppEnv> {
   app.get('/triggers/webhook/:id/requests', async (c) => {
     const page = readPage(c);
     const reveal = hasRole(c.get('principal'), 'administrator');
-    const { items, total } = await listJournal(deps.pool, readId(c), page);
+    const triggerId = readId(c);
+    await loadTrigger(deps.pool, 'webhook', triggerId);
+    const { items, total } = await listJournal(deps.pool, triggerId, page);
     return c.json({ items: items.map((item) => presentRequest(item, reveal)), total, ...page });
   });
 
