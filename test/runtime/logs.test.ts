@@ -62,6 +62,17 @@ describe('secret redaction', () => {
     assert.ok(!all.includes(SECRET), 'the secret appears nowhere in the job or its logs');
   });
 
+  test('a secret value returned by the handler is redacted from the stored result', async () => {
+    const { projectId, triggerId } = await s.project(`async function handle_button() { return { token: await leak_token() }; }`, {
+      evalContexts: ['echo'],
+    });
+    await s.store.create('secret', projectId, { key: 'BOT_TOKEN', value: SECRET });
+    const outcome = await run(triggerId);
+    assert.deepEqual(outcome.result, { token: '[redacted]' }, 'not in the Run Now answer');
+    const job = await s.call('user', 'GET', `/api/jobs/${outcome.jobId}`);
+    assert.deepEqual(job.body.result, { token: '[redacted]' });
+  });
+
   test('a plugin whose setup fails (missing secret) fails only the calls that need it', async () => {
     const { triggerId } = await s.project(`async function handle_button() { log('still runs'); await leak_token(); }`, {
       evalContexts: ['echo'],

@@ -325,7 +325,7 @@ export class SyncJobRuntime implements JobRuntime {
       jobId: job.id,
       logs: await this.options.logs.take(job.id),
       state: finished.state,
-      result: outcome.result,
+      result: outcome.result === undefined ? undefined : JSON.parse(powers.redact(JSON.stringify(outcome.result))),
       error: outcome.error ? powers.redact(`${outcome.error.name}: ${outcome.error.message}`) : null,
     });
     return finished;

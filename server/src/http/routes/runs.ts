@@ -76,7 +76,11 @@ export function runRoutes(deps: RunRoutesDeps): Hono<AppEnv> {
     if (!isTriggerKind(kind)) throw new NotFoundError('trigger kind', kind);
     const { force } = parseInput(runNowInput, await readJson(c), 'run');
     const trigger = { kind, id: readId(c) };
-    if (kind === 'button') return c.json(await deps.runtime.runNow({ trigger, args: [], force, odooUserId: c.get('principal').uid }), 201);
+    if (kind === 'button') {
+      const outcome = await deps.runtime.runNow({ trigger, args: [], force, odooUserId: c.get('principal').uid });
+      // The stored result has the project's secret values redacted; answer with that one.
+      return c.json({ ...outcome, result: (await getJob(deps.pool, outcome.jobId)).result }, 201);
+    }
     if (kind === 'cron')
       return c.json(
         { ...(await deps.runtime.enqueue({ trigger, args: [], force, odooUserId: c.get('principal').uid })), state: 'pending' },
