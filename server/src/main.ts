@@ -14,6 +14,7 @@ import { createApp } from './http/app.js';
 import { ProjectStore } from './projects/index.js';
 import { checkSecretKey, SecretCipher } from './secrets/index.js';
 import type { Logger } from './shared/logger.js';
+import { SyncStudioError } from './shared/errors.js';
 import { loadSampleProjectOnce } from './projects/sample.js';
 import { installQueue, SyncJobRuntime } from './jobs/index.js';
 import { createJsonRpcClient, type OdooClient } from './odoo/index.js';
@@ -194,6 +195,14 @@ function listen(fetch: (request: Request) => Response | Promise<Response>, confi
     const server = serveHttp({ fetch, port: config.port, hostname: config.host, serverOptions: httpServerOptions() }, () =>
       resolve(server),
     );
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE' || error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL'
+          ? new SyncStudioError('listen_failed', `cannot listen on ${config.host}:${config.port} (${error.code}); set PORT or HOST`, {
+              cause: error,
+            })
+          : error,
+      ),
+    );
   });
 }

@@ -3,9 +3,10 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { startServe, stop } from '../helpers/cli.js';
+import { runCli, startServe, stop } from '../helpers/cli.js';
 
 const dataDir = await mkdtemp(join(tmpdir(), 'sync-studio-standalone-'));
 after(() => rm(dataDir, { recursive: true, force: true }));
@@ -43,6 +44,19 @@ test('a fresh start reaches /readyz with a sample project and an administrator t
     assert.equal(projects.body.total, 1, 'the sample project is not loaded twice');
   } finally {
     await stop(second.child);
+  }
+});
+
+test('a port already in use stops the start with a line naming it', async () => {
+  const blocker = createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => blocker.once('listening', resolve));
+  const { port } = blocker.address() as { port: number };
+  try {
+    const result = await runCli(['serve'], { ...env, PORT: String(port) });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port} \\(EADDRINUSE\\); set PORT or HOST`));
+  } finally {
+    blocker.close();
   }
 });
 
