@@ -1,8 +1,10 @@
 /** The actions behind each CLI command. */
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config/index.js';
 import { ConfigError, InvalidInputError, NotFoundError } from '../shared/errors.js';
+import { packageRoot } from '../shared/paths.js';
 import { withTransaction } from '../db/index.js';
 import type { Logger } from '../shared/logger.js';
 import { createRuntime, openStore, serve } from '../main.js';
@@ -15,7 +17,7 @@ export async function serveCommand(config: Config, logger: Logger): Promise<void
   const lines = [
     `Sync Studio is running in ${config.mode} mode${config.mode === 'standalone' ? ` (embedded PostgreSQL in ${config.dataDir})` : ''}`,
     `  API:    ${server.url}/api`,
-    `  Panel:  ${server.url}/ui/`,
+    ...(existsSync(join(packageRoot, 'ui', 'dist', 'index.html')) ? [`  Panel:  ${server.url}/ui/`] : []),
     `  Health: ${server.url}/readyz`,
   ];
   if (server.store.credentials.adminTokenGenerated) lines.push(`  Administrator token: ${server.store.credentials.adminToken}`);
