@@ -21,6 +21,7 @@ import { createJsonRpcClient, type OdooClient } from './odoo/index.js';
 import { builtInPlugins, PluginRegistry } from './plugins/index.js';
 import { pluginRoutes } from './http/routes/plugins.js';
 import { projectFileRoutes } from './http/routes/project-files.js';
+import { metricsRoutes } from './http/routes/metrics.js';
 import { LogWriter, pruneOldRuns } from './runs/index.js';
 import { createSandboxPool, type SandboxPool } from './sandbox/index.js';
 import { executeLinkOp } from './links/index.js';
@@ -168,7 +169,7 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
         projectFileRoutes(opened),
         webhookApiRoutes({ pool: opened.pool, webhooks }),
       ],
-      rootRoutes: [webhookRoutes(webhooks)],
+      rootRoutes: [webhookRoutes(webhooks), metricsRoutes({ pool: opened.pool, sandbox })],
     });
     const server = await listen(app.fetch, config);
     const port = (server.address() as AddressInfo).port;

@@ -30,6 +30,12 @@ test('a fresh start reaches /readyz with a sample project and an administrator t
     const projects = await get(`${first.url}/api/projects`, token);
     assert.equal(projects.status, 200);
     assert.equal(projects.body.total, 1, 'the sample project is loaded');
+    const metrics = await fetch(`${first.url}/metrics`);
+    assert.equal(metrics.status, 200);
+    const text = await metrics.text();
+    assert.match(text, /sync_studio_sandbox_workers\{status="total"\} 1/);
+    assert.match(text, /sync_studio_process_resident_memory_bytes \d+/);
+    assert.doesNotMatch(text, new RegExp(token), 'no credentials in metrics');
     const secretFile = await stat(join(dataDir, 'secret'));
     assert.equal(secretFile.mode & 0o077, 0, 'the generated secret is readable by its owner only');
   } finally {
