@@ -86,6 +86,8 @@ const partner: ModelDef = {
       ],
       defaultSql: `'en_US'`,
     },
+    // Odoo's tz is a selection of every time zone name; the double keeps the name as text.
+    tz: { type: 'char', string: 'Timezone' },
     active: { type: 'boolean', string: 'Active', defaultSql: 'true' },
     is_company: { type: 'boolean', string: 'Is a Company', defaultSql: 'false' },
     type: {
@@ -133,6 +135,8 @@ const users: ModelDef = {
     partner_id: { type: 'many2one', relation: 'res.partner', string: 'Related Partner', required: true },
     name: { type: 'char', string: 'Name', related: ['partner_id', 'name'] },
     email: { type: 'char', string: 'Email', related: ['partner_id', 'email'] },
+    lang: { type: 'char', string: 'Language', related: ['partner_id', 'lang'] },
+    tz: { type: 'char', string: 'Timezone', related: ['partner_id', 'tz'] },
     active: { type: 'boolean', string: 'Active', defaultSql: 'true' },
     share: { type: 'boolean', string: 'Share User', defaultSql: 'false' },
   },
