@@ -27,6 +27,7 @@ import {
   type ClaimedJob,
   type JobFinish,
   type NewJob,
+  type StartCompanion,
 } from '../runs/jobs.js';
 import { Batcher } from '../shared/batcher.js';
 import type { LogLevel, LogWriter } from '../runs/logs.js';
@@ -42,6 +43,27 @@ import { createRedactor } from './redaction.js';
 import { assertEnabled, loadTrigger, type TriggerInfo } from './triggers.js';
 import { InstanceLock, isInstanceDead } from './instance-lock.js';
 import { handlerOf, type EnqueueOptions, type JobOutcome, type JobRuntime, type RunNowHooks, type TriggerJobSpec } from './types.js';
+
+/** A row written in the same statement that starts the job (see `StartCompanion`). */
+export interface CompanionRow<Item> {
+  companion: StartCompanion<Item>;
+  item: Item;
+}
+
+export interface ImmediateRunHooks extends RunNowHooks {
+  /** Written with the job's start, in one statement: cheaper than `beforeRun`. */
+  startWith?: CompanionRow<unknown>;
+}
+
+/** A JobRuntime whose immediate runs take `ImmediateRunHooks`. */
+export interface ImmediateJobRuntime extends JobRuntime {
+  runNow(spec: TriggerJobSpec, hooks?: ImmediateRunHooks): Promise<JobOutcome>;
+}
+
+interface JobStart {
+  job: NewJob;
+  startWith: CompanionRow<unknown> | undefined;
+}
 
 export const RUN_JOB = 'sync_studio.run_job';
 
@@ -68,7 +90,7 @@ export interface JobRuntimeOptions {
   clock: Clock;
 }
 
-export class SyncJobRuntime implements JobRuntime {
+export class SyncJobRuntime implements ImmediateJobRuntime {
   readonly instanceId = randomInt(1, 2 ** 31 - 1);
   private readonly projectData: ProjectDataCache;
   private readonly http = createHttpClient();
@@ -84,16 +106,19 @@ export class SyncJobRuntime implements JobRuntime {
    * Immediate jobs answer their caller with their outcome, so no acknowledged work depends on
    * their rows: they are written like job history (see `historyPool`).
    */
-  private readonly starts = new Batcher<NewJob, ClaimedJob>((jobs) => insertStartedJobs(this.options.historyPool, jobs, this.instanceId));
+  private readonly starts = new Batcher<JobStart, ClaimedJob>((starts) => this.insertStarts(starts), { maxInFlight: 1 });
   /** Final states of queued jobs commit durably: a lost one would leave its job "started" while its queue entry is gone. */
   private readonly finishes = new Batcher<JobFinish, void>(async (finishes) => {
     await finishJobs(this.options.pool, finishes);
     return finishes.map(() => undefined);
   });
-  private readonly immediateFinishes = new Batcher<JobFinish, void>(async (finishes) => {
-    await finishJobs(this.options.historyPool, finishes);
-    return finishes.map(() => undefined);
-  });
+  private readonly immediateFinishes = new Batcher<JobFinish, void>(
+    async (finishes) => {
+      await finishJobs(this.options.historyPool, finishes);
+      return finishes.map(() => undefined);
+    },
+    { maxInFlight: 1 },
+  );
   private readonly lock: InstanceLock;
 
   constructor(private readonly options: JobRuntimeOptions) {
@@ -155,10 +180,13 @@ export class SyncJobRuntime implements JobRuntime {
     return options.db ? work(options.db) : withTransaction(this.options.pool, work);
   }
 
-  async runNow(spec: TriggerJobSpec, hooks: RunNowHooks = {}): Promise<JobOutcome> {
+  async runNow(spec: TriggerJobSpec, hooks: ImmediateRunHooks = {}): Promise<JobOutcome> {
     const trigger = spec.loaded ?? (await loadTrigger(this.options.pool, spec.trigger.kind, spec.trigger.id));
     assertEnabled(trigger, spec.force);
-    const job = await this.starts.add(jobOfTrigger(trigger, spec, { maxRetries: 1, priority: 0, runAt: null, runMode: 'immediate' }));
+    const job = await this.starts.add({
+      job: jobOfTrigger(trigger, spec, { maxRetries: 1, priority: 0, runAt: null, runMode: 'immediate' }),
+      startWith: hooks.startWith,
+    });
     try {
       await hooks.beforeRun?.(job.id);
     } catch (error) {
@@ -170,6 +198,25 @@ export class SyncJobRuntime implements JobRuntime {
       throw error;
     }
     return this.run(job, hooks);
+  }
+
+  /** One statement per companion kind in the batch (in practice one: every start of a batch is alike). */
+  private async insertStarts(starts: JobStart[]): Promise<ClaimedJob[]> {
+    const groups = new Map<StartCompanion<unknown> | undefined, number[]>();
+    starts.forEach((start, index) => {
+      const key = start.startWith?.companion;
+      const group = groups.get(key) ?? [];
+      group.push(index);
+      groups.set(key, group);
+    });
+    const started: ClaimedJob[] = [];
+    for (const [companion, indexes] of groups) {
+      const jobs = indexes.map((index) => starts[index]!.job);
+      const rows = companion && { companion, items: indexes.map((index) => starts[index]!.startWith!.item) };
+      const claimed = await insertStartedJobs(this.options.historyPool, jobs, this.instanceId, rows);
+      indexes.forEach((index, i) => (started[index] = claimed[i]!));
+    }
+    return started;
   }
 
   /** Runs a failed job again with the task's current code; attempts start over. */

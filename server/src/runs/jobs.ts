@@ -108,16 +108,43 @@ export async function claimJobs(db: Queryable, jobIds: readonly number[], instan
   return rows;
 }
 
-/** Creates a job that starts at once (immediate runs) and reads what its run needs, in one statement. */
+/**
+ * Rows another module writes in the statement that starts immediate jobs (a webhook's journal
+ * entry with its job's id): one write fewer per job, and this module knows nothing of them.
+ * `cte(first)` is the body of a data-modifying CTE; it may read `numbered(id, ord)` (the new job
+ * ids, `ord` 1-based in batch order) and its own parameters from `$first` on, which `values` gives
+ * for a batch: one array element per job, `null` for a job without a companion row.
+ */
+export interface StartCompanion<Item> {
+  /** Names the prepared statement; unique per companion. */
+  name: string;
+  cte(firstParam: number): string;
+  values(items: readonly (Item | null)[]): unknown[];
+}
+
+/** A companion and its rows for one batch, one item (or null) per job. */
+export interface CompanionRows<Item> {
+  companion: StartCompanion<Item>;
+  items: readonly (Item | null)[];
+}
+
+const STARTED_JOB_PARAMS = 16;
+
 /**
  * Creates jobs that start at once (immediate runs) and reads what their runs need, in one
- * statement for the whole batch; results are in the order of `jobs`.
+ * statement for the whole batch, with the companion's rows if given; results are in the order of `jobs`.
  */
-export async function insertStartedJobs(db: Queryable, jobs: readonly NewJob[], instanceId: number): Promise<ClaimedJob[]> {
+export async function insertStartedJobs<Item>(
+  db: Queryable,
+  jobs: readonly NewJob[],
+  instanceId: number,
+  companion?: CompanionRows<Item>,
+): Promise<ClaimedJob[]> {
   const columns = jobs.map(jobValues);
   const column = (index: number) => columns.map((values) => values[index]);
+  const companionCte = companion ? `, companion as (${companion.companion.cte(STARTED_JOB_PARAMS + 1)})` : '';
   const { rows } = await db.query<ClaimedJob & { ord: string }>({
-    name: 'sync_studio_insert_started_jobs',
+    name: companion ? `sync_studio_insert_started_jobs_${companion.companion.name}` : 'sync_studio_insert_started_jobs',
     text: `with input as (
        select * from unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::bigint[], $7::text[], $8::jsonb[],
                             $9::text[], $10::text[], $11::int[], $12::int[], $13::timestamptz[], $14::int[], $15::text[])
@@ -130,9 +157,13 @@ export async function insertStartedJobs(db: Queryable, jobs: readonly NewJob[], 
               i.description, i.identity_key, i.max_retries, i.priority, coalesce(i.run_at, now()), i.odoo_user_id, i.run_mode,
               'started', 1, now(), $16
          from input i join numbered n using (ord)
-       returning *, 'pending'::text as previous_state)
+       returning *, 'pending'::text as previous_state)${companionCte}
      select n.ord, ${claimedColumns} join numbered n on n.id = c.id`,
-    values: [...Array.from({ length: 15 }, (_, index) => column(index)), instanceId],
+    values: [
+      ...Array.from({ length: 15 }, (_, index) => column(index)),
+      instanceId,
+      ...(companion ? companion.companion.values(companion.items) : []),
+    ],
   });
   const byOrder = new Map(rows.map(({ ord, ...job }) => [Number(ord), job as ClaimedJob]));
   return jobs.map((_, index) => byOrder.get(index + 1)!);

@@ -6,6 +6,7 @@
  */
 import type { Queryable } from '../../db/index.js';
 import { capMessage, insertLogsSql, logColumns, type LogEntry } from '../../runs/index.js';
+import type { StartCompanion } from '../../runs/jobs.js';
 import type { RawWebhookRequest, WebhookKind } from './request.js';
 
 export interface WebhookTarget {
@@ -38,8 +39,6 @@ export interface JournalEntry {
   triggerId: number;
   raw: RawWebhookRequest;
   dedupKey: string | null;
-  /** The job the request runs in, when it is already known. */
-  jobId?: number;
 }
 
 /**
@@ -50,12 +49,12 @@ export async function journalRequests(db: Queryable, entries: readonly JournalEn
   const { rows } = await db.query<{ id: number; ord: string }>({
     name: 'sync_studio_journal_requests',
     text: `with input as (
-       select * from unnest($1::bigint[], $2::text[], $3::text[], $4::jsonb[], $5::bytea[], $6::text[], $7::text[], $8::bigint[])
-         with ordinality as i(trigger_id, method, url, headers, body, remote_addr, dedup_key, job_id, ord)),
+       select * from unnest($1::bigint[], $2::text[], $3::text[], $4::jsonb[], $5::bytea[], $6::text[], $7::text[])
+         with ordinality as i(trigger_id, method, url, headers, body, remote_addr, dedup_key, ord)),
      numbered as (select nextval(pg_get_serial_sequence('sync_studio.webhook_request', 'id')) as id, ord from input),
      inserted as (
-       insert into sync_studio.webhook_request (id, trigger_id, method, url, headers, body, remote_addr, dedup_key, job_id)
-       select n.id, i.trigger_id, i.method, i.url, i.headers, i.body, i.remote_addr, i.dedup_key, i.job_id
+       insert into sync_studio.webhook_request (id, trigger_id, method, url, headers, body, remote_addr, dedup_key)
+       select n.id, i.trigger_id, i.method, i.url, i.headers, i.body, i.remote_addr, i.dedup_key
          from input i join numbered n using (ord) order by i.ord
        on conflict (trigger_id, dedup_key) do nothing returning id)
      select inserted.id, n.ord from inserted join numbered n using (id)`,
@@ -67,12 +66,37 @@ export async function journalRequests(db: Queryable, entries: readonly JournalEn
       entries.map((e) => e.raw.body),
       entries.map((e) => e.raw.remoteAddr),
       entries.map((e) => e.dedupKey),
-      entries.map((e) => e.jobId ?? null),
     ],
   });
   const byOrder = new Map(rows.map((row) => [Number(row.ord), row.id]));
   return entries.map((_, index) => byOrder.get(index + 1));
 }
+
+/** A request without a dedup key, journaled by the statement that starts its job (so it carries the job's id). */
+export interface JobJournalEntry {
+  triggerId: number;
+  raw: RawWebhookRequest;
+}
+
+export const journalWithJobStart: StartCompanion<JobJournalEntry> = {
+  name: 'webhook_journal',
+  cte: (first) => {
+    const p = (offset: number) => `$${first + offset}`;
+    return `insert into sync_studio.webhook_request (trigger_id, method, url, headers, body, remote_addr, job_id)
+       select e.trigger_id, e.method, e.url, e.headers, e.body, e.remote_addr, n.id
+         from unnest(${p(0)}::bigint[], ${p(1)}::text[], ${p(2)}::text[], ${p(3)}::jsonb[], ${p(4)}::bytea[], ${p(5)}::text[])
+           with ordinality as e(trigger_id, method, url, headers, body, remote_addr, ord)
+         join numbered n using (ord) where e.trigger_id is not null order by e.ord`;
+  },
+  values: (entries) => [
+    entries.map((e) => e?.triggerId ?? null),
+    entries.map((e) => e?.raw.method ?? null),
+    entries.map((e) => e?.raw.url ?? null),
+    entries.map((e) => (e ? JSON.stringify(e.raw.headers) : null)),
+    entries.map((e) => e?.raw.body ?? null),
+    entries.map((e) => e?.raw.remoteAddr ?? null),
+  ],
+};
 
 export interface JournaledRequest {
   id: number;

@@ -6,13 +6,14 @@
  * task's current code.
  */
 import { withTransaction, type Pool } from '../../db/index.js';
-import { TriggerDisabledError, type JobOutcome, type JobRuntime } from '../../jobs/index.js';
+import { TriggerDisabledError, type ImmediateJobRuntime, type JobOutcome } from '../../jobs/index.js';
 import { InvalidInputError, NotFoundError } from '../../shared/errors.js';
 import { Batcher } from '../../shared/batcher.js';
 import {
   findTargetByPath,
   getJournaled,
   journalRequests,
+  journalWithJobStart,
   writeRequestLogs,
   type JournalEntry,
   type LogLine,
@@ -31,7 +32,7 @@ export interface WebhookServiceOptions {
    * webhooks (202 first) journal on `pool`, durably, before they answer.
    */
   historyPool: Pool;
-  jobs: JobRuntime;
+  jobs: ImmediateJobRuntime;
   publicUrl: string;
   /** Bodies over this size are refused with 413 (config `webhookMaxBytes`). */
   maxBytes: number;
@@ -113,8 +114,8 @@ export class WebhookService {
 
   /**
    * `reply_mode = handler`: journal, run the handler at once, answer from its return value. Without
-   * a dedup header the journal entry is written once the job exists (so it carries the job's id)
-   * and the request and response lines go with the job's final state: two writes per request.
+   * a dedup header the journal entry is written by the statement that starts the job (so it carries
+   * the job's id) and the request and response lines go with the job's final state: two writes per request.
    * With one, the journal comes first, since a repeated delivery must not start a job.
    */
   private async answer(
@@ -132,7 +133,7 @@ export class WebhookService {
     };
     if (target.dedup_header === null) {
       await this.options.jobs.runNow(spec, {
-        beforeRun: async (jobId) => void (await this.journal.add({ triggerId: target.id, raw, dedupKey, jobId })),
+        startWith: { companion: journalWithJobStart, item: { triggerId: target.id, raw } },
         firstLines: [dataIn(raw)],
         finalLines,
       });
