@@ -137,7 +137,9 @@ export type PowerName = keyof PowerPayloads;
 // ---- messages ---------------------------------------------------------------------------------
 // `runId` names one run inside a worker (a job id may run again, e.g. after a collateral failure).
 
+/** Messages queued in the same turn of the event loop travel together (message-batch.ts). */
 export type HostToWorker =
+  | { type: 'batch'; messages: HostToWorker[] }
   | { type: 'run'; runId: number; request: RunRequest }
   /** The run's time is over; a responsive worker drops it and answers `cancelled`. */
   | { type: 'cancel'; runId: number }
@@ -145,6 +147,7 @@ export type HostToWorker =
   | { type: 'power-result'; callId: number; ok: false; error: { name: string; message: string } };
 
 export type WorkerToHost =
+  | { type: 'batch'; messages: WorkerToHost[] }
   | { type: 'ready' }
   | { type: 'log'; runId: number; entry: LogEntry }
   | { type: 'power-call'; runId: number; callId: number; power: PowerName; payload: unknown }

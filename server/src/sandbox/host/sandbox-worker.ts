@@ -5,6 +5,7 @@
  * reason, the pool learns why and which runs were still inside.
  */
 import { Worker } from 'node:worker_threads';
+import { CoalescingSender } from '../message-batch.js';
 import type { HostToWorker, WorkerToHost } from '../protocol.js';
 import { timeLimitOutcome } from './limits.js';
 import { callPower, unsendableResult } from './powers.js';
@@ -34,6 +35,7 @@ export class SandboxWorker {
   /** Set while a run suspected of exhausting memory runs here alone. */
   exclusive = false;
   private readonly thread: Worker;
+  private readonly outbox: CoalescingSender<HostToWorker>;
   private readonly runs = new Map<number, HostRun>();
   private readonly timers = new Map<number, NodeJS.Timeout>();
   /** Runs that timed out and that the thread has not confirmed dropping yet. */
@@ -52,6 +54,7 @@ export class SandboxWorker {
       env: {},
       argv: [],
     });
+    this.outbox = new CoalescingSender((message) => this.thread.postMessage(message));
     this.thread.on('message', (message: WorkerToHost) => this.receive(message));
     this.thread.on('error', (error) => {
       this.lastError = error;
@@ -85,7 +88,7 @@ export class SandboxWorker {
       run.runId,
       setTimeout(() => this.timedOut(run), run.request.timeoutMs),
     );
-    this.send({ type: 'run', runId: run.runId, request: run.request });
+    this.outbox.queue({ type: 'run', runId: run.runId, request: run.request });
   }
 
   /** Ends the thread; the runs inside are reported to the pool as orphans. */
@@ -95,12 +98,11 @@ export class SandboxWorker {
     void this.thread.terminate();
   }
 
-  private send(message: HostToWorker): void {
-    this.thread.postMessage(message);
-  }
-
   private receive(message: WorkerToHost): void {
     switch (message.type) {
+      case 'batch':
+        for (const each of message.messages) this.receive(each);
+        break;
       case 'ready':
         this.ready = true;
         this.events.ready(this);
@@ -133,9 +135,9 @@ export class SandboxWorker {
     const result = await callPower(run.powers, message.callId, message.power, message.payload);
     if (run.settled || !this.alive) return;
     try {
-      this.send(result);
+      this.outbox.sendNow(result);
     } catch (error) {
-      this.send(unsendableResult(message.callId, message.power, error));
+      this.outbox.sendNow(unsendableResult(message.callId, message.power, error));
     }
   }
 
@@ -155,7 +157,7 @@ export class SandboxWorker {
     if (!this.runs.has(run.runId)) return;
     this.runs.delete(run.runId);
     run.finish(timeLimitOutcome(run.request.timeoutMs, run.elapsedMs()));
-    this.send({ type: 'cancel', runId: run.runId });
+    this.outbox.queue({ type: 'cancel', runId: run.runId });
     this.cancelling.add(run.runId);
     this.timers.set(
       run.runId,

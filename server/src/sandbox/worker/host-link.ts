@@ -6,6 +6,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { LogEntry, PowerName, WorkerToHost } from '../protocol.js';
 import { errorFromHost } from '../endowments/index.js';
+import { CoalescingSender } from '../message-batch.js';
 
 interface PendingCall {
   runId: number;
@@ -16,11 +17,15 @@ interface PendingCall {
 export class HostLink {
   private nextCallId = 1;
   private readonly pending = new Map<number, PendingCall>();
+  private readonly outbox: CoalescingSender<WorkerToHost>;
 
-  constructor(private readonly port: MessagePort) {}
+  constructor(port: MessagePort) {
+    this.outbox = new CoalescingSender((message) => port.postMessage(message));
+  }
 
+  /** Sent with the other messages of this turn of the event loop. */
   send(message: WorkerToHost): void {
-    this.port.postMessage(message);
+    this.outbox.queue(message);
   }
 
   log(runId: number, entry: LogEntry): void {
@@ -31,7 +36,7 @@ export class HostLink {
     const callId = this.nextCallId++;
     return new Promise((resolve, reject) => {
       try {
-        this.send({ type: 'power-call', runId, callId, power, payload });
+        this.outbox.sendNow({ type: 'power-call', runId, callId, power, payload });
       } catch (error) {
         reject(
           new TypeError(`${power}: the arguments cannot be sent to the host (${error instanceof Error ? error.message : String(error)})`),

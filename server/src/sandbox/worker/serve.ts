@@ -28,8 +28,11 @@ async function start(runId: number, request: RunRequest): Promise<void> {
   link.send({ type: 'done', runId, outcome });
 }
 
-parentPort.on('message', (message: HostToWorker) => {
+function receive(message: HostToWorker): void {
   switch (message.type) {
+    case 'batch':
+      for (const each of message.messages) receive(each);
+      break;
     case 'run':
       void start(message.runId, message.request);
       break;
@@ -46,6 +49,8 @@ parentPort.on('message', (message: HostToWorker) => {
     default:
       message satisfies never;
   }
-});
+}
+
+parentPort.on('message', receive);
 
 link.send({ type: 'ready' });
