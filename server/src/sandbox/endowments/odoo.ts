@@ -31,18 +31,26 @@ export function toJson(value: unknown): unknown {
 }
 
 export function createOdooEndowments(deps: OdooDependencies): OdooEndowments {
+  // Built on first use: most jobs never touch links, and their classes cost time and garbage.
+  let linkFunctions: LinkFunctions | undefined;
+  const links = (): LinkFunctions =>
+    (linkFunctions ??= createLinkFunctions({
+      call: deps.links,
+      env: env as unknown as EnvLike,
+      log: (message, level) => deps.log({ level, type: 'server', name: 'sync.link', message }),
+    }));
   const env: Env = createEnv({
     execute: (model, method, args, kwargs) => deps.odoo({ model, method, args, kwargs }),
     context: { lang: deps.context.lang, tz: deps.context.tz },
     // Late-bound: the link functions need env, and env's record sets need them.
-    links: () => linkFunctions.recordLinks,
+    links: () => links().recordLinks,
   });
-  const linkFunctions: LinkFunctions = createLinkFunctions({
-    call: deps.links,
-    env: env as unknown as EnvLike,
-    log: (message, level) => deps.log({ level, type: 'server', name: 'sync.link', message }),
-  });
-  const { set_link, get_link, search_links, sync_odoo2x, sync_x2odoo, sync_external } = linkFunctions;
+  const set_link: LinkFunctions['set_link'] = (...args) => links().set_link(...args);
+  const get_link: LinkFunctions['get_link'] = (...args) => links().get_link(...args);
+  const search_links: LinkFunctions['search_links'] = (...args) => links().search_links(...args);
+  const sync_odoo2x: LinkFunctions['sync_odoo2x'] = (...args) => links().sync_odoo2x(...args);
+  const sync_x2odoo: LinkFunctions['sync_x2odoo'] = (...args) => links().sync_x2odoo(...args);
+  const sync_external: LinkFunctions['sync_external'] = (...args) => links().sync_external(...args);
   return {
     globals: { env, set_link, get_link, search_links, sync_odoo2x, sync_x2odoo, sync_external },
     toJson,
