@@ -1,6 +1,7 @@
 /** Task code talking to Odoo (the double) through env, end to end; Odoo faults and outages reach the job log. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { createJsonRpcClient } from '../../server/src/odoo/index.js';
 import { adminPassword, startOdooDouble, type OdooDouble } from '../odoo-double/index.js';
 import { createTestStack, logsOf, type TestStack } from '../helpers/runtime.js';
 
@@ -49,6 +50,23 @@ describe('env in task code', () => {
     const lines = await logsOf(s, outcome.jobId);
     assert.ok(lines.some((l) => /no\.such\.model/.test(l.message)));
   });
+});
+
+test('texts follow the language of the Odoo user behind the event; user names them', async () => {
+  const { projectId, triggerId } = await s.project(
+    `function handle_button() { return [texts.HELLO, texts.ONLY_EN, user.name, env.context.lang]; }`,
+  );
+  await s.store.create('text', projectId, { key: 'HELLO', value: { en_US: 'Hello', fr_FR: 'Bonjour' } });
+  await s.store.create('text', projectId, { key: 'ONLY_EN', value: { en_US: 'English only' } });
+  const client = createJsonRpcClient({ url: odoo.url, db: 'odoo', login: 'admin', password: adminPassword });
+  try {
+    const partnerId = await client.executeKw<number>('res.partner', 'create', [{ name: 'Camille', lang: 'fr_FR' }]);
+    const uid = await client.executeKw<number>('res.users', 'create', [{ login: 'camille', partner_id: partnerId }]);
+    const outcome = await s.runtime.runNow({ trigger: { kind: 'button', id: triggerId }, args: [], odooUserId: uid });
+    assert.deepEqual(outcome.result, ['Bonjour', 'English only', 'Camille', 'fr_FR']);
+  } finally {
+    client.close();
+  }
 });
 
 test('Odoo unreachable: the job fails with a message naming the URL, and the sidecar carries on', async () => {

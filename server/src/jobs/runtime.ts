@@ -42,23 +42,16 @@ import { addQueueJob, startQueueRunner, type QueueHandler, type QueueRunner } fr
 import { createRedactor } from './redaction.js';
 import { assertEnabled, loadTrigger, type TriggerInfo } from './triggers.js';
 import { InstanceLock, isInstanceDead } from './instance-lock.js';
-import { handlerOf, type EnqueueOptions, type JobOutcome, type JobRuntime, type RunNowHooks, type TriggerJobSpec } from './types.js';
-
-/** A row written in the same statement that starts the job (see `StartCompanion`). */
-export interface CompanionRow<Item> {
-  companion: StartCompanion<Item>;
-  item: Item;
-}
-
-export interface ImmediateRunHooks extends RunNowHooks {
-  /** Written with the job's start, in one statement: cheaper than `beforeRun`. */
-  startWith?: CompanionRow<unknown>;
-}
-
-/** A JobRuntime whose immediate runs take `ImmediateRunHooks`. */
-export interface ImmediateJobRuntime extends JobRuntime {
-  runNow(spec: TriggerJobSpec, hooks?: ImmediateRunHooks): Promise<JobOutcome>;
-}
+import { DEFAULT_LANG, DEFAULT_TZ, OdooUsers, type OdooUser } from './odoo-users.js';
+import {
+  handlerOf,
+  type EnqueueOptions,
+  type JobOutcome,
+  type JobRuntime,
+  type RunNowHooks,
+  type TriggerJobSpec,
+  type CompanionRow,
+} from './types.js';
 
 interface JobStart {
   job: NewJob;
@@ -90,7 +83,7 @@ export interface JobRuntimeOptions {
   clock: Clock;
 }
 
-export class SyncJobRuntime implements ImmediateJobRuntime {
+export class SyncJobRuntime implements JobRuntime {
   readonly instanceId = randomInt(1, 2 ** 31 - 1);
   private readonly projectData: ProjectDataCache;
   private readonly http = createHttpClient();
@@ -120,9 +113,11 @@ export class SyncJobRuntime implements ImmediateJobRuntime {
     { maxInFlight: 1 },
   );
   private readonly lock: InstanceLock;
+  private readonly users: OdooUsers;
 
   constructor(private readonly options: JobRuntimeOptions) {
     this.lock = new InstanceLock(this.instanceId, options.connectionString, options.logger);
+    this.users = new OdooUsers(options.odoo);
     this.projectData = new ProjectDataCache(options.pool, options.publicUrl);
     this.queueHandlers[RUN_JOB] = async (payload) => {
       await this.execute((payload as { jobId: number }).jobId);
@@ -180,23 +175,13 @@ export class SyncJobRuntime implements ImmediateJobRuntime {
     return options.db ? work(options.db) : withTransaction(this.options.pool, work);
   }
 
-  async runNow(spec: TriggerJobSpec, hooks: ImmediateRunHooks = {}): Promise<JobOutcome> {
+  async runNow(spec: TriggerJobSpec, hooks: RunNowHooks = {}): Promise<JobOutcome> {
     const trigger = spec.loaded ?? (await loadTrigger(this.options.pool, spec.trigger.kind, spec.trigger.id));
     assertEnabled(trigger, spec.force);
     const job = await this.starts.add({
       job: jobOfTrigger(trigger, spec, { maxRetries: 1, priority: 0, runAt: null, runMode: 'immediate' }),
       startWith: hooks.startWith,
     });
-    try {
-      await hooks.beforeRun?.(job.id);
-    } catch (error) {
-      await this.immediateFinishes.add({
-        jobId: job.id,
-        state: 'failed',
-        error: `the job could not be prepared: ${(error as Error).message}`,
-      });
-      throw error;
-    }
     return this.run(job, hooks);
   }
 
@@ -257,7 +242,8 @@ export class SyncJobRuntime implements ImmediateJobRuntime {
     const project = await this.projectData.get(job.project_id, job.project_version);
     const secretValues = Object.values(project.secrets).flatMap((v) => (v === null ? [] : [this.options.cipher.decrypt(v)]));
     const redact = createRedactor(secretValues);
-    const lang = 'en_US';
+    const known = job.odoo_user_id === null ? undefined : await this.users.get(job.odoo_user_id);
+    const user = known?.user;
     const powers = createJobPowers(
       {
         logs: this.options.logs,
@@ -279,13 +265,15 @@ export class SyncJobRuntime implements ImmediateJobRuntime {
       }
     }
     powers.write('debug', 'Job started');
+    if (known?.problem) powers.write('warning', `${known.problem}; texts and env use ${DEFAULT_LANG} and ${DEFAULT_TZ}`);
     for (const line of hooks.firstLines ?? []) powers.write(line.level, line.message, line.type, line.name);
-    const outcome = await this.options.sandbox.run(this.request(job, project, lang, powers.describePlugins()), powers);
+    const outcome = await this.options.sandbox.run(this.request(job, project, user, powers.describePlugins()), powers);
     await powers.drain();
     return this.settle(job, powers, outcome, hooks.finalLines);
   }
 
-  private request(job: ClaimedJob, project: ProjectData, lang: string, plugins: PluginDescription[]): RunRequest {
+  private request(job: ClaimedJob, project: ProjectData, user: OdooUser | undefined, plugins: PluginDescription[]): RunRequest {
+    const lang = user?.lang ?? DEFAULT_LANG;
     return {
       jobId: job.id,
       project: { id: job.project_id, version: job.project_version, commonCode: job.common_code },
@@ -294,12 +282,12 @@ export class SyncJobRuntime implements ImmediateJobRuntime {
       args: job.args,
       context: {
         trigger_name: job.trigger_name,
-        user: job.odoo_user_id === null ? null : { id: job.odoo_user_id, name: '' },
+        user: user === undefined ? null : { id: user.id, name: user.name },
         params: project.params,
         texts: textsIn(project.texts, lang),
         webhooks: project.webhooks,
         lang,
-        tz: 'UTC',
+        tz: user?.tz ?? DEFAULT_TZ,
         plugins,
       },
       timeoutMs: (job.task_timeout_seconds ?? this.options.jobTimeoutSeconds) * 1000,

@@ -12,6 +12,7 @@ import type { PoolClient } from '../db/index.js';
 import type { TriggerKind } from '../projects/index.js';
 import { SyncStudioError } from '../shared/errors.js';
 import type { TriggerInfo } from './triggers.js';
+import type { StartCompanion } from '../runs/jobs.js';
 
 export const handlerOf: Record<TriggerKind, string> = {
   cron: 'handle_cron',
@@ -59,9 +60,15 @@ export interface JobLogLine {
   message: string;
 }
 
+/** A row written in the same statement that starts the job (see `StartCompanion`). */
+export interface CompanionRow<Item> {
+  companion: StartCompanion<Item>;
+  item: Item;
+}
+
 export interface RunNowHooks {
-  /** Runs once the job row exists, before the handler (e.g. journaling the request behind it with the job's id). */
-  beforeRun?: (jobId: number) => Promise<void>;
+  /** A row written with the job's start, in one statement (e.g. the journal entry of the request behind it, with the job's id). */
+  startWith?: CompanionRow<unknown>;
   /** Lines written when the job starts (e.g. the HTTP request as data_in). */
   firstLines?: JobLogLine[];
   /** Lines about what the caller made of the outcome (e.g. the HTTP response), written with the job's final state. */

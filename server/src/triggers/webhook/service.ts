@@ -6,7 +6,7 @@
  * task's current code.
  */
 import { withTransaction, type Pool } from '../../db/index.js';
-import { TriggerDisabledError, type ImmediateJobRuntime, type JobOutcome } from '../../jobs/index.js';
+import { TriggerDisabledError, type JobRuntime, type JobOutcome } from '../../jobs/index.js';
 import { InvalidInputError, NotFoundError } from '../../shared/errors.js';
 import { Batcher } from '../../shared/batcher.js';
 import {
@@ -32,7 +32,7 @@ export interface WebhookServiceOptions {
    * webhooks (202 first) journal on `pool`, durably, before they answer.
    */
   historyPool: Pool;
-  jobs: ImmediateJobRuntime;
+  jobs: JobRuntime;
   publicUrl: string;
   /** Bodies over this size are refused with 413 (config `webhookMaxBytes`). */
   maxBytes: number;
