@@ -8,6 +8,7 @@
  * Usage: npm run build && node dist/bench/webhooks.js [seconds=10] [connections=8]
  */
 import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { serve, type ServerType } from '@hono/node-server';
@@ -33,11 +34,26 @@ function listen(fetch: (request: Request) => Response | Promise<Response>): Prom
   });
 }
 
-/** Runs autocannon in a child process; `rate` caps the overall requests/s. */
-function autocannon(url: string, rate?: number): Promise<Load> {
+/** Latency at a steady rate: bench/paced-client.ts in a child process (one request every 1000/rate ms). */
+function paced(url: string, rate: number): Promise<Load> {
+  const client = fileURLToPath(new URL('./paced-client.js', import.meta.url));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [client, url, String(rate), String(seconds), BODY], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.on('error', reject);
+    child.on('close', () => {
+      const result = JSON.parse(out) as { p50: number; p99: number; sent: number; errors: number };
+      resolve({ rps: rate, p50: Number(result.p50.toFixed(1)), p99: Number(result.p99.toFixed(1)), errors: result.errors, non2xx: 0 });
+    });
+  });
+}
+
+/** Maximum throughput: autocannon in a child process with `connections` connections. */
+function autocannon(url: string): Promise<Load> {
   const args = [
     '-c',
-    String(rate ? 10 : connections),
+    String(connections),
     '-d',
     String(seconds),
     '-m',
@@ -48,7 +64,6 @@ function autocannon(url: string, rate?: number): Promise<Load> {
     BODY,
     '--json',
   ];
-  if (rate) args.push('-R', String(rate));
   return new Promise((resolve, reject) => {
     const child = spawn('node_modules/.bin/autocannon', [...args, url], { stdio: ['ignore', 'pipe', 'ignore'] });
     let out = '';
@@ -117,13 +132,13 @@ try {
 
   const bareMax = await autocannon(urlOf(bareServer, '/hook'));
   const sidecarMax = await autocannon(urlOf(sidecar, path));
-  const bareRated = await autocannon(urlOf(bareServer, '/hook'), 200);
-  const sidecarRated = await autocannon(urlOf(sidecar, path), 200);
+  const bareRated = await paced(urlOf(bareServer, '/hook'), 200);
+  const sidecarRated = await paced(urlOf(sidecar, path), 200);
 
   const row = (name: string, max: Load, rated: Load) =>
     `| ${name.padEnd(26)} | ${max.rps.toFixed(0).padStart(8)} | ${String(max.p99).padStart(7)} | ${String(rated.p50).padStart(7)} | ${String(rated.p99).padStart(7)} | ${String(max.errors + max.non2xx + rated.errors + rated.non2xx).padStart(6)} |`;
   console.log(
-    `\nWebhook, trivial JSON handler: ${seconds} s per run, ${connections} connections for max throughput, 10 connections at 200 requests/s`,
+    `\nWebhook, trivial JSON handler: ${seconds} s per run, ${connections} connections for max throughput (autocannon), 200 requests/s evenly paced (paced-client)`,
   );
   console.log('| server                     | max rq/s | p99 ms  | p50@200 | p99@200 | errors |');
   console.log('| -------------------------- | -------- | ------- | ------- | ------- | ------ |');
