@@ -21,6 +21,8 @@ export function createPool(connectionString: string, max = 10, options: { synchr
   const pool = new pg.Pool({
     connectionString,
     max,
+    // Opening a connection costs milliseconds (authentication, a new backend): keep idle ones a minute.
+    idleTimeoutMillis: 60_000,
     application_name: 'sync-studio',
     ...(options.synchronousCommit === false ? { options: '-c synchronous_commit=off' } : {}),
   });
@@ -51,4 +53,10 @@ export async function withTransaction<T>(pool: Pool, callback: (client: PoolClie
       throw error;
     }
   });
+}
+
+/** Opens `count` connections now, so the first burst of work does not wait for new backends. */
+export async function warmPool(pool: Pool, count: number): Promise<void> {
+  const clients = await Promise.all(Array.from({ length: count }, () => pool.connect()));
+  for (const client of clients) client.release();
 }

@@ -15,7 +15,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { ParsedCronItem } from 'graphile-worker';
-import { withTransaction, type Pool, type PoolClient, type Queryable } from '../db/index.js';
+import { warmPool, withTransaction, type Pool, type PoolClient, type Queryable } from '../db/index.js';
 import type { OdooClient } from '../odoo/index.js';
 import type { PluginRegistry } from '../plugins/index.js';
 import {
@@ -140,6 +140,7 @@ export class SyncJobRuntime implements JobRuntime {
    */
   async start(options: { queue?: boolean } = {}): Promise<void> {
     await this.lock.acquire();
+    await Promise.all([warmPool(this.options.pool, 4), warmPool(this.options.historyPool, 3)]);
     if (options.queue === false) return;
     this.runner = await startQueueRunner(this.options.pool, this.queueHandlers, {
       concurrency: this.options.queueConcurrency,
