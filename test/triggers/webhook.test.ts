@@ -133,6 +133,17 @@ describe('answering from the handler', () => {
     assert.equal(await res.text(), `GET /sync/webhook/${hook.path}/verify abc`);
   });
 
+  test("HEAD requests (Trello's check of a new webhook URL) answer 200 without a body; the handler sees HEAD", async () => {
+    const hook = await webhook(`function handle_webhook(request) { log('method ' + request.method); return 'ignored body'; }`, {
+      kind: 'http',
+    });
+    const res = await s.app.request(hook.url, { method: 'HEAD' });
+    assert.equal(res.status, 200);
+    assert.equal(await res.text(), '');
+    const [job] = await webhookJobs(hook.triggerId);
+    assert.ok((await logsOf(s, job.id)).some((l) => l.message === 'method HEAD'));
+  });
+
   test('a handler error is a 500 without stack or message; the stack is in the job log', async () => {
     const hook = await webhook(
       `function handle_webhook() { inner(); }\nfunction inner() { throw new Error('secret detail ' + params.TOKEN); }`,
