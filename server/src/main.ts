@@ -86,7 +86,7 @@ export interface Runtime {
 /** The sandbox pool, the Odoo client and the job runtime over an open store (not started). */
 export function createRuntime(opened: OpenStore, logger: Logger): Runtime {
   const { config, pool, plugins } = opened;
-  const sandbox = createSandboxPool({ workers: config.sandboxWorkers, memoryMb: config.jobMemoryMb });
+  const sandbox = createSandboxPool({ workers: config.sandboxWorkers, memoryMb: config.jobMemoryMb, logger });
   const odoo =
     config.odooUrl === undefined
       ? undefined
