@@ -1,6 +1,6 @@
 /**
  * Odoo's behaviour as the sidecar relies on it, written from Odoo 16's documented behaviour and
- * /work/shared/FACTS.md, and run through our JSON-RPC OdooClient against any target: the Odoo
+ * FACTS.md (the project workspace shared/ folder), and run through our JSON-RPC OdooClient against any target: the Odoo
  * double in `npm test`, a real Odoo when ODOO_URL is set. Tests create their own records (names
  * start with a random tag) and delete them at the end, so a real database is left as it was.
  */

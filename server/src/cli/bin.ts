@@ -7,7 +7,7 @@
 import { Command, CommanderError } from 'commander';
 import { loadConfig, type Config } from '../config/index.js';
 import { ConfigError, SyncStudioError } from '../shared/errors.js';
-import { createLogger } from '../shared/logger.js';
+import { createLogger, type Logger } from '../shared/logger.js';
 import { withSettings } from './settings.js';
 import { exportCommand, importCommand, migrateCommand, rotateSecretCommand, runCommand, serveCommand } from './commands.js';
 
@@ -20,44 +20,48 @@ const program = new Command('sync-studio')
   .showHelpAfterError()
   .exitOverride();
 
+interface ActionContext {
+  config: Config;
+  logger: Logger;
+  /** The command's positional arguments, in order. */
+  args: string[];
+  options: Record<string, unknown>;
+}
+
+/** A command action with the validated configuration and a logger (commander passes args…, options, command). */
+function action(run: (context: ActionContext) => Promise<unknown>) {
+  return async (...received: unknown[]) => {
+    const command = received[received.length - 1] as Command;
+    const config = configFrom(command);
+    await run({ config, logger: createLogger(config.logLevel), args: command.processedArgs as string[], options: command.opts() });
+  };
+}
+
 withSettings(program.command('serve', { isDefault: true }).description('start the HTTP API, webhooks and the job runner')).action(
-  async (_o, cmd: Command) => {
-    const config = configFrom(cmd);
-    await serveCommand(config, createLogger(config.logLevel));
-  },
+  action(({ config, logger }) => serveCommand(config, logger)),
 );
 
-withSettings(program.command('migrate').description('apply database migrations and exit')).action(async (_o, cmd: Command) => {
-  const config = configFrom(cmd);
-  await migrateCommand(config, createLogger(config.logLevel));
-});
+withSettings(program.command('migrate').description('apply database migrations and exit')).action(
+  action(({ config, logger }) => migrateCommand(config, logger)),
+);
 
 withSettings(
   program.command('import').argument('<file>', 'an Odoo XML project file').description('import (or update) a project from an XML file'),
-).action(async (file: string, _o, cmd: Command) => {
-  const config = configFrom(cmd);
-  await importCommand(config, createLogger(config.logLevel), file);
-});
+).action(action(({ config, logger, args: [file] }) => importCommand(config, logger, file!)));
 
 withSettings(
   program
     .command('export')
     .argument('<project>', 'project id, xml id or exact name')
     .description('write a project as an Odoo XML data file to standard output (secret values are never exported)'),
-).action(async (project: string, _o, cmd: Command) => {
-  const config = configFrom(cmd);
-  await exportCommand(config, createLogger(config.logLevel), project);
-});
+).action(action(({ config, logger, args: [project] }) => exportCommand(config, logger, project!)));
 
 withSettings(
   program
     .command('rotate-secret')
     .requiredOption('--new-secret <value>', 'the new SYNC_STUDIO_SECRET (at least 32 characters)')
     .description('re-encrypt every secret value under a new key, in one transaction'),
-).action(async (options: { newSecret: string }, cmd: Command) => {
-  const config = configFrom(cmd);
-  await rotateSecretCommand(config, createLogger(config.logLevel), options.newSecret);
-});
+).action(action(({ config, logger, options }) => rotateSecretCommand(config, logger, options.newSecret as string)));
 
 withSettings(
   program
@@ -66,11 +70,12 @@ withSettings(
     .argument('<trigger-name>', 'the trigger_name of a manual (or cron) trigger')
     .option('--force', 'run even if the project, task or trigger is archived')
     .description("run a trigger now, print the job's log; exit 0 when the job is done (with or without warnings), 1 when it failed"),
-).action(async (project: string, triggerName: string, options: { force?: boolean }, cmd: Command) => {
-  const config = configFrom(cmd);
-  // Exit explicitly: a dependency may reset process.exitCode while shutting down.
-  process.exit(await runCommand(config, createLogger(config.logLevel), project, triggerName, options.force ?? false));
-});
+).action(
+  action(async ({ config, logger, args: [project, triggerName], options }) =>
+    // Exit explicitly: a dependency may reset process.exitCode while shutting down.
+    process.exit(await runCommand(config, logger, project!, triggerName!, options.force === true)),
+  ),
+);
 
 try {
   await program.parseAsync(process.argv);
