@@ -176,10 +176,6 @@ function one2manyLeaf(field: FieldDef, operator: string, value: unknown, params:
   return `${alias}.id ${positive ? 'IN' : 'NOT IN'} (${children} AND c.id = ANY(${params.add(ids, 'integer[]')}))`;
 }
 
-function escapeLike(value: string): string {
-  return value.replace(/([\\%_])/g, '\\$1');
-}
-
 function comparison(column: string, field: FieldDef, operator: string, value: unknown, params: Params): string {
   const type = sqlTypes[field.type];
   const isNull = value === false || value === null;
@@ -218,7 +214,7 @@ function comparison(column: string, field: FieldDef, operator: string, value: un
     case 'ilike':
     case 'not like':
     case 'not ilike': {
-      const pattern = params.add(`%${escapeLike(String(value))}%`, 'text');
+      const pattern = params.add(`%${String(value)}%`, 'text'); // Odoo 16 does not escape % and _
       const sqlOperator = operator.toUpperCase();
       return operator.startsWith('not')
         ? `(${column}::text ${sqlOperator} ${pattern} OR ${column} IS NULL)`
@@ -238,7 +234,7 @@ const orderPattern = /^(\s*([a-z0-9:_]+|"[a-z0-9:_]+")(\.id)?(\s+(desc|asc))?\s*
 export function orderToSql(model: ModelDef, order: unknown, alias = 't'): string {
   const spec = typeof order === 'string' && order.trim() !== '' ? order : model.order;
   if (!orderPattern.test(spec)) {
-    throw valueError(
+    throw userError(
       `Invalid "order" specified (${spec}). A valid "order" specification is a comma-separated list of valid field names (optionally followed by asc/desc for the direction)`,
     );
   }

@@ -52,19 +52,18 @@ const magicFields: Record<string, FieldDef> = {
 
 const partnerDisplayName = (col: ColumnRef): string =>
   `CASE WHEN ${col('parent_id')} IS NOT NULL AND NOT coalesce(${col('is_company')}, false)
-        THEN (SELECT coalesce(p.complete_name, p.name) FROM res_partner p WHERE p.id = ${col('parent_id')}) || ', ' || coalesce(${col('name')}, '')
+        THEN (SELECT coalesce(p.display_name, p.name) FROM res_partner p WHERE p.id = ${col('parent_id')}) || ', ' || coalesce(${col('name')}, '')
         ELSE ${col('name')} END`;
 
 const partner: ModelDef = {
   name: 'res.partner',
   table: 'res_partner',
   description: 'Contact',
-  // Odoo 16: res.partner._order = "complete_name ASC, id DESC"
-  order: 'complete_name ASC, id DESC',
+  // Odoo 16 (16.0-20231208, base): res.partner._order = "display_name ASC, id DESC"
+  order: 'display_name ASC, id DESC',
   mailThread: true,
   fields: {
     name: { type: 'char', string: 'Name', tracked: true },
-    complete_name: { type: 'char', string: 'Complete Name', compute: partnerDisplayName, depends: ['name', 'parent_id', 'is_company'] },
     display_name: { type: 'char', string: 'Display Name', compute: partnerDisplayName, depends: ['name', 'parent_id', 'is_company'] },
     email: { type: 'char', string: 'Email', tracked: true },
     email_normalized: {

@@ -7,7 +7,7 @@
  * messages; an unlink deletes messages, external ids and rows, letting foreign keys cascade.
  */
 import type pg from 'pg';
-import { missingError, pyRepr, userError, validationError, valueError } from './faults.js';
+import { missingError, OdooFault, pyRepr, userError, validationError, valueError } from './faults.js';
 import { domainToSql, orderToSql, Params } from './domain.js';
 import { isStored, models, sqlTypes, type ColumnRef, type FieldDef, type ModelDef } from './models.js';
 
@@ -164,10 +164,9 @@ export async function read(env: OrmEnv, model: ModelDef, ids: unknown, fields: u
   const wanted = idList(ids);
   const params = new Params();
   const records = await selectRecords(env, model, fields, `t.id = ANY(${params.add(wanted, 'integer[]')})`, params);
+  // Odoo 16's read skips records that no longer exist (write and unlink do raise MissingError).
   const byId = new Map(records.map((r) => [r.id as number, r]));
-  const missing = wanted.filter((id) => !byId.has(id));
-  if (missing.length > 0) throw missingError(model.name, missing, env.uid);
-  return wanted.map((id) => byId.get(id)!);
+  return wanted.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
 }
 
 export async function nameGet(env: OrmEnv, model: ModelDef, ids: unknown): Promise<[number, unknown][]> {
@@ -223,6 +222,7 @@ export async function create(env: OrmEnv, model: ModelDef, valsList: unknown): P
     params.values,
   );
   const ids = inserted.map((r: { id: number }) => r.id);
+  if (model.name === 'res.partner') await syncContactAddresses(env, ids);
   await postMessages(env, model, ids, `<p>${model.description} created</p>`);
   const assignments = computedAssignments(model, (name) => `t.${name}`);
   if (assignments.length > 0) {
@@ -266,6 +266,10 @@ export async function write(env: OrmEnv, model: ModelDef, ids: unknown, valsIn: 
   await env.client.query(`UPDATE ${model.table} t SET ${assignments.join(', ')} WHERE t.id = ANY(${idsParam})`, params.values);
   await recomputeChildren(env, model, wanted, changed);
   if (changed.has('parent_id')) await checkRecursion(env, model, wanted);
+  if (model.name === 'res.partner') {
+    if (changed.has('parent_id')) await syncContactAddresses(env, wanted);
+    if (PARTNER_ADDRESS_FIELDS.some((name) => changed.has(name))) await syncContactAddresses(env, await contactChildren(env, wanted));
+  }
 
   const changedIds = before
     .filter((row: Record<string, unknown>) => tracked.some((name) => row[name] !== toColumnValue(model.fields[name]!, vals[name])))
@@ -274,7 +278,33 @@ export async function write(env: OrmEnv, model: ModelDef, ids: unknown, valsIn: 
   return true;
 }
 
-/** Children whose stored computed fields depend on their parent (complete_name, commercial partner). */
+/** The address fields of res.partner that the double has (Odoo: street, street2, zip, city, state_id, country_id). */
+const PARTNER_ADDRESS_FIELDS = ['city'];
+
+/**
+ * Odoo's address sync: a partner of type "contact" with a parent takes its parent's address when
+ * the parent has one (on create, on a parent change, and when the parent's address changes).
+ */
+async function syncContactAddresses(env: OrmEnv, ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  const assignments = PARTNER_ADDRESS_FIELDS.map((name) => `${name} = p.${name}`).join(', ');
+  const parentHasAddress = PARTNER_ADDRESS_FIELDS.map((name) => `p.${name} IS NOT NULL`).join(' OR ');
+  await env.client.query(
+    `UPDATE res_partner c SET ${assignments} FROM res_partner p
+      WHERE c.id = ANY($1::integer[]) AND c.parent_id = p.id AND coalesce(c.type, 'contact') = 'contact' AND (${parentHasAddress})`,
+    [ids],
+  );
+}
+
+async function contactChildren(env: OrmEnv, parentIds: number[]): Promise<number[]> {
+  const { rows } = await env.client.query(
+    `SELECT id FROM res_partner WHERE parent_id = ANY($1::integer[]) AND coalesce(type, 'contact') = 'contact'`,
+    [parentIds],
+  );
+  return rows.map((r: { id: number }) => r.id);
+}
+
+/** Children whose stored computed fields depend on their parent (display name, commercial partner). */
 async function recomputeChildren(env: OrmEnv, model: ModelDef, ids: number[], changed: ReadonlySet<string>): Promise<void> {
   const parent = Object.values(model.fields).find((f) => f.type === 'one2many' && f.relation === model.name && f.inverse);
   if (!parent || ![...changed].some((name) => Object.values(model.fields).some((f) => f.depends?.includes(name)))) return;
@@ -305,6 +335,17 @@ async function checkRecursion(env: OrmEnv, model: ModelDef, ids: number[]): Prom
 export async function unlink(env: OrmEnv, model: ModelDef, ids: unknown): Promise<true> {
   const wanted = idList(ids);
   if (wanted.length === 0) return true;
+  if (model.name === 'res.partner') {
+    const { rows: users } = await env.client.query(
+      `SELECT p.name FROM res_users u JOIN res_partner p ON p.id = u.partner_id WHERE u.partner_id = ANY($1::integer[]) AND u.active`,
+      [wanted],
+    );
+    if (users.length > 0)
+      throw new OdooFault(
+        'odoo.exceptions.RedirectWarning',
+        `You cannot delete contacts linked to an active user.\nYou should rather archive them after archiving their associated user.\n\nLinked active users : ${users.map((u: { name: string }) => u.name).join(', ')}`,
+      );
+  }
   if (model.mailThread)
     await env.client.query('DELETE FROM mail_message WHERE model = $1 AND res_id = ANY($2::integer[])', [model.name, wanted]);
   await env.client.query('DELETE FROM ir_model_data WHERE model = $1 AND res_id = ANY($2::integer[])', [model.name, wanted]);

@@ -87,7 +87,7 @@ function partnerComputeSql(): string {
   const assignments = Object.entries(partner.fields)
     .filter(([, f]) => f.compute)
     .map(([name, f]) => `${name} = ${f.compute!((column) => `t.${column}`)}`);
-  // Parents first, so children see their parent's complete_name.
+  // Parents first, so children see their parent's display_name.
   return `UPDATE res_partner t SET ${assignments.join(', ')} WHERE parent_id IS NULL;`;
 }
 
