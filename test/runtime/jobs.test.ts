@@ -165,6 +165,27 @@ describe('queued jobs', () => {
     assert.ok(parentLines.some((l) => /dropped/.test(l.message)));
   });
 
+  test('a job waiting for its retry shows when it runs next; RetryableJobError can choose the delay', async () => {
+    const { triggerId } = await s.project(`function handle_cron() { throw new RetryableJobError('come back later', { seconds: 3600 }); }`, {
+      kind: 'cron',
+    });
+    const before = Date.now();
+    const res = await s.call('developer', 'POST', `/api/triggers/cron/${triggerId}/run`, {});
+    const waiting = await (async () => {
+      for (;;) {
+        const job = (await s.call('user', 'GET', `/api/jobs/${res.body.jobId}`)).body;
+        if (job.retrying_at) return job;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    })();
+    assert.equal(waiting.state, 'pending');
+    assert.equal(waiting.attempts, 1);
+    const delay = new Date(waiting.retrying_at).getTime() - before;
+    assert.ok(delay > 3590_000 && delay < 3700_000, `retrying in about an hour, got ${delay} ms`);
+    const listed = await s.call('user', 'GET', `/api/jobs?state=pending&trigger_id=${triggerId}`);
+    assert.equal(listed.body.items[0].retrying_at, waiting.retrying_at);
+  });
+
   test('a failed job requeued runs again with the task current code', async () => {
     const { triggerId, taskId } = await s.project(`function handle_cron() { throw new Error('bug'); }`, { kind: 'cron' });
     const res = await s.call('developer', 'POST', `/api/triggers/cron/${triggerId}/run`, {});
