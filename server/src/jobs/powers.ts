@@ -11,7 +11,6 @@ import type { EvalContextPlugin, PluginRegistry, PluginExport } from '../plugins
 import type { LogLevel, LogType, LogWriter } from '../runs/logs.js';
 import type { ClaimedJob } from '../runs/jobs.js';
 import type { HostPowers, RunRequest } from '../sandbox/index.js';
-import type { SecretCipher } from '../secrets/cipher.js';
 import { SyncStudioError } from '../shared/errors.js';
 import type { ProjectData } from './project-data.js';
 
@@ -37,7 +36,6 @@ export interface PowersDeps {
   logs: LogWriter;
   odoo: OdooClient | undefined;
   plugins: PluginRegistry;
-  cipher: SecretCipher;
   links: (op: unknown) => Promise<unknown>;
   addSubJob: (parent: ClaimedJob, request: SubJobRequest, log: (message: string, level?: LogLevel) => void) => Promise<void>;
   http: AxiosInstance;
@@ -68,7 +66,8 @@ export interface JobPowers extends HostPowers {
   drain(): Promise<void>;
 }
 
-export function createJobPowers(deps: PowersDeps, job: ClaimedJob, project: ProjectData, redact: (text: string) => string): JobPowers {
+export function createJobPowers(deps: PowersDeps, job: ClaimedJob, project: ProjectData): JobPowers {
+  const { redact } = project;
   let worst: LogLevel = 'debug';
   const write = (level: LogLevel, message: string, type: LogType = 'server', name = 'Log') => {
     if (levelRank[level] > levelRank[worst]) worst = level;
@@ -190,9 +189,7 @@ function instantiatePlugins(
 ): Map<string, PluginInstance> {
   const result = new Map<string, PluginInstance>();
   if (job.eval_contexts.length === 0) return result;
-  const secrets = Object.freeze(
-    Object.fromEntries(Object.entries(project.secrets).map(([k, v]) => [k, v === null ? null : deps.cipher.decrypt(v)])),
-  );
+  const { secrets } = project;
   for (const name of job.eval_contexts) {
     const plugin = deps.plugins.get(name);
     if (!plugin) {

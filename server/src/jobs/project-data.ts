@@ -1,10 +1,13 @@
 /**
- * What a run needs to know about its project besides code: params, texts, webhook URLs and the
- * encrypted secrets (decrypted only for plugins, on the host). Cached per project version, which
- * every change of the project bumps.
+ * What a run needs to know about its project besides code: params, texts, webhook URLs, and the
+ * secrets (decrypted in the sidecar only, for plugins and for redaction; they never reach the
+ * sandbox). Cached per project version, which every change of the project bumps, so secrets are
+ * decrypted and the redaction pattern built once per version, not once per job.
  */
 import type { Queryable } from '../db/index.js';
 import { webhookUrl } from '../projects/index.js';
+import type { SecretCipher } from '../secrets/cipher.js';
+import { createRedactor } from './redaction.js';
 
 export interface ProjectData {
   version: number;
@@ -13,8 +16,10 @@ export interface ProjectData {
   /** key → language → text */
   texts: Record<string, Record<string, string>>;
   webhooks: Record<string, string>;
-  /** key → encrypted value (null when unset) */
-  secrets: Record<string, string | null>;
+  /** key → decrypted value (null when unset) */
+  secrets: Readonly<Record<string, string | null>>;
+  /** Replaces the secret values in a text (see redaction.ts). */
+  redact: (text: string) => string;
 }
 
 export class ProjectDataCache {
@@ -23,12 +28,15 @@ export class ProjectDataCache {
   constructor(
     private readonly db: Queryable,
     private readonly publicUrl: string,
+    private readonly cipher: SecretCipher,
   ) {}
 
   async get(projectId: number, version: number): Promise<ProjectData> {
     const cached = this.cache.get(projectId);
     if (cached && cached.version >= version) return cached;
-    const { rows } = await this.db.query<Omit<ProjectData, 'webhooks'> & { webhook_paths: Record<string, string> }>(
+    const { rows } = await this.db.query<
+      Omit<ProjectData, 'webhooks' | 'redact'> & { webhook_paths: Record<string, string>; secrets: Record<string, string | null> }
+    >(
       `select p.version, p.name,
          coalesce((select json_object_agg(key, value) from sync_studio.project_param where project_id = p.id), '{}') as params,
          coalesce((select json_object_agg(key, value) from sync_studio.project_text where project_id = p.id), '{}') as texts,
@@ -39,12 +47,16 @@ export class ProjectDataCache {
       [projectId],
     );
     const row = rows[0]!;
+    const secrets = Object.freeze(
+      Object.fromEntries(Object.entries(row.secrets).map(([key, value]) => [key, value === null ? null : this.cipher.decrypt(value)])),
+    );
     const data: ProjectData = {
       version: row.version,
       name: row.name,
       params: row.params,
       texts: row.texts,
-      secrets: row.secrets,
+      secrets,
+      redact: createRedactor(Object.values(secrets).filter((value): value is string => value !== null)),
       webhooks: Object.fromEntries(Object.entries(row.webhook_paths).map(([name, path]) => [name, webhookUrl(this.publicUrl, path)])),
     };
     this.cache.set(projectId, data);

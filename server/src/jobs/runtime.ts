@@ -39,7 +39,6 @@ import { SyncStudioError } from '../shared/errors.js';
 import { createHttpClient, createJobPowers, type JobPowers, type PluginDescription, type SubJobRequest } from './powers.js';
 import { ProjectDataCache, textsIn, type ProjectData } from './project-data.js';
 import { addQueueJob, startQueueRunner, type QueueHandler, type QueueRunner } from './queue.js';
-import { createRedactor } from './redaction.js';
 import { assertEnabled, loadTrigger, type TriggerInfo } from './triggers.js';
 import { InstanceLock, isInstanceDead } from './instance-lock.js';
 import { DEFAULT_LANG, DEFAULT_TZ, OdooUsers, type OdooUser } from './odoo-users.js';
@@ -118,7 +117,7 @@ export class SyncJobRuntime implements JobRuntime {
   constructor(private readonly options: JobRuntimeOptions) {
     this.lock = new InstanceLock(this.instanceId, options.connectionString, options.logger);
     this.users = new OdooUsers(options.odoo);
-    this.projectData = new ProjectDataCache(options.pool, options.publicUrl);
+    this.projectData = new ProjectDataCache(options.pool, options.publicUrl, options.cipher);
     this.queueHandlers[RUN_JOB] = async (payload) => {
       await this.execute((payload as { jobId: number }).jobId);
     };
@@ -241,8 +240,6 @@ export class SyncJobRuntime implements JobRuntime {
 
   private async run(job: ClaimedJob, hooks: RunNowHooks = {}): Promise<JobOutcome> {
     const project = await this.projectData.get(job.project_id, job.project_version);
-    const secretValues = Object.values(project.secrets).flatMap((v) => (v === null ? [] : [this.options.cipher.decrypt(v)]));
-    const redact = createRedactor(secretValues);
     const known = job.odoo_user_id === null ? undefined : await this.users.get(job.odoo_user_id);
     const user = known?.user;
     const powers = createJobPowers(
@@ -250,14 +247,12 @@ export class SyncJobRuntime implements JobRuntime {
         logs: this.options.logs,
         odoo: this.options.odoo,
         plugins: this.options.plugins,
-        cipher: this.options.cipher,
         links: this.options.links,
         addSubJob: (parent, request, log) => this.addSubJob(parent, request, log),
         http: this.http,
       },
       job,
       project,
-      redact,
     );
     if (job.previous_state === 'started') {
       powers.write('warning', `the previous attempt (${job.attempts - 1}) was interrupted: the sidecar stopped while it ran`);
