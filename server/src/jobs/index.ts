@@ -6,5 +6,4 @@ export * from './types.js';
 export * from './runtime.js';
 export * from './queue.js';
 export * from './triggers.js';
-export { createRedactor } from './redaction.js';
 export { OdooNotConfiguredError } from './powers.js';
