@@ -328,3 +328,45 @@ describe('journal, dedup, queued mode, replay', () => {
     assert.equal((await s.call('developer', 'POST', `/api/webhook-requests/${entry.id}/replay`, { force: true })).body.state, 'done');
   });
 });
+
+describe('deleting what owns the history', () => {
+  async function historyOf(hook: { projectId: number; taskId: number; triggerId: number }) {
+    const count = async (sql: string, params: unknown[]) => (await s.db.pool.query(sql, params)).rows[0].n as number;
+    return {
+      jobs: await count('select count(*)::int n from sync_studio.job where project_id = $1', [hook.projectId]),
+      lines: await count('select count(*)::int n from sync_studio.log where project_id = $1', [hook.projectId]),
+      joblessLines: await count('select count(*)::int n from sync_studio.log where project_id = $1 and job_id is null', [hook.projectId]),
+      journal: await count('select count(*)::int n from sync_studio.webhook_request where trigger_id = $1', [hook.triggerId]),
+    };
+  }
+  /** One answered request (job, lines, journal entry) and one refused (a line without a job). */
+  async function busyWebhook() {
+    const hook = await webhook(`function handle_webhook(request) { return 1; }`);
+    assert.equal((await postJson(hook.url, {})).status, 200);
+    assert.equal((await s.app.request(hook.url, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'a,b' })).status, 415);
+    const before = await historyOf(hook);
+    assert.ok(before.jobs === 1 && before.joblessLines === 1 && before.journal === 1 && before.lines > 1, JSON.stringify(before));
+    return hook;
+  }
+  const nothing = { jobs: 0, lines: 0, joblessLines: 0, journal: 0 };
+
+  test('deleting a project deletes its jobs, all their log lines, lines without a job and the journal', async () => {
+    const hook = await busyWebhook();
+    const other = await busyWebhook();
+    const untouched = await historyOf(other);
+    assert.equal((await s.call('administrator', 'DELETE', `/api/projects/${hook.projectId}`)).status, 204);
+    assert.deepEqual(await historyOf(hook), nothing);
+    assert.deepEqual(await historyOf(other), untouched, "another project's history stays");
+  });
+
+  test('deleting a task or a webhook deletes what it owns', async () => {
+    const viaTask = await busyWebhook();
+    await s.store.remove('task', viaTask.taskId);
+    assert.deepEqual(await historyOf(viaTask), nothing);
+    const viaWebhook = await busyWebhook();
+    await s.store.remove('webhook', viaWebhook.triggerId);
+    const left = await historyOf(viaWebhook);
+    assert.equal(left.journal, 0, 'the journal goes with its webhook');
+    assert.equal(left.jobs, 1, 'jobs stay with their task');
+  });
+});

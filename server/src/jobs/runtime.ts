@@ -22,12 +22,10 @@ import {
   claimJobs,
   finishJobs,
   insertJob,
-  insertStartedJobs,
   setQueueJobId,
   type ClaimedJob,
   type JobFinish,
   type NewJob,
-  type StartCompanion,
 } from '../runs/jobs.js';
 import { Batcher } from '../shared/batcher.js';
 import type { LogLevel, LogWriter } from '../runs/logs.js';
@@ -40,6 +38,7 @@ import { createHttpClient, createJobPowers, type JobPowers, type PluginDescripti
 import { ProjectDataCache, textsIn, type ProjectData } from './project-data.js';
 import { addQueueJob, startQueueRunner, type QueueHandler, type QueueRunner } from './queue.js';
 import { assertEnabled, loadTrigger, type TriggerInfo } from './triggers.js';
+import { ImmediateJobWriter } from './immediate-writes.js';
 import { InstanceLock, isInstanceDead } from './instance-lock.js';
 import { DEFAULT_LANG, DEFAULT_TZ, OdooUsers, type OdooUser } from './odoo-users.js';
 import {
@@ -49,13 +48,7 @@ import {
   type JobRuntime,
   type RunNowHooks,
   type TriggerJobSpec,
-  type CompanionRow,
 } from './types.js';
-
-interface JobStart {
-  job: NewJob;
-  startWith: CompanionRow<unknown> | undefined;
-}
 
 export const RUN_JOB = 'sync_studio.run_job';
 
@@ -94,29 +87,19 @@ export class SyncJobRuntime implements JobRuntime {
     const claimed = new Map((await claimJobs(this.options.pool, ids, this.instanceId)).map((job) => [job.id, job]));
     return ids.map((id) => claimed.get(id));
   });
-  /**
-   * Immediate jobs answer their caller with their outcome, so no acknowledged work depends on
-   * their rows: they are written like job history (see `historyPool`).
-   */
-  private readonly starts = new Batcher<JobStart, ClaimedJob>((starts) => this.insertStarts(starts), { maxInFlight: 1 });
   /** Final states of queued jobs commit durably: a lost one would leave its job "started" while its queue entry is gone. */
   private readonly finishes = new Batcher<JobFinish, void>(async (finishes) => {
     await finishJobs(this.options.pool, finishes);
     return finishes.map(() => undefined);
   });
-  private readonly immediateFinishes = new Batcher<JobFinish, void>(
-    async (finishes) => {
-      await finishJobs(this.options.historyPool, finishes);
-      return finishes.map(() => undefined);
-    },
-    { maxInFlight: 1 },
-  );
+  private readonly immediate: ImmediateJobWriter;
   private readonly lock: InstanceLock;
   private readonly users: OdooUsers;
 
   constructor(private readonly options: JobRuntimeOptions) {
     this.lock = new InstanceLock(this.instanceId, options.connectionString, options.logger);
     this.users = new OdooUsers(options.odoo);
+    this.immediate = new ImmediateJobWriter(options.historyPool, this.instanceId);
     this.projectData = new ProjectDataCache(options.pool, options.publicUrl, options.cipher);
     this.queueHandlers[RUN_JOB] = async (payload) => {
       await this.execute((payload as { jobId: number }).jobId);
@@ -178,30 +161,11 @@ export class SyncJobRuntime implements JobRuntime {
   async runNow(spec: TriggerJobSpec, hooks: RunNowHooks = {}): Promise<JobOutcome> {
     const trigger = spec.loaded ?? (await loadTrigger(this.options.pool, spec.trigger.kind, spec.trigger.id));
     assertEnabled(trigger, spec.force);
-    const job = await this.starts.add({
-      job: jobOfTrigger(trigger, spec, { maxRetries: 1, priority: 0, runAt: null, runMode: 'immediate' }),
-      startWith: hooks.startWith,
-    });
+    const job = await this.immediate.start(
+      jobOfTrigger(trigger, spec, { maxRetries: 1, priority: 0, runAt: null, runMode: 'immediate' }),
+      hooks.startWith,
+    );
     return this.run(job, hooks);
-  }
-
-  /** One statement per companion kind in the batch (in practice one: every start of a batch is alike). */
-  private async insertStarts(starts: JobStart[]): Promise<ClaimedJob[]> {
-    const groups = new Map<StartCompanion<unknown> | undefined, number[]>();
-    starts.forEach((start, index) => {
-      const key = start.startWith?.companion;
-      const group = groups.get(key) ?? [];
-      group.push(index);
-      groups.set(key, group);
-    });
-    const started: ClaimedJob[] = [];
-    for (const [companion, indexes] of groups) {
-      const jobs = indexes.map((index) => starts[index]!.job);
-      const rows = companion && { companion, items: indexes.map((index) => starts[index]!.startWith!.item) };
-      const claimed = await insertStartedJobs(this.options.historyPool, jobs, this.instanceId, rows);
-      indexes.forEach((index, i) => (started[index] = claimed[i]!));
-    }
-    return started;
   }
 
   /** Runs a failed job again with the task's current code; attempts start over. */
@@ -352,13 +316,14 @@ export class SyncJobRuntime implements JobRuntime {
     for (const line of finalLines?.(finished) ?? []) powers.write(line.level, line.message, line.type, line.name);
     if (outcome.state === 'done' || outcome.state === 'done_warning')
       finished = { ...finished, state: stateFromLevel(powers.worstLevel()) };
-    await (job.run_mode === 'immediate' ? this.immediateFinishes : this.finishes).add({
+    const finish: JobFinish = {
       jobId: job.id,
       logs: await this.options.logs.take(job.id),
       state: finished.state,
       result: outcome.result === undefined ? undefined : JSON.parse(powers.redact(JSON.stringify(outcome.result))),
       error: outcome.error ? powers.redact(`${outcome.error.name}: ${outcome.error.message}`) : null,
-    });
+    };
+    await (job.run_mode === 'immediate' ? this.immediate.finish(finish) : this.finishes.add(finish));
     return finished;
   }
 

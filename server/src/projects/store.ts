@@ -9,6 +9,7 @@ import { withTransaction, type Pool, type Queryable } from '../db/index.js';
 import type { SecretCipher } from '../secrets/cipher.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../shared/errors.js';
 import { parseInput } from '../shared/validation.js';
+import { deleteUnownedHistory, type HistoryOwner } from '../runs/index.js';
 import { resources, type ResourceKind, type TriggerKind, isTriggerKind } from './resources.js';
 
 export type Row = Record<string, unknown> & { id: number };
@@ -107,6 +108,8 @@ export class ProjectStore {
     const spec = resources[kind];
     await this.write(kind, async (client) => {
       const row = await this.get(kind, id, client);
+      const owner = historyOwner(kind, row);
+      if (owner) await deleteUnownedHistory(client, owner);
       await client.query(`delete from sync_studio.${spec.table} where id = $1`, [id]);
       return { row, action: 'deleted' };
     });
@@ -210,4 +213,11 @@ function translateConstraint(error: unknown, kind: ResourceKind): unknown {
     return new ConflictError(`another ${resources[kind].label} of this project already uses this ${field}`, field);
   }
   return error;
+}
+
+/** The history a deleted resource takes with it beyond its jobs (runs/orphans.ts). */
+function historyOwner(kind: ResourceKind, row: Row): HistoryOwner | undefined {
+  if (kind === 'project' || kind === 'webhook') return { kind, id: row.id };
+  if (kind === 'task') return { kind, id: row.id, projectId: row.project_id as number };
+  return undefined;
 }

@@ -4,5 +4,6 @@
  */
 export * from './jobs.js';
 export * from './logs.js';
+export * from './orphans.js';
 export * from './queries.js';
 export * from './retention.js';

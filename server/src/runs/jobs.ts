@@ -128,23 +128,44 @@ export interface CompanionRows<Item> {
   items: readonly (Item | null)[];
 }
 
-const STARTED_JOB_PARAMS = 16;
+export interface JobFinish {
+  jobId: number;
+  state: JobState;
+  result?: unknown;
+  error?: string | null;
+  runAt?: Date;
+  logs?: readonly LogEntry[];
+}
 
 /**
- * Creates jobs that start at once (immediate runs) and reads what their runs need, in one
- * statement for the whole batch, with the companion's rows if given; results are in the order of `jobs`.
+ * What one statement writes: jobs that start at once (immediate runs, with their companion rows)
+ * and final states of other jobs with their last log lines. Under load the starts of new requests
+ * and the final states of earlier ones share a statement: one round trip and one commit for both.
  */
-export async function insertStartedJobs<Item>(
-  db: Queryable,
-  jobs: readonly NewJob[],
-  instanceId: number,
-  companion?: CompanionRows<Item>,
-): Promise<ClaimedJob[]> {
-  const columns = jobs.map(jobValues);
+export interface JobWrites<Item> {
+  starts: readonly NewJob[];
+  companion?: CompanionRows<Item> | undefined;
+  finishes: readonly JobFinish[];
+}
+
+const START_PARAMS = 15;
+const FINISH_PARAMS = 5;
+const LOG_PARAMS = 9;
+
+/**
+ * Writes `writes` in one statement and reads what the started runs need; results are in the order
+ * of `writes.starts`. A job finished here must have been started by an earlier statement.
+ */
+export async function writeJobs<Item>(db: Queryable, writes: JobWrites<Item>, instanceId: number): Promise<ClaimedJob[]> {
+  const { starts, companion, finishes } = writes;
+  const columns = starts.map(jobValues);
   const column = (index: number) => columns.map((values) => values[index]);
-  const companionCte = companion ? `, companion as (${companion.companion.cte(STARTED_JOB_PARAMS + 1)})` : '';
+  const finishFirst = START_PARAMS + 2;
+  const logFirst = finishFirst + FINISH_PARAMS;
+  const companionFirst = logFirst + LOG_PARAMS;
+  const companionCte = companion ? `, companion as (${companion.companion.cte(companionFirst)})` : '';
   const { rows } = await db.query<ClaimedJob & { ord: string }>({
-    name: companion ? `sync_studio_insert_started_jobs_${companion.companion.name}` : 'sync_studio_insert_started_jobs',
+    name: companion ? `sync_studio_write_jobs_${companion.companion.name}` : 'sync_studio_write_jobs',
     text: `with input as (
        select * from unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::bigint[], $7::text[], $8::jsonb[],
                             $9::text[], $10::text[], $11::int[], $12::int[], $13::timestamptz[], $14::int[], $15::text[])
@@ -157,47 +178,35 @@ export async function insertStartedJobs<Item>(
               i.description, i.identity_key, i.max_retries, i.priority, coalesce(i.run_at, now()), i.odoo_user_id, i.run_mode,
               'started', 1, now(), $16
          from input i join numbered n using (ord)
-       returning *, 'pending'::text as previous_state)${companionCte}
+       returning *, 'pending'::text as previous_state),
+     logged as (${insertLogsSql(logFirst)} returning 1),
+     finished as (
+       update sync_studio.job j set state = f.state, result = f.result, error = f.error,
+         finished_at = case when f.state in ('done', 'done_warning', 'failed') then now() end,
+         run_at = coalesce(f.run_at, j.run_at)
+       from unnest($${finishFirst}::bigint[], $${finishFirst + 1}::text[], $${finishFirst + 2}::jsonb[], $${finishFirst + 3}::text[],
+                   $${finishFirst + 4}::timestamptz[]) as f(id, state, result, error, run_at)
+       where j.id = f.id)${companionCte}
      select n.ord, ${claimedColumns} join numbered n on n.id = c.id`,
     values: [
-      ...Array.from({ length: 15 }, (_, index) => column(index)),
+      ...Array.from({ length: START_PARAMS }, (_, index) => column(index)),
       instanceId,
-      ...(companion ? companion.companion.values(companion.items) : []),
-    ],
-  });
-  const byOrder = new Map(rows.map(({ ord, ...job }) => [Number(ord), job as ClaimedJob]));
-  return jobs.map((_, index) => byOrder.get(index + 1)!);
-}
-
-export interface JobFinish {
-  jobId: number;
-  state: JobState;
-  result?: unknown;
-  error?: string | null;
-  runAt?: Date;
-  logs?: readonly LogEntry[];
-}
-
-/** Writes jobs' states together with their last log lines, in one statement. */
-export async function finishJobs(db: Queryable, finishes: readonly JobFinish[]): Promise<void> {
-  const logs = finishes.flatMap((f) => f.logs ?? []);
-  await db.query({
-    name: 'sync_studio_finish_jobs',
-    text: `with logged as (${insertLogsSql(6)} returning 1),
-     finished as (select * from unnest($1::bigint[], $2::text[], $3::jsonb[], $4::text[], $5::timestamptz[]) as f(id, state, result, error, run_at))
-     update sync_studio.job j set state = f.state, result = f.result, error = f.error,
-       finished_at = case when f.state in ('done', 'done_warning', 'failed') then now() end,
-       run_at = coalesce(f.run_at, j.run_at)
-     from finished f where j.id = f.id`,
-    values: [
       finishes.map((f) => f.jobId),
       finishes.map((f) => f.state),
       finishes.map((f) => (f.result === undefined ? null : JSON.stringify(f.result))),
       finishes.map((f) => f.error ?? null),
       finishes.map((f) => f.runAt ?? null),
-      ...logColumns(logs),
+      ...logColumns(finishes.flatMap((f) => f.logs ?? [])),
+      ...(companion ? companion.companion.values(companion.items) : []),
     ],
   });
+  const byOrder = new Map(rows.map(({ ord, ...job }) => [Number(ord), job as ClaimedJob]));
+  return starts.map((_, index) => byOrder.get(index + 1)!);
+}
+
+/** Writes jobs' states together with their last log lines, in one statement. */
+export async function finishJobs(db: Queryable, finishes: readonly JobFinish[]): Promise<void> {
+  await writeJobs(db, { starts: [], finishes }, 0);
 }
 
 export async function setQueueJobId(db: Queryable, jobId: number, queueJobId: string): Promise<void> {
