@@ -18,15 +18,7 @@ import type { ParsedCronItem } from 'graphile-worker';
 import { warmPool, withTransaction, type Pool, type PoolClient, type Queryable } from '../db/index.js';
 import type { OdooClient } from '../odoo/index.js';
 import type { PluginRegistry } from '../plugins/index.js';
-import {
-  claimJobs,
-  finishJobs,
-  insertJob,
-  setQueueJobId,
-  type ClaimedJob,
-  type JobFinish,
-  type NewJob,
-} from '../runs/jobs.js';
+import { claimJobs, finishJobs, insertJob, setQueueJobId, type ClaimedJob, type JobFinish, type NewJob } from '../runs/jobs.js';
 import { Batcher } from '../shared/batcher.js';
 import type { LogLevel, LogWriter } from '../runs/logs.js';
 import type { RunOutcome, RunRequest, SandboxPool } from '../sandbox/index.js';
@@ -41,14 +33,7 @@ import { assertEnabled, loadTrigger, type TriggerInfo } from './triggers.js';
 import { ImmediateJobWriter } from './immediate-writes.js';
 import { InstanceLock, isInstanceDead } from './instance-lock.js';
 import { DEFAULT_LANG, DEFAULT_TZ, OdooUsers, type OdooUser } from './odoo-users.js';
-import {
-  handlerOf,
-  type EnqueueOptions,
-  type JobOutcome,
-  type JobRuntime,
-  type RunNowHooks,
-  type TriggerJobSpec,
-} from './types.js';
+import { handlerOf, type EnqueueOptions, type JobOutcome, type JobRuntime, type RunNowHooks, type TriggerJobSpec } from './types.js';
 
 export const RUN_JOB = 'sync_studio.run_job';
 

@@ -8,9 +8,7 @@
 import type { Queryable } from '../db/index.js';
 
 export type HistoryOwner =
-  | { kind: 'project'; id: number }
-  | { kind: 'task'; id: number; projectId: number }
-  | { kind: 'webhook'; id: number };
+  { kind: 'project'; id: number } | { kind: 'task'; id: number; projectId: number } | { kind: 'webhook'; id: number };
 
 export async function deleteUnownedHistory(db: Queryable, owner: HistoryOwner): Promise<void> {
   switch (owner.kind) {
@@ -24,9 +22,10 @@ export async function deleteUnownedHistory(db: Queryable, owner: HistoryOwner): 
       return;
     case 'task':
       await db.query('delete from sync_studio.log where project_id = $1 and task_id = $2 and job_id is null', [owner.projectId, owner.id]);
-      await db.query('delete from sync_studio.webhook_request where trigger_id in (select id from sync_studio.trigger_webhook where task_id = $1)', [
-        owner.id,
-      ]);
+      await db.query(
+        'delete from sync_studio.webhook_request where trigger_id in (select id from sync_studio.trigger_webhook where task_id = $1)',
+        [owner.id],
+      );
       return;
     case 'webhook':
       await db.query('delete from sync_studio.webhook_request where trigger_id = $1', [owner.id]);
