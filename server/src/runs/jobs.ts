@@ -85,10 +85,12 @@ export interface ClaimedJob {
   eval_contexts: string[];
 }
 
-const claimedColumns = `c.id, c.project_id, c.task_id, c.trigger_kind, c.trigger_id, c.trigger_name, c.function, c.args, c.attempts,
-  c.max_retries, c.odoo_user_id, c.run_mode, c.previous_state, t.code as task_code, t.active as task_active,
-  t.timeout_seconds as task_timeout_seconds, p.active as project_active, p.version as project_version, p.common_code, p.eval_contexts
+/** What a run needs of its task and project, read with the claim. */
+const codeColumns = `t.code as task_code, t.active as task_active, t.timeout_seconds as task_timeout_seconds, p.active as project_active,
+  p.version as project_version, p.common_code, p.eval_contexts
   from claimed c join sync_studio.task t on t.id = c.task_id join sync_studio.project p on p.id = c.project_id`;
+const claimedColumns = `c.id, c.project_id, c.task_id, c.trigger_kind, c.trigger_id, c.trigger_name, c.function, c.args, c.attempts,
+  c.max_retries, c.odoo_user_id, c.run_mode, c.previous_state, ${codeColumns}`;
 
 /**
  * Marks pending (or interrupted) jobs started and reads what their runs need, in one statement.
@@ -164,21 +166,21 @@ export async function writeJobs<Item>(db: Queryable, writes: JobWrites<Item>, in
   const logFirst = finishFirst + FINISH_PARAMS;
   const companionFirst = logFirst + LOG_PARAMS;
   const companionCte = companion ? `, companion as (${companion.companion.cte(companionFirst)})` : '';
-  const { rows } = await db.query<ClaimedJob & { ord: string }>({
+  const { rows } = await db.query<Pick<ClaimedJob, 'id' | CodeColumn> & { ord: string }>({
     name: companion ? `sync_studio_write_jobs_${companion.companion.name}` : 'sync_studio_write_jobs',
     text: `with input as (
        select * from unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::bigint[], $7::text[], $8::jsonb[],
                             $9::text[], $10::text[], $11::int[], $12::int[], $13::timestamptz[], $14::int[], $15::text[])
          with ordinality as i(project_id, task_id, trigger_kind, trigger_id, trigger_name, parent_job_id, function, args,
                               description, identity_key, max_retries, priority, run_at, odoo_user_id, run_mode, ord)),
-     numbered as (select nextval(pg_get_serial_sequence('sync_studio.job', 'id')) as id, ord from input),
+     numbered as (select nextval('sync_studio.job_id_seq') as id, ord from input),
      claimed as (
        insert into sync_studio.job (id, ${jobColumns}, state, attempts, started_at, instance_id)
        select n.id, i.project_id, i.task_id, i.trigger_kind, i.trigger_id, i.trigger_name, i.parent_job_id, i.function, i.args,
               i.description, i.identity_key, i.max_retries, i.priority, coalesce(i.run_at, now()), i.odoo_user_id, i.run_mode,
               'started', 1, now(), $16
          from input i join numbered n using (ord)
-       returning *, 'pending'::text as previous_state),
+       returning id, task_id, project_id),
      logged as (${insertLogsSql(logFirst)} returning 1),
      finished as (
        update sync_studio.job j set state = f.state, result = f.result, error = f.error,
@@ -187,7 +189,7 @@ export async function writeJobs<Item>(db: Queryable, writes: JobWrites<Item>, in
        from unnest($${finishFirst}::bigint[], $${finishFirst + 1}::text[], $${finishFirst + 2}::jsonb[], $${finishFirst + 3}::text[],
                    $${finishFirst + 4}::timestamptz[]) as f(id, state, result, error, run_at)
        where j.id = f.id)${companionCte}
-     select n.ord, ${claimedColumns} join numbered n on n.id = c.id`,
+     select n.ord, c.id, ${codeColumns} join numbered n on n.id = c.id`,
     values: [
       ...Array.from({ length: START_PARAMS }, (_, index) => column(index)),
       instanceId,
@@ -200,8 +202,29 @@ export async function writeJobs<Item>(db: Queryable, writes: JobWrites<Item>, in
       ...(companion ? companion.companion.values(companion.items) : []),
     ],
   });
-  const byOrder = new Map(rows.map(({ ord, ...job }) => [Number(ord), job as ClaimedJob]));
-  return starts.map((_, index) => byOrder.get(index + 1)!);
+  const byOrder = new Map(rows.map(({ ord, ...row }) => [Number(ord), row]));
+  return starts.map((job, index) => ({ ...startedJob(job), ...byOrder.get(index + 1)! }));
+}
+
+type CodeColumn =
+  'task_code' | 'task_active' | 'task_timeout_seconds' | 'project_active' | 'project_version' | 'common_code' | 'eval_contexts';
+
+/** A job started by `writeJobs`, as its run sees it (the written values are not read back). */
+function startedJob(job: NewJob): Omit<ClaimedJob, 'id' | CodeColumn> {
+  return {
+    project_id: job.projectId,
+    task_id: job.taskId,
+    trigger_kind: job.triggerKind,
+    trigger_id: job.triggerId,
+    trigger_name: job.triggerName,
+    function: job.function,
+    args: job.args,
+    attempts: 1,
+    max_retries: job.maxRetries,
+    odoo_user_id: job.odooUserId,
+    run_mode: job.runMode,
+    previous_state: 'pending',
+  };
 }
 
 /** Writes jobs' states together with their last log lines, in one statement. */

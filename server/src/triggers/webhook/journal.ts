@@ -51,7 +51,7 @@ export async function journalRequests(db: Queryable, entries: readonly JournalEn
     text: `with input as (
        select * from unnest($1::bigint[], $2::text[], $3::text[], $4::jsonb[], $5::bytea[], $6::text[], $7::text[])
          with ordinality as i(trigger_id, method, url, headers, body, remote_addr, dedup_key, ord)),
-     numbered as (select nextval(pg_get_serial_sequence('sync_studio.webhook_request', 'id')) as id, ord from input),
+     numbered as (select nextval('sync_studio.webhook_request_id_seq') as id, ord from input),
      inserted as (
        insert into sync_studio.webhook_request (id, trigger_id, method, url, headers, body, remote_addr, dedup_key)
        select n.id, i.trigger_id, i.method, i.url, i.headers, i.body, i.remote_addr, i.dedup_key
