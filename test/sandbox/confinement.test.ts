@@ -206,6 +206,41 @@ describe('shared things cannot be poisoned', () => {
     }
   });
 
+  test('everything reachable from the globals is frozen: values, prototypes, accessors, plugin exports', async () => {
+    const outcome = await run(
+      `function handle_cron() {
+        const seen = new Set();
+        const unfrozen = [];
+        const visit = (value, path) => {
+          if ((typeof value !== 'object' && typeof value !== 'function') || value === null || seen.has(value)) return;
+          seen.add(value);
+          if (!Object.isFrozen(value)) unfrozen.push(path);
+          visit(Object.getPrototypeOf(value), path + '.[[Prototype]]');
+          for (const key of Reflect.ownKeys(value)) {
+            const descriptor = Object.getOwnPropertyDescriptor(value, key);
+            for (const part of ['value', 'get', 'set']) visit(descriptor[part], path + '.' + String(key) + ':' + part);
+          }
+        };
+        for (const name of Object.getOwnPropertyNames(globalThis)) if (name !== 'globalThis') visit(globalThis[name], name);
+        const reached = [log, add_job, http.get, env, params, user, telegram.sendMessage, telegram.limits.perMinute].every((v) => seen.has(v));
+        return { reached, unfrozen };
+      }`,
+      {
+        context: {
+          params: { CHAT_ID: '42' },
+          plugins: [
+            {
+              name: 'telegram',
+              exports: { 'telegram.sendMessage': { kind: 'function' }, 'telegram.limits': { kind: 'value', value: { perMinute: [20] } } },
+            },
+          ],
+        },
+      },
+    );
+    assert.ok(outcome.ok, outcome.ok ? '' : outcome.error.message);
+    assert.deepEqual(outcome.result, { reached: true, unfrozen: [] });
+  });
+
   test('what one job writes on its globalThis, the next job does not see', async () => {
     await run(`globalThis.leaked = 'secret of job 1'; function handle_cron() {}`);
     assert.deepEqual(await attempt(`return typeof leaked`), { value: 'undefined' });

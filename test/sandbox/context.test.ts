@@ -440,6 +440,15 @@ describe('common code', () => {
     assert.equal(errorOf(missing.outcome).message, 'handle_db is not defined in the task code or the common code');
   });
 
+  test('common code of comments and directives only is fine; a directive followed by code still runs it', async () => {
+    const quiet = await run(`function handle_cron() { return 'ran' }`, { commonCode: '// to do\n"use strict";\n/* later */' });
+    assert.equal(resultOf(quiet.outcome), 'ran');
+    const { outcome, powers } = await run(`function handle_cron() { return SETTING }`, {
+      commonCode: '"use strict"; const SETTING = 1; log("common code ran")',
+    });
+    assert.deepEqual([resultOf(outcome), powers.logs[0]?.message], [1, 'common code ran']);
+  });
+
   test('common code state does not leak from one job to the next', async () => {
     const code = `function handle_cron() { COUNTER.n += 1; return COUNTER.n }`;
     const first = await run(code, { commonCode: 'const COUNTER = { n: 0 }' });

@@ -65,8 +65,9 @@ function etaText(value: unknown): string {
   return date.toISOString();
 }
 
+/** An arrow function, so freezing it hardens it (see frozenFunction in index.ts). */
 export function createAddJob({ call, runnableNames, toJson }: AddJobDependencies) {
-  return function add_job(target: unknown, options?: unknown) {
+  const add_job = (target: unknown, options?: unknown) => {
     const name = functionName(target);
     if (!runnableNames.has(name)) {
       throw new Error(`add_job: "${name}" is not a top-level function of this task or a public name of the common code`);
@@ -74,4 +75,5 @@ export function createAddJob({ call, runnableNames, toJson }: AddJobDependencies
     const checkedOptions = checkOptions(options);
     return (...args: unknown[]): Promise<void> => call({ function: name, args: toJson(args) as unknown[], options: checkedOptions });
   };
+  return add_job;
 }

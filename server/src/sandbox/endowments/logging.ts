@@ -29,15 +29,16 @@ export function messageText(value: unknown): string {
   return String(value);
 }
 
+/** Arrow functions, so freezing them hardens them (see frozenFunction in index.ts). */
 export function createLogFunctions(emit: (entry: LogEntry) => void) {
-  function log(message: unknown, level: unknown = 'info', name: unknown = 'Log'): void {
+  const log = (message: unknown, level: unknown = 'info', name: unknown = 'Log'): void => {
     if (typeof level !== 'string' || !levels.has(level)) {
       throw new TypeError(`log: unknown level ${messageText(level)}; use one of LOG_DEBUG, LOG_INFO, LOG_WARNING, LOG_ERROR, LOG_CRITICAL`);
     }
     emit({ level: level as LogLevel, type: 'server', name: String(name), message: messageText(message) });
-  }
-  function log_transmission(recipient: unknown, data: unknown): void {
+  };
+  const log_transmission = (recipient: unknown, data: unknown): void => {
     emit({ level: 'info', type: 'data_out', name: String(recipient), message: messageText(data) });
-  }
+  };
   return { log, log_transmission };
 }

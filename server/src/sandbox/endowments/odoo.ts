@@ -15,7 +15,7 @@ export interface OdooDependencies {
 }
 
 export interface OdooEndowments {
-  globals: Record<string, unknown>;
+  globals: { env: Env } & Omit<LinkFunctions, 'recordLinks'>;
   /** Record sets → {"__recordset__": {model, ids}}, then JSON (throws on what JSON refuses). */
   toJson: (value: unknown) => unknown;
   /** {"__recordset__": …} → record sets of this job's env. */

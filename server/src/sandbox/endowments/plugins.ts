@@ -21,7 +21,7 @@ export class PluginNameClashError extends Error {
 
 export function createPluginGlobals(
   plugins: PluginDescription[],
-  taken: ReadonlySet<string>,
+  isTaken: (name: string) => boolean,
   deps: PluginDependencies,
 ): Record<string, unknown> {
   const globals: Record<string, unknown> = {};
@@ -32,7 +32,7 @@ export function createPluginGlobals(
           ? async (...args: unknown[]) =>
               deps.fromHost(await deps.call({ plugin: plugin.name, fn: exportName, args: deps.toJson(args) as unknown[] }))
           : described.value;
-      place(globals, exportName.split('.'), value, taken, plugin.name, exportName);
+      place(globals, exportName.split('.'), value, isTaken, plugin.name, exportName);
     }
   }
   return globals;
@@ -42,22 +42,22 @@ function place(
   globals: Record<string, unknown>,
   path: string[],
   value: unknown,
-  taken: ReadonlySet<string>,
+  isTaken: (name: string) => boolean,
   plugin: string,
   exportName: string,
 ): void {
   const [head, ...rest] = path;
   if (head === undefined || head === '' || head === '__proto__') throw new PluginNameClashError(plugin, exportName);
   if (rest.length === 0) {
-    if (Object.hasOwn(globals, head) || taken.has(head)) throw new PluginNameClashError(plugin, exportName);
+    if (Object.hasOwn(globals, head) || isTaken(head)) throw new PluginNameClashError(plugin, exportName);
     globals[head] = value;
     return;
   }
   if (!Object.hasOwn(globals, head)) {
-    if (taken.has(head)) throw new PluginNameClashError(plugin, exportName);
+    if (isTaken(head)) throw new PluginNameClashError(plugin, exportName);
     globals[head] = {};
   }
   const namespace = globals[head];
   if (typeof namespace !== 'object' || namespace === null) throw new PluginNameClashError(plugin, exportName);
-  place(namespace as Record<string, unknown>, rest, value, new Set(), plugin, exportName);
+  place(namespace as Record<string, unknown>, rest, value, () => false, plugin, exportName);
 }

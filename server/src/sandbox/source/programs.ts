@@ -4,7 +4,8 @@
  * Each source is wrapped in a strict function that runs its statements and returns its top-level
  * names as an object, so the worker can hand common code's public names (no leading `_`) to task
  * code as globals and find the handler by name. The wrapper opens on the code's first line, so line
- * numbers in stacks match the code the user wrote.
+ * numbers in stacks match the code the user wrote. Code without statements (empty, comments, a
+ * "use strict") gets no program at all: there is nothing to run, and the worker saves an evaluation.
  */
 import type { Pattern, Program } from 'acorn';
 import type { SyntaxProblem } from '../protocol.js';
@@ -13,8 +14,11 @@ import { parseSource } from './syntax.js';
 export interface CompiledSource {
   /** Every top-level declared name, in source order. */
   names: readonly string[];
-  /** Evaluates to a function that runs the code and returns `{name: value, ...}` for `exported`. */
-  program: string;
+  /**
+   * Evaluates to a function that runs the code and returns `{name: value, ...}` for `exported`;
+   * undefined when the code has no statements (directives at most), so there is nothing to run.
+   */
+  program: string | undefined;
 }
 
 export class SourceSyntaxError extends Error {
@@ -34,9 +38,12 @@ export function compileSource(code: string, origin: string, exported: (name: str
   const names = topLevelNames(parsed.program);
   const returned = names.filter(exported).join(', ');
   const sourceUrl = origin.replace(/[^\w-]+/g, '-');
+  const hasStatements = parsed.program.body.some(
+    (statement) => statement.type !== 'ExpressionStatement' || statement.directive === undefined,
+  );
   return {
     names,
-    program: `(function () { "use strict"; ${code}\n;return { ${returned} };\n})\n//# sourceURL=${sourceUrl}\n`,
+    program: hasStatements ? `(function () { "use strict"; ${code}\n;return { ${returned} };\n})\n//# sourceURL=${sourceUrl}\n` : undefined,
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import type { LogEntry, PowerName, RunOutcome, RunRequest } from '../protocol.js';
 import { buildEndowments } from '../endowments/index.js';
+import type { CompiledSource } from '../source/index.js';
 import { compiledCode } from './code-cache.js';
 import { describeThrown } from './thrown.js';
 
@@ -45,11 +46,11 @@ export async function runJob(request: RunRequest, hooks: JobHooks): Promise<RunO
       call: (power, payload) => hooks.call(power, payload),
     });
     const compartment = new Compartment({ globals: endowments.globals, __options__: true });
-    const commonScope = (compartment.evaluate(code.common.program) as () => Scope)();
+    const commonScope = run(compartment, code.common);
     for (const [name, value] of Object.entries(commonScope)) {
       Object.defineProperty(compartment.globalThis, name, { value, writable: true, enumerable: true, configurable: true });
     }
-    const taskScope = (compartment.evaluate(code.task.program) as () => Scope)();
+    const taskScope = run(compartment, code.task);
     const handler = Object.hasOwn(taskScope, request.handler) ? taskScope[request.handler] : commonScope[request.handler];
     if (typeof handler !== 'function') throw new HandlerMissingError(request.handler, handler);
     const args = request.args.map((arg) => endowments.fromHost(arg));
@@ -64,4 +65,9 @@ export async function runJob(request: RunRequest, hooks: JobHooks): Promise<RunO
   } catch (thrown) {
     return { ok: false, durationMs: elapsed(), error: describeThrown(thrown) };
   }
+}
+
+/** Runs the code's statements in the compartment; its top-level names as a scope object. */
+function run(compartment: Compartment, source: CompiledSource): Scope {
+  return source.program === undefined ? {} : (compartment.evaluate(source.program) as () => Scope)();
 }
