@@ -1,6 +1,7 @@
 /**
  * Webhooks over a real HTTP server on a random port (the node server main.ts creates, with the
- * same limits): many concurrent clients, slow clients, oversized headers, the peer address.
+ * same limits): many concurrent clients, slow clients, oversized headers, bodies streamed in
+ * chunks (whole, over the limit, cut off), the peer address.
  */
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
@@ -15,9 +16,10 @@ let server: ServerType;
 let base: string;
 let path: string;
 let triggerId: number;
+const MAX_BYTES = 100_000;
 
 before(async () => {
-  s = await createTestStack({ env: { SYNC_STUDIO_WORKERS: '2' } });
+  s = await createTestStack({ env: { SYNC_STUDIO_WORKERS: '2', SYNC_STUDIO_WEBHOOK_MAX_BYTES: String(MAX_BYTES) } });
   // Short header/request timeouts so the slow-client test ends quickly; the rest as in production.
   const limits = { ...defaultHttpServerLimits, headersTimeoutMs: 500, requestTimeoutMs: 1000 };
   server = await new Promise<ServerType>((resolve) => {
@@ -97,5 +99,57 @@ describe('a real server', () => {
       body: '{}',
     });
     assert.equal(res.status, 431);
+  });
+
+  /** A POST whose body goes out as chunked transfer encoding, one chunk per part (no content-length). */
+  const postChunked = (parts: string[]) =>
+    fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: new ReadableStream({
+        start(controller) {
+          for (const part of parts) controller.enqueue(new TextEncoder().encode(part));
+          controller.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+
+  test('a body streamed in chunks without a length is read whole', async () => {
+    const payload = 'z'.repeat(50_000);
+    const json = JSON.stringify({ id: 7, payload });
+    const res = await postChunked([json.slice(0, 10), json.slice(10, 30_000), json.slice(30_000)]);
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { id: 7, echo: payload, from: '127.0.0.1' });
+  });
+
+  test('a body over the limit is a 413 whether its length is declared or counted while it streams; no job', async () => {
+    const jobsBefore = await s.db.pool.query('select count(*)::int as n from sync_studio.job');
+    const streamed = await postChunked(['{"id":1,"payload":"', 'x'.repeat(60_000), 'y'.repeat(60_000), '"}']);
+    assert.equal(streamed.status, 413);
+    assert.equal(((await streamed.json()) as { error: { code: string } }).error.code, 'payload_too_large');
+    const declared = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 2, payload: 'x'.repeat(MAX_BYTES) }),
+    });
+    assert.equal(declared.status, 413);
+    const jobsAfter = await s.db.pool.query('select count(*)::int as n from sync_studio.job');
+    assert.equal(jobsAfter.rows[0].n, jobsBefore.rows[0].n);
+    const next = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"id":3}' });
+    assert.equal(next.status, 200, 'the server answers the next request');
+  });
+
+  test('a client that hangs up in the middle of its body leaves no job, and the server goes on', async () => {
+    const jobsBefore = await s.db.pool.query('select count(*)::int as n from sync_studio.job');
+    const socket = connect((server.address() as AddressInfo).port, '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.write(`POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"id":`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.destroy();
+    const next = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"id":4}' });
+    assert.equal(next.status, 200);
+    const jobsAfter = await s.db.pool.query('select count(*)::int as n from sync_studio.job');
+    assert.equal(jobsAfter.rows[0].n, jobsBefore.rows[0].n + 1, 'only the next request made a job');
   });
 });

@@ -20,6 +20,7 @@ import {
   type RequestLogs,
   type WebhookTarget,
 } from './journal.js';
+import type { BodyReader } from './body.js';
 import { redactHeaders } from './redaction.js';
 import { decode, parseWebhookRequest, type RawWebhookRequest, type WebhookRequest } from './request.js';
 import { replyFromResult, toResponse, type WebhookReply } from './response.js';
@@ -81,14 +82,14 @@ export class WebhookService {
   }
 
   /** Answers one request to `/sync/webhook/<path>`. */
-  async receive(path: string, request: Request, remoteAddr: string | null): Promise<Response> {
+  async receive(path: string, request: Request, remoteAddr: string | null, readBody: BodyReader): Promise<Response> {
     if (!UUID.test(path)) return errorResponse(404, 'not_found', 'no such webhook');
     const target = await this.target(path.toLowerCase());
     if (!target) return errorResponse(404, 'not_found', 'no such webhook');
     const disabled = disabledMessage(target);
     if (disabled) return errorResponse(404, 'webhook_disabled', disabled);
     const url = new URL(request.url);
-    const body = await readBody(request, this.options.maxBytes);
+    const body = await readBody(this.options.maxBytes);
     const raw: RawWebhookRequest = {
       method: request.method,
       url: `${url.pathname}${url.search}`,
@@ -259,25 +260,6 @@ function describeRequest(raw: RawWebhookRequest): string {
     .join('\n');
   const body = raw.body.length === 0 ? '' : (decode(raw.body) ?? `[${raw.body.length} bytes, not UTF-8]`);
   return `${raw.method} ${raw.url}\n${headers}\n\n${body}`;
-}
-
-/** The body, or null when it is larger than `max` (declared or actual). */
-async function readBody(request: Request, max: number): Promise<Buffer | null> {
-  if (Number(request.headers.get('content-length') ?? 0) > max) return null;
-  if (!request.body) return Buffer.alloc(0);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = request.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return Buffer.concat(chunks);
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
 }
 
 function jsonReply(status: number, value: unknown): WebhookReply {
