@@ -11,6 +11,9 @@
 -- * Time columns that only serve range scans (retention, "from … to" filters) get BRIN indexes,
 --   nearly free to maintain on append-only tables, instead of B-trees.
 -- * Most jobs have no parent: the parent index only holds sub-jobs.
+-- * The panel lists a project's or a task's jobs and lines newest first by id: indexes on (owner,
+--   id) read just the page shown, where (owner, created_at) made PostgreSQL sort all of the
+--   owner's rows first. Same write cost.
 alter table sync_studio.log drop constraint log_project_id_fkey, drop constraint log_task_id_fkey;
 alter table sync_studio.webhook_request drop constraint webhook_request_trigger_id_fkey;
 
@@ -23,3 +26,10 @@ create index webhook_request_received_at_brin on sync_studio.webhook_request usi
 
 drop index sync_studio.job_parent_job_id_idx;
 create index job_parent_job_id_idx on sync_studio.job (parent_job_id) where parent_job_id is not null;
+
+drop index sync_studio.log_project_id_created_at_idx;
+create index log_project_id_id_idx on sync_studio.log (project_id, id);
+drop index sync_studio.job_project_id_created_at_idx;
+create index job_project_id_id_idx on sync_studio.job (project_id, id);
+drop index sync_studio.job_task_id_created_at_idx;
+create index job_task_id_id_idx on sync_studio.job (task_id, id);

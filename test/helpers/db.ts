@@ -1,7 +1,7 @@
 /**
  * Test databases: every test file gets its own database on the machine's PostgreSQL
- * (TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres), created from a
- * migrated template so a file starts in milliseconds, and dropped at the end.
+ * (TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres), migrated from
+ * scratch, and dropped at the end.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
