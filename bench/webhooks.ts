@@ -10,7 +10,7 @@
  * Little's law 1,500 requests/s need some 30+ requests in flight: with 8 connections the clients,
  * not the sidecar, set the pace. The best figure is the maximum; all are printed.
  *
- * Usage: npm run build && node dist/bench/webhooks.js [seconds=10] [connections=8,32,64]
+ * Usage: npm run build && node dist/bench/webhooks.js [seconds=10] [connections=8,32,64] [warm-up seconds=15]
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,7 @@ import { createTestStack } from '../test/helpers/runtime.js';
 
 const seconds = Number(process.argv[2] ?? 10);
 const connectionCounts = (process.argv[3] ?? '8,32,64').split(',').map(Number);
+const warmupSeconds = Number(process.argv[4] ?? 15);
 const BODY = JSON.stringify({ message: { chat: { id: 42 }, text: 'hello' } });
 
 interface Load {
@@ -55,12 +56,12 @@ function paced(url: string, rate: number): Promise<Load> {
 }
 
 /** Throughput: autocannon in a child process with `connections` connections. */
-function autocannon(url: string, connections: number): Promise<Load> {
+function autocannon(url: string, connections: number, duration = seconds): Promise<Load> {
   const args = [
     '-c',
     String(connections),
     '-d',
-    String(seconds),
+    String(duration),
     '-m',
     'POST',
     '-H',
@@ -135,6 +136,10 @@ try {
   const runNowMs = await time(300, () => stack.runtime.runNow({ trigger: { kind: 'webhook', id: triggerId }, args: [request] }));
   const webhookMs = await time(300, post);
 
+  // Warm-up under load, not counted: V8 keeps optimising (and re-optimising) the hot path for some
+  // 15 s of steady load, and the first seconds would otherwise weigh on whichever run comes first.
+  for (const target of [urlOf(bareServer, '/hook'), urlOf(sidecar, path)])
+    await autocannon(target, Math.max(...connectionCounts), warmupSeconds);
   const loads: { connections: number; bare: Load; sidecar: Load }[] = [];
   for (const connections of connectionCounts) {
     loads.push({
