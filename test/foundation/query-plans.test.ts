@@ -54,3 +54,17 @@ test('a connection with default settings would scan the job table whole (what th
     await client.end();
   }
 });
+
+test("options in the connection string are kept, and the pool's own settings still apply", async () => {
+  const url = new URL(db.url);
+  url.searchParams.set('options', '-c statement_timeout=4321');
+  const pool = createPool(url.toString(), 1);
+  try {
+    const { rows } = await pool.query<{ timeout: string; mode: string }>(
+      `select current_setting('statement_timeout') as timeout, current_setting('plan_cache_mode') as mode`,
+    );
+    assert.deepEqual(rows[0], { timeout: '4321ms', mode: 'force_generic_plan' });
+  } finally {
+    await pool.end();
+  }
+});

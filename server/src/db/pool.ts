@@ -34,18 +34,42 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
  * a clean restart loses nothing, and nothing else uses such a pool.
  */
 export function createPool(connectionString: string, max = 10, options: { synchronousCommit?: boolean } = {}): Pool {
+  const { url, ownOptions } = splitOptions(connectionString);
   const pool = new pg.Pool({
-    connectionString,
+    connectionString: url,
     max,
     // Opening a connection costs milliseconds (authentication, a new backend): keep idle ones a minute.
     idleTimeoutMillis: 60_000,
     application_name: 'sync-studio',
-    options: `-c enable_seqscan=off -c jit=off -c plan_cache_mode=force_generic_plan${options.synchronousCommit === false ? ' -c synchronous_commit=off' : ''}`,
+    options: [
+      ownOptions,
+      '-c plan_cache_mode=force_generic_plan -c enable_seqscan=off -c jit=off',
+      options.synchronousCommit === false ? '-c synchronous_commit=off' : '',
+    ]
+      .filter(Boolean)
+      .join(' '),
   });
   // An idle client losing its connection (PostgreSQL restart) must not crash the process.
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
+}
+
+/**
+ * The connection string without its own `?options=-c …`, and those options: pg would let them
+ * replace the pool's settings, so they are passed first, with the pool's after them.
+ */
+function splitOptions(connectionString: string): { url: string; ownOptions: string } {
+  let url: URL;
+  try {
+    url = new URL(connectionString);
+  } catch {
+    return { url: connectionString, ownOptions: '' };
+  }
+  const ownOptions = url.searchParams.get('options');
+  if (ownOptions === null) return { url: connectionString, ownOptions: '' };
+  url.searchParams.delete('options');
+  return { url: url.toString(), ownOptions };
 }
 
 export async function withPgClient<T>(pool: Pool, callback: (client: PoolClient) => Promise<T>): Promise<T> {
