@@ -2,6 +2,7 @@
  * The sidecar's connections plan keyed statements as index lookups even when a generic plan is made
  * while the tables are tiny (a fresh install): that plan is kept by the pooled connection while the
  * job and log tables grow, so a sequential scan in it would read the whole table on every webhook.
+ * Options a DATABASE_URL carries survive the pools' own settings.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
