@@ -1,3 +1,4 @@
 export * from './pool.js';
 export * from './migrate.js';
 export * from './embedded.js';
+export * from './jsonb.js';

@@ -3,7 +3,7 @@
  * state as users see it rolls up its sub-jobs: failed if any failed, started/pending if any is
  * still running or waiting, done_warning if any warned, else done.
  */
-import type { Queryable } from '../db/index.js';
+import { jsonbText, type Queryable } from '../db/index.js';
 import { NotFoundError } from '../shared/errors.js';
 import { insertLogsSql, logColumns, type LogEntry } from './logs.js';
 
@@ -41,7 +41,7 @@ function jobValues(job: NewJob): unknown[] {
     job.triggerName,
     job.parentJobId,
     job.function,
-    JSON.stringify(job.args),
+    jsonbText(job.args),
     job.description ?? null,
     job.identityKey ?? null,
     job.maxRetries,
@@ -195,8 +195,8 @@ export async function writeJobs<Item>(db: Queryable, writes: JobWrites<Item>, in
       instanceId,
       finishes.map((f) => f.jobId),
       finishes.map((f) => f.state),
-      finishes.map((f) => (f.result === undefined ? null : JSON.stringify(f.result))),
-      finishes.map((f) => f.error ?? null),
+      finishes.map((f) => (f.result === undefined ? null : jsonbText(f.result))),
+      finishes.map((f) => f.error?.replace(/\0/g, '\uFFFD') ?? null),
       finishes.map((f) => f.runAt ?? null),
       ...logColumns(finishes.flatMap((f) => f.logs ?? [])),
       ...(companion ? companion.companion.values(companion.items) : []),

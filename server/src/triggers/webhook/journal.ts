@@ -4,7 +4,7 @@
  * index), and the log rows of a request (data_in / data_out), written with the journal's link to
  * its job in one statement.
  */
-import type { Queryable } from '../../db/index.js';
+import { jsonbText, type Queryable } from '../../db/index.js';
 import { capMessage, insertLogsSql, logColumns, type LogEntry } from '../../runs/index.js';
 import type { StartCompanion } from '../../runs/jobs.js';
 import type { RawWebhookRequest, WebhookKind } from './request.js';
@@ -62,7 +62,7 @@ export async function journalRequests(db: Queryable, entries: readonly JournalEn
       entries.map((e) => e.triggerId),
       entries.map((e) => e.raw.method),
       entries.map((e) => e.raw.url),
-      entries.map((e) => JSON.stringify(e.raw.headers)),
+      entries.map((e) => jsonbText(e.raw.headers)),
       entries.map((e) => e.raw.body),
       entries.map((e) => e.raw.remoteAddr),
       entries.map((e) => e.dedupKey),
@@ -92,7 +92,7 @@ export const journalWithJobStart: StartCompanion<JobJournalEntry> = {
     entries.map((e) => e?.triggerId ?? null),
     entries.map((e) => e?.raw.method ?? null),
     entries.map((e) => e?.raw.url ?? null),
-    entries.map((e) => (e ? JSON.stringify(e.raw.headers) : null)),
+    entries.map((e) => (e ? jsonbText(e.raw.headers) : null)),
     entries.map((e) => e?.raw.body ?? null),
     entries.map((e) => e?.raw.remoteAddr ?? null),
   ],
