@@ -176,11 +176,11 @@ describe('answering from the handler', () => {
     assert.ok((await logsOf(s, job.id)).some((l) => l.level === 'error' && /status 1000/.test(l.message)));
     assert.equal((await s.call('user', 'GET', `/api/jobs/${job.id}`)).body.state, 'failed', 'the job that answered 500 is failed');
   });
-  test('U+0000 in the body, the result or an error (which jsonb refuses) loses no request and no job', async () => {
+  test('U+0000 or a lone surrogate in the body, the result or an error (which jsonb refuses) loses no request and no job', async () => {
     const hook = await webhook(
       `function handle_webhook(request) { if (request.json.fail) throw new Error('bad \\u0000 byte'); return { echo: request.json.text }; }`,
     );
-    const body = '{"text":"a\\u0000b"}';
+    const body = '{"text":"a\\u0000b","lone":"\\ud800","emoji":"😀"}';
     const res = await s.app.request(hook.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     assert.equal(res.status, 200);
     assert.deepEqual(await json(res), { echo: 'a\u0000b' }, 'the handler saw the exact text and its reply carries it');
@@ -190,7 +190,7 @@ describe('answering from the handler', () => {
     assert.deepEqual(
       jobs.map((job) => [job.state, job.result, job.args[0].json]),
       [
-        ['done', { echo: 'a\uFFFDb' }, { text: 'a\uFFFDb' }],
+        ['done', { echo: 'a\uFFFDb' }, { text: 'a\uFFFDb', lone: '\uFFFD', emoji: '😀' }],
         ['failed', null, { fail: true }],
       ],
     );

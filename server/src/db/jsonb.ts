@@ -1,19 +1,22 @@
 /**
- * JSON text for jsonb columns. PostgreSQL's jsonb refuses U+0000 in strings and keys ("unsupported
- * Unicode escape sequence"), which a webhook body or a handler's result may well contain: the whole
- * statement would fail, taking the job and the journal entry with it. U+0000 becomes U+FFFD, as in
+ * JSON text for jsonb columns. PostgreSQL's JSON input refuses U+0000 and lone UTF-16 surrogates
+ * in strings and keys ("unsupported Unicode escape sequence"), which a webhook body or a handler's
+ * result may well contain (`{"a":"\u0000"}`, `{"a":"\ud800"}` are valid JSON): the whole statement
+ * would fail, taking the job and the journal entry with it. Such characters become U+FFFD, as in
  * log lines; the journal keeps the exact bytes of a request's body.
  */
 export function jsonbText(value: unknown): string {
   const text = JSON.stringify(value);
-  return text.includes('\\u0000') ? JSON.stringify(value, withoutNul) : text;
+  // JSON.stringify writes both as \u escapes (a paired surrogate stays a raw character).
+  return /\\u0000|\\ud[89a-f]/i.test(text) ? JSON.stringify(value, accepted) : text;
 }
 
-const NUL = /\0/g;
+const REFUSED = /\0|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const clean = (text: string) => text.replace(REFUSED, '\uFFFD');
 
-function withoutNul(_key: string, value: unknown): unknown {
-  if (typeof value === 'string') return value.replace(NUL, '\uFFFD');
+function accepted(_key: string, value: unknown): unknown {
+  if (typeof value === 'string') return clean(value);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
-  if (!Object.keys(value).some((key) => key.includes('\0'))) return value;
-  return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key.replace(NUL, '\uFFFD'), entry]));
+  if (!Object.keys(value).some((key) => clean(key) !== key)) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, entry]) => [clean(key), entry]));
 }
