@@ -1,4 +1,7 @@
-/** `sync-studio serve` with no DATABASE_URL: an embedded PostgreSQL in a data folder, a sample project, a token. */
+/**
+ * `sync-studio serve` with no DATABASE_URL: an embedded PostgreSQL in a data folder, a sample project, a token;
+ * SIGTERM lets running jobs finish before the database stops.
+ */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
@@ -74,5 +77,47 @@ test('the sidecar killed with SIGKILL leaves its database running; the next star
     assert.equal((await get(`${second.url}/readyz`)).status, 200);
   } finally {
     await stop(second.child);
+  }
+});
+
+test('SIGTERM while a job runs: the job finishes, its caller gets the answer, then the database stops', async () => {
+  const running = await startServe(env);
+  const token = running.token!;
+  const api = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${running.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as any };
+  };
+  let jobId: number;
+  try {
+    const project = await api('POST', '/api/projects', { name: 'slow', active: true });
+    const task = await api('POST', `/api/projects/${project.body.id}/tasks`, {
+      name: 'T',
+      code: `function handle_button() { const end = Date.now() + 1500; while (Date.now() < end) {} return 'finished'; }`,
+    });
+    const button = await api('POST', `/api/tasks/${task.body.id}/triggers/button`, { trigger_name: 'SLOW' });
+    const pressed = api('POST', `/api/triggers/button/${button.body.id}/run`, {});
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const exited = new Promise<number | null>((resolve) => running.child.once('exit', resolve));
+    running.child.kill('SIGTERM');
+    const answer = await pressed;
+    assert.equal(answer.status, 201);
+    assert.equal(answer.body.state, 'done');
+    assert.equal(answer.body.result, 'finished');
+    jobId = answer.body.jobId;
+    assert.equal(await exited, 0, 'a clean exit');
+  } finally {
+    await stop(running.child);
+  }
+  assert.doesNotMatch(running.output(), /terminating connection|"level":50/, 'no errors: the database outlived the runtime');
+  const next = await startServe(env);
+  try {
+    const job = await get(`${next.url}/api/jobs/${jobId}`, token);
+    assert.equal(job.body.state, 'done', 'the finished job was written before the database stopped');
+  } finally {
+    await stop(next.child);
   }
 });

