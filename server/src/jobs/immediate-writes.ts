@@ -6,13 +6,13 @@
  * both a start and a final state. Their caller receives the outcome itself, so they are written on
  * the history pool (no wait for the WAL flush; see JobRuntimeOptions.historyPool).
  *
- * A statement that fails takes every write in it down, so a failed batch is written again one
- * write at a time: a start that cannot be written (its task was just deleted) must not leave other
- * requests' jobs "started" for good.
+ * A batch is written all or nothing (one statement; a transaction in the rare batch that mixes
+ * starts of several companion kinds), so the group commit can write a failed batch again one write
+ * at a time: a start that cannot be written (its task was just deleted) fails alone.
  */
-import type { Queryable } from '../db/index.js';
+import { withTransaction, type Pool, type Queryable } from '../db/index.js';
 import { writeJobs, type ClaimedJob, type JobFinish, type NewJob, type StartCompanion } from '../runs/jobs.js';
-import { Batcher, ItemFailure } from '../shared/batcher.js';
+import { Batcher } from '../shared/batcher.js';
 import type { CompanionRow } from './types.js';
 
 type StartWrite = { start: NewJob; startWith: CompanionRow<unknown> | undefined };
@@ -22,7 +22,7 @@ export class ImmediateJobWriter {
   private readonly batcher = new Batcher<ImmediateWrite, ClaimedJob | undefined>((writes) => this.write(writes), { maxInFlight: 1 });
 
   constructor(
-    private readonly db: Queryable,
+    private readonly pool: Pool,
     private readonly instanceId: number,
   ) {}
 
@@ -35,29 +35,28 @@ export class ImmediateJobWriter {
     await this.batcher.add({ finish });
   }
 
-  private async write(writes: ImmediateWrite[]): Promise<(ClaimedJob | undefined | ItemFailure)[]> {
-    const results: (ClaimedJob | undefined | ItemFailure)[] = writes.map(() => undefined);
-    const settle = async (indexes: number[]) => {
-      const written = await this.writeStatement(indexes.map((index) => writes[index]!));
-      indexes.forEach((index, i) => (results[index] = written[i]));
-    };
-    for (const statement of statementsOf(writes)) {
-      try {
-        await settle(statement);
-      } catch (error) {
-        if (statement.length === 1) results[statement[0]!] = new ItemFailure(error);
-        else for (const index of statement) await settle([index]).catch((failure) => (results[index] = new ItemFailure(failure)));
+  private async write(writes: ImmediateWrite[]): Promise<(ClaimedJob | undefined)[]> {
+    const statements = statementsOf(writes);
+    const results: (ClaimedJob | undefined)[] = writes.map(() => undefined);
+    const run = async (db: Queryable) => {
+      for (const indexes of statements) {
+        const written = await this.writeStatement(
+          db,
+          indexes.map((index) => writes[index]!),
+        );
+        indexes.forEach((index, i) => (results[index] = written[i]));
       }
-    }
+    };
+    await (statements.length === 1 ? run(this.pool) : withTransaction(this.pool, run));
     return results;
   }
 
   /** One statement: starts of one companion kind, and final states. */
-  private async writeStatement(writes: ImmediateWrite[]): Promise<(ClaimedJob | undefined)[]> {
+  private async writeStatement(db: Queryable, writes: ImmediateWrite[]): Promise<(ClaimedJob | undefined)[]> {
     const starts = writes.filter((write): write is StartWrite => 'start' in write);
     const companion = starts[0]?.startWith?.companion;
     const claimed = await writeJobs(
-      this.db,
+      db,
       {
         starts: starts.map((write) => write.start),
         companion: companion && { companion, items: starts.map((write) => write.startWith!.item) },

@@ -10,13 +10,8 @@
  * A batch's statement fails as a whole, so a failed batch is written again one request at a time:
  * one bad request (its job deleted meanwhile) fails alone instead of taking the final states of
  * others with it. `write` must therefore be all-or-nothing for its batch (one statement, or one
- * transaction), or report failures per request itself with `ItemFailure`.
+ * transaction).
  */
-/** A result standing for one request's own failure: that request is rejected, the batch's others not. */
-export class ItemFailure {
-  constructor(readonly error: unknown) {}
-}
-
 interface Waiting<Request, Result> {
   request: Request;
   resolve: (result: Result) => void;
@@ -28,7 +23,7 @@ export class Batcher<Request, Result> {
   private inFlight = 0;
 
   constructor(
-    private readonly write: (requests: Request[]) => Promise<(Result | ItemFailure)[]>,
+    private readonly write: (requests: Request[]) => Promise<Result[]>,
     private readonly options: { maxBatch?: number; maxInFlight?: number } = {},
   ) {}
 
@@ -55,11 +50,7 @@ export class Batcher<Request, Result> {
     this.inFlight--;
   }
 
-  private settle(batch: Waiting<Request, Result>[], results: (Result | ItemFailure)[]): void {
-    batch.forEach((item, i) => {
-      const result = results[i]!;
-      if (result instanceof ItemFailure) item.reject(result.error);
-      else item.resolve(result);
-    });
+  private settle(batch: Waiting<Request, Result>[], results: Result[]): void {
+    batch.forEach((item, i) => item.resolve(results[i]!));
   }
 }
