@@ -39,7 +39,7 @@ test('a start that fails fails alone: the starts and final states batched with i
   // While the first statement is in flight the next three wait, and then go as one batch.
   const first = writer.start(job(1), undefined);
   const orphan = writer.start(job(999), undefined);
-  const finished = writer.finish({ jobId: running.id, state: 'done', result: 1, logs: [] });
+  const finished = writer.finish({ jobId: running.id, state: 'done', resultJson: '1', logs: [] });
   const second = writer.start(job(1), undefined);
   await assert.rejects(orphan, /foreign key/);
   await finished;

@@ -15,7 +15,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { ParsedCronItem } from 'graphile-worker';
-import { warmPool, withTransaction, type Pool, type PoolClient, type Queryable } from '../db/index.js';
+import { jsonbText, warmPool, withTransaction, type Pool, type PoolClient, type Queryable } from '../db/index.js';
 import type { OdooClient } from '../odoo/index.js';
 import type { PluginRegistry } from '../plugins/index.js';
 import { claimJobs, finishJobs, insertJob, setQueueJobId, type ClaimedJob, type JobFinish, type NewJob } from '../runs/jobs.js';
@@ -305,7 +305,7 @@ export class SyncJobRuntime implements JobRuntime {
       jobId: job.id,
       logs: await this.options.logs.take(job.id),
       state: finished.state,
-      result: outcome.result === undefined ? undefined : JSON.parse(powers.redact(JSON.stringify(outcome.result))),
+      resultJson: outcome.result === undefined ? undefined : powers.redact(jsonbText(outcome.result)),
       error: outcome.error ? powers.redact(`${outcome.error.name}: ${outcome.error.message}`) : null,
     };
     await (job.run_mode === 'immediate' ? this.immediate.finish(finish) : this.finishes.add(finish));

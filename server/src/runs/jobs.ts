@@ -3,7 +3,7 @@
  * state as users see it rolls up its sub-jobs: failed if any failed, started/pending if any is
  * still running or waiting, done_warning if any warned, else done.
  */
-import { jsonbText, type Queryable } from '../db/index.js';
+import { jsonbText, pgText, type Queryable } from '../db/index.js';
 import { NotFoundError } from '../shared/errors.js';
 import { insertLogsSql, logColumns, type LogEntry } from './logs.js';
 
@@ -133,7 +133,8 @@ export interface CompanionRows<Item> {
 export interface JobFinish {
   jobId: number;
   state: JobState;
-  result?: unknown;
+  /** The result as jsonb text (`jsonbText`), redacted. */
+  resultJson?: string | undefined;
   error?: string | null;
   runAt?: Date;
   logs?: readonly LogEntry[];
@@ -195,8 +196,8 @@ export async function writeJobs<Item>(db: Queryable, writes: JobWrites<Item>, in
       instanceId,
       finishes.map((f) => f.jobId),
       finishes.map((f) => f.state),
-      finishes.map((f) => (f.result === undefined ? null : jsonbText(f.result))),
-      finishes.map((f) => f.error?.replace(/\0/g, '\uFFFD') ?? null),
+      finishes.map((f) => f.resultJson ?? null),
+      finishes.map((f) => (f.error == null ? null : pgText(f.error))),
       finishes.map((f) => f.runAt ?? null),
       ...logColumns(finishes.flatMap((f) => f.logs ?? [])),
       ...(companion ? companion.companion.values(companion.items) : []),

@@ -3,7 +3,7 @@
  * state is written, and at most every few milliseconds while it runs, so a live view sees them).
  * Very long messages are capped with a marker, never dropped.
  */
-import type { Pool } from '../db/index.js';
+import { pgText, type Pool } from '../db/index.js';
 import type { Logger } from '../shared/logger.js';
 
 export const logLevels = ['debug', 'info', 'warning', 'error', 'critical'] as const;
@@ -107,6 +107,6 @@ export function logColumns(batch: readonly LogEntry[]): unknown[] {
     batch.map((e) => e.level),
     batch.map((e) => e.type),
     batch.map((e) => e.name),
-    batch.map((e) => e.message.replace(/\0/g, '\uFFFD')),
+    batch.map((e) => pgText(e.message)),
   ];
 }
