@@ -4,13 +4,15 @@
  */
 import { z } from 'zod';
 import type { Queryable } from '../db/index.js';
-import { parseInput } from '../shared/validation.js';
+import { listOf, parseInput, wholeNumber } from '../shared/validation.js';
 import { effectiveStateSql, jobStates, retryingAtSql } from './jobs.js';
 import { logLevels, logTypes } from './logs.js';
 
-const id = z.coerce.number().int().positive();
-const time = z.iso.datetime({ offset: true });
-const list = <T extends z.ZodType>(item: T) => z.union([item, z.array(item)]).transform((v) => (Array.isArray(v) ? v : [v]));
+const id = wholeNumber(1);
+const time = z.iso.datetime({
+  offset: true,
+  error: (issue) => `expected an ISO 8601 time such as 2026-01-31T12:00:00Z, got ${JSON.stringify(issue.input)}`,
+});
 
 const common = {
   project_id: id.optional(),
@@ -19,26 +21,26 @@ const common = {
   trigger_id: id.optional(),
   from: time.optional(),
   to: time.optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: wholeNumber(1, 1000).default(100),
+  offset: wholeNumber(0).default(0),
 };
 
 export const jobFilterSchema = z.strictObject({
   ...common,
   parent_job_id: id.optional(),
   top_level: z.enum(['true', 'false']).optional(),
-  state: list(z.enum(jobStates)).optional(),
+  state: listOf(z.enum(jobStates)).optional(),
 });
 export type JobFilter = z.output<typeof jobFilterSchema>;
 
 export const logFilterSchema = z.strictObject({
   ...common,
   job_id: id.optional(),
-  level: list(z.enum(logLevels)).optional(),
-  type: list(z.enum(logTypes)).optional(),
-  state: list(z.enum(jobStates)).optional(),
-  after_id: z.coerce.number().int().min(0).optional(),
-  group_by: list(z.enum(['project_id', 'task_id', 'trigger_kind', 'trigger_id', 'job_id', 'level', 'type', 'state'])).optional(),
+  level: listOf(z.enum(logLevels)).optional(),
+  type: listOf(z.enum(logTypes)).optional(),
+  state: listOf(z.enum(jobStates)).optional(),
+  after_id: wholeNumber(0).optional(),
+  group_by: listOf(z.enum(['project_id', 'task_id', 'trigger_kind', 'trigger_id', 'job_id', 'level', 'type', 'state'])).optional(),
 });
 export type LogFilter = z.output<typeof logFilterSchema>;
 
@@ -88,7 +90,7 @@ export async function listJobs(db: Queryable, filter: JobFilter) {
       `select j.id, j.project_id, j.task_id, j.trigger_kind, j.trigger_id, j.trigger_name, j.parent_job_id, j.function, j.description,
               j.state, ${effectiveStateSql} as effective_state, j.attempts, j.max_retries, j.run_at, j.started_at, j.finished_at,
               j.error, j.run_mode, j.created_at, ${retryingAtSql} as retrying_at,
-              extract(epoch from (j.finished_at - j.started_at)) * 1000 as duration_ms,
+              (extract(epoch from (j.finished_at - j.started_at)) * 1000)::float8 as duration_ms,
               (select count(*)::int from sync_studio.job c where c.parent_job_id = j.id) as sub_job_count
          from sync_studio.job j ${where} order by j.id desc limit ${filter.limit} offset ${filter.offset}`,
       c.params,

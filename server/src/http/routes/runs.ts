@@ -13,7 +13,7 @@ import type { SyncJobRuntime } from '../../jobs/index.js';
 import type { SandboxPool } from '../../sandbox/index.js';
 import { InvalidInputError, NotFoundError } from '../../shared/errors.js';
 import { parseInput } from '../../shared/validation.js';
-import { readId, readJson } from '../body.js';
+import { readId, readJson, readQuery } from '../body.js';
 import { requireRole, type AppEnv } from '../context.js';
 
 export interface RunRoutesDeps {
@@ -29,7 +29,7 @@ const LIVE_POLL_MS = 150;
 export function runRoutes(deps: RunRoutesDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
-  app.get('/jobs', async (c) => c.json(await listJobs(deps.pool, parseJobFilter(c.req.queries() as Record<string, string[]>))));
+  app.get('/jobs', async (c) => c.json(await listJobs(deps.pool, parseJobFilter(readQuery(c)))));
   app.get('/jobs/:id', async (c) => {
     const job = await getJob(deps.pool, readId(c));
     const subJobs = await listJobs(deps.pool, parseJobFilter({ parent_job_id: String(job.id), limit: '1000' }));
@@ -42,8 +42,8 @@ export function runRoutes(deps: RunRoutesDeps): Hono<AppEnv> {
     return c.json(await getJob(deps.pool, id), 202);
   });
 
-  app.get('/logs', async (c) => c.json(await listLogs(deps.pool, parseLogFilter(c.req.queries() as Record<string, string[]>))));
-  app.get('/logs/counts', async (c) => c.json(await countLogs(deps.pool, parseLogFilter(c.req.queries() as Record<string, string[]>))));
+  app.get('/logs', async (c) => c.json(await listLogs(deps.pool, parseLogFilter(readQuery(c)))));
+  app.get('/logs/counts', async (c) => c.json(await countLogs(deps.pool, parseLogFilter(readQuery(c)))));
 
   app.get('/jobs/:id/logs/stream', async (c) => {
     const jobId = readId(c);
