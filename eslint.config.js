@@ -18,6 +18,11 @@ export default tseslint.config(
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
   {
+    // The Odoo addon's web client code runs in the browser, inside Odoo's module system.
+    files: ['addon-bridge/**/*.js'],
+    languageOptions: { globals: { window: 'readonly', document: 'readonly' } },
+  },
+  {
     // Tests read JSON response bodies whose shape each assertion checks.
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -158,6 +158,8 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
       publicUrl: config.publicUrl,
       logger,
       verifier: createTokenVerifier({ secret: opened.credentials.secret, adminToken: opened.credentials.adminToken }),
+      odooDb: config.odooDb,
+      corsOrigins: config.odooOrigins,
       ready: async () => {
         await opened.pool.query('select 1');
         return runtime.started;

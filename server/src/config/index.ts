@@ -57,6 +57,17 @@ const settings = {
     schema: z.string().min(32).optional(),
     expect: 'at least 32 characters (signs panel tokens, derives the secrets key)',
   },
+  odooOrigins: {
+    env: 'SYNC_STUDIO_ODOO_ORIGIN',
+    flag: 'odooOrigin',
+    schema: z
+      .string()
+      .transform((value) => value.split(',').map((origin) => origin.trim()))
+      .pipe(z.array(z.string().refine(isWebOrigin)))
+      .default([]),
+    expect:
+      'the origin of Odoo in the browser, e.g. https://odoo.example.com (scheme, host, port; no path), or several separated by commas',
+  },
   adminToken: {
     env: 'SYNC_STUDIO_ADMIN_TOKEN',
     flag: 'adminToken',
@@ -186,6 +197,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: Flags = 
 /** The flag names and descriptions, for the CLI's `--help`. */
 export function describeSettings(): { flag: string; env: string; expect: string }[] {
   return Object.values(settings).map((s) => ({ flag: `--${kebab(s.flag)}`, env: s.env, expect: s.expect }));
+}
+
+/** `https://host[:port]` exactly as a browser sends it in an Origin header (no path, no trailing slash). */
+function isWebOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+  } catch {
+    return false;
+  }
 }
 
 function emptyToUndefined(value: string | undefined): string | undefined {

@@ -2,16 +2,18 @@
  * The hono app factory: `createApp(deps)` wires the auth middleware, the one error handler and the
  * routes of each capability. Tests call `app.request('/api/...')` without a port.
  */
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
 import type { TokenVerifier } from '../auth/index.js';
 import type { Logger } from '../shared/logger.js';
 import { NotFoundError, SyncStudioError } from '../shared/errors.js';
 import type { AppEnv } from './context.js';
 import { createErrorHandler, errorBody } from './errors.js';
 import { projectRoutes, type ProjectRoutesDeps } from './routes/projects.js';
+import { sessionRoutes, type SessionRoutesDeps } from './routes/session.js';
 
-export interface AppDeps extends ProjectRoutesDeps {
+export interface AppDeps extends ProjectRoutesDeps, SessionRoutesDeps {
   verifier: TokenVerifier;
   logger: Logger;
   /** Resolves true when the database answers and the job runner is started. */
@@ -20,14 +22,38 @@ export interface AppDeps extends ProjectRoutesDeps {
   apiRoutes?: Hono<AppEnv>[];
   /** Route groups mounted at the root (webhooks, the panel bundle). */
   rootRoutes?: Hono[];
+  /** Browser origins (Odoo's) allowed to call /api and load /ui/ cross-origin; none = same origin only. */
+  corsOrigins?: readonly string[];
 }
 
 const API_BODY_LIMIT = 5 * 1024 * 1024;
+
+/**
+ * CORS for the panel mounted inside Odoo: only the configured Odoo origins get CORS headers
+ * (Access-Control-Allow-Origin naming that origin, never Allow-Credentials: the panel sends a
+ * bearer token, not cookies), and their preflights are answered before the token check. A request
+ * from any other origin passes through untouched, without a CORS header, so its browser refuses
+ * the response.
+ */
+function panelCors(origins: readonly string[]): MiddlewareHandler {
+  const allowed = new Set(origins);
+  const policy = cors({
+    origin: (origin) => (allowed.has(origin) ? origin : null),
+    allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowHeaders: ['Authorization', 'Content-Type'],
+    maxAge: 600,
+  });
+  return (c, next) => (allowed.has(c.req.header('origin') ?? '') ? policy(c, next) : next());
+}
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   app.onError(createErrorHandler(deps.logger));
   app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
+
+  const corsPolicy = panelCors(deps.corsOrigins ?? []);
+  app.use('/api/*', corsPolicy);
+  app.use('/ui/*', corsPolicy);
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) =>
@@ -50,6 +76,7 @@ export function createApp(deps: AppDeps): Hono {
     await next();
   });
   api.route('/', projectRoutes(deps));
+  api.route('/', sessionRoutes(deps));
   for (const routes of deps.apiRoutes ?? []) api.route('/', routes);
   api.all('*', (c) => {
     throw new NotFoundError('API route', `${c.req.method} ${c.req.path}`);

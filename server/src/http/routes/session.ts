@@ -1,0 +1,21 @@
+/**
+ * `GET /api/session`: who the bearer token says the caller is, and which Odoo database this sidecar
+ * serves. The addon's "Test connection" button calls it with a freshly minted token to tell a
+ * secret mismatch (401) from a database mismatch (the two databases differ) from a working setup.
+ */
+import { Hono } from 'hono';
+import type { AppEnv } from '../context.js';
+
+export interface SessionRoutesDeps {
+  /** ODOO_DB of this sidecar; undefined in standalone mode without Odoo. */
+  odooDb?: string | undefined;
+}
+
+export function sessionRoutes(deps: SessionRoutesDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.get('/session', (c) => {
+    const { uid, db, role } = c.get('principal');
+    return c.json({ uid, db, role, odoo_db: deps.odooDb ?? null });
+  });
+  return app;
+}
