@@ -165,7 +165,7 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
         return runtime.started;
       },
       apiRoutes: [
-        runRoutes({ pool: opened.pool, runtime, sandbox }),
+        runRoutes({ pool: opened.pool, logger, runtime, sandbox }),
         linkRoutes({ pool: opened.pool }),
         pluginRoutes(opened.plugins),
         projectFileRoutes(opened),

@@ -55,7 +55,7 @@ test('jobs run before and after PostgreSQL restarts; /readyz follows the databas
       code: `function handle_button() { log('alive'); }`,
     });
     const button = await api('POST', `/api/tasks/${task.body.id}/triggers/button`, { trigger_name: 'GO' });
-    assert.equal((await api('POST', `/api/triggers/button/${button.body.id}/run`, {})).body.state, 'done');
+    assert.equal((await api('POST', `/api/triggers/button/${button.body.id}/run`, { wait: true })).body.state, 'done');
 
     await database.stop();
     await until(async () => (await fetch(`${sidecar.url}/readyz`)).status === 503, '/readyz to report the database away');
@@ -64,7 +64,7 @@ test('jobs run before and after PostgreSQL restarts; /readyz follows the databas
     database = await startEmbeddedPostgres(dir, { port });
     await until(async () => (await fetch(`${sidecar.url}/readyz`)).status === 200, '/readyz to recover');
     await until(
-      async () => (await api('POST', `/api/triggers/button/${button.body.id}/run`, {})).body.state === 'done',
+      async () => (await api('POST', `/api/triggers/button/${button.body.id}/run`, { wait: true })).body.state === 'done',
       'a job to run again',
     );
     const jobs = await api('GET', `/api/jobs?project_id=${project.body.id}`);

@@ -99,7 +99,7 @@ test('SIGTERM while a job runs: the job finishes, its caller gets the answer, th
       code: `function handle_button() { const end = Date.now() + 1500; while (Date.now() < end) {} return 'finished'; }`,
     });
     const button = await api('POST', `/api/tasks/${task.body.id}/triggers/button`, { trigger_name: 'SLOW' });
-    const pressed = api('POST', `/api/triggers/button/${button.body.id}/run`, {});
+    const pressed = api('POST', `/api/triggers/button/${button.body.id}/run`, { wait: true });
     await new Promise((resolve) => setTimeout(resolve, 500));
     const exited = new Promise<number | null>((resolve) => running.child.once('exit', resolve));
     running.child.kill('SIGTERM');
@@ -107,7 +107,7 @@ test('SIGTERM while a job runs: the job finishes, its caller gets the answer, th
     assert.equal(answer.status, 201);
     assert.equal(answer.body.state, 'done');
     assert.equal(answer.body.result, 'finished');
-    jobId = answer.body.jobId;
+    jobId = answer.body.job_id;
     assert.equal(await exited, 0, 'a clean exit');
   } finally {
     await stop(running.child);

@@ -75,7 +75,7 @@ export async function createTestStack(options: { env?: Record<string, string>; p
     verifier: createTokenVerifier({ secret: TEST_SECRET }),
     ready: async () => runtime.runtime.started,
     apiRoutes: [
-      runRoutes({ pool: db.pool, runtime: runtime.runtime, sandbox: runtime.sandbox }),
+      runRoutes({ pool: db.pool, logger, runtime: runtime.runtime, sandbox: runtime.sandbox }),
       linkRoutes({ pool: db.pool }),
       pluginRoutes(plugins),
       projectFileRoutes({ pool: db.pool, cipher, plugins }),
@@ -92,7 +92,8 @@ export async function createTestStack(options: { env?: Record<string, string>; p
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : null };
+    const json = response.headers.get('content-type')?.startsWith('application/json');
+    return { status: response.status, body: json ? JSON.parse(text) : text || null };
   };
   return {
     ...runtime,

@@ -14,9 +14,9 @@ after(() => s.close());
 
 const runButton = async (code: string) => {
   const { triggerId } = await s.project(code);
-  const response = await s.call('developer', 'POST', `/api/triggers/button/${triggerId}/run`, {});
+  const response = await s.call('developer', 'POST', `/api/triggers/button/${triggerId}/run`, { wait: true });
   assert.equal(response.status, 201, JSON.stringify(response.body));
-  return response.body as { jobId: number; state: string; result: unknown; error?: { message: string } };
+  return response.body as { job_id: number; state: string; result: unknown; error?: { message: string } };
 };
 
 test('task code sets, finds and catches link conflicts as ValidationError', async () => {
@@ -53,7 +53,7 @@ test('task code sets, finds and catches link conflicts as ValidationError', asyn
     count: 1,
     missing: null,
   });
-  const debug = (await logsOf(s, job.jobId)).filter((line) => line.name === 'sync.link').map((line) => line.message);
+  const debug = (await logsOf(s, job.job_id)).filter((line) => line.name === 'sync.link').map((line) => line.message);
   assert.ok(debug.includes('Create link: crm __external__=c-7, __odoo__=7 (res.partner)'), debug.join('\n'));
   const { rows } = await s.db.pool.query('select relation, ref1, ref2, model from sync_studio.link order by id');
   assert.deepEqual(rows, [

@@ -28,15 +28,15 @@ before(async () => {
      function later() { log_transmission('somewhere', 'sent'); }`,
   );
   b = await s.project(`function handle_cron() { log('cron ran'); }`, { kind: 'cron' });
-  const started = await s.call('developer', 'POST', `/api/triggers/button/${a.triggerId}/run`, {});
-  parentJob = started.body.jobId ?? started.body.job_id;
+  const started = await s.call('developer', 'POST', `/api/triggers/button/${a.triggerId}/run`, { wait: true });
+  parentJob = started.body.job_id;
   await s.settled(parentJob);
   subJob = (await s.db.pool.query('select id from sync_studio.job where parent_job_id = $1', [parentJob])).rows[0].id;
   await new Promise((resolve) => setTimeout(resolve, 20));
   between = new Date().toISOString();
   await new Promise((resolve) => setTimeout(resolve, 20));
   const queued = await s.call('developer', 'POST', `/api/triggers/cron/${b.triggerId}/run`, {});
-  cronJob = queued.body.jobId ?? queued.body.job_id;
+  cronJob = queued.body.job_id ?? queued.body.job_id;
   await s.settled(cronJob);
 });
 after(() => s.close());

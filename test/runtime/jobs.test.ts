@@ -9,17 +9,36 @@ before(async () => {
 });
 after(() => s.close());
 
-const runButton = async (triggerId: number, body: unknown = {}) =>
+const runButton = async (triggerId: number, body: unknown = { wait: true }) =>
   s.call('developer', 'POST', `/api/triggers/button/${triggerId}/run`, body);
 
 describe('Run Now', () => {
+  test('answers at once with the job (id, state, links to the job and its log stream) while the job runs', async () => {
+    const { triggerId } = await s.project(
+      `function handle_button() { log('before the loop'); const end = Date.now() + 1500; while (Date.now() < end) {} return 'finished'; }`,
+    );
+    const res = await runButton(triggerId, {});
+    assert.equal(res.status, 202);
+    assert.deepEqual(Object.keys(res.body).sort(), ['job_id', 'links', 'state'], 'snake_case, nothing else');
+    assert.equal(res.body.state, 'started');
+    assert.deepEqual(res.body.links, { job: `/api/jobs/${res.body.job_id}`, log_stream: `/api/jobs/${res.body.job_id}/logs/stream` });
+    const running = await s.call('user', 'GET', res.body.links.job);
+    assert.equal(running.body.state, 'started', 'the answer came while the job was still running');
+    const stream = await s.call('user', 'GET', res.body.links.log_stream);
+    assert.match(stream.body, /before the loop/);
+    assert.match(stream.body, /event: end\ndata: \{"state":"done"\}/);
+    const job = await s.settled(res.body.job_id);
+    assert.equal(job.state, 'done');
+    assert.equal(job.result, 'finished');
+  });
+
   test('runs the handler at once and returns the job with its result and logs', async () => {
     const { triggerId } = await s.project(`function handle_button() { log('hello from ' + trigger_name); return { ok: 1 }; }`);
     const res = await runButton(triggerId);
     assert.equal(res.status, 201);
     assert.equal(res.body.state, 'done');
     assert.deepEqual(res.body.result, { ok: 1 });
-    const lines = await logsOf(s, res.body.jobId);
+    const lines = await logsOf(s, res.body.job_id);
     assert.deepEqual(
       lines.map((l) => [l.level, l.message.split(':')[0]]),
       [
@@ -29,7 +48,7 @@ describe('Run Now', () => {
         ['info', 'Job finished'],
       ],
     );
-    const job = await s.call('user', 'GET', `/api/jobs/${res.body.jobId}`);
+    const job = await s.call('user', 'GET', `/api/jobs/${res.body.job_id}`);
     assert.equal(job.body.state, 'done');
     assert.equal(job.body.function, 'handle_button');
     assert.equal(job.body.trigger_name, 'GO');
@@ -49,7 +68,7 @@ describe('Run Now', () => {
     const res = await runButton(triggerId);
     assert.equal(res.body.state, 'failed');
     assert.equal(res.body.error.message, 'boom in helper');
-    const critical = (await logsOf(s, res.body.jobId)).find((l) => l.level === 'critical');
+    const critical = (await logsOf(s, res.body.job_id)).find((l) => l.level === 'critical');
     assert.ok(critical, 'a critical line is logged');
     assert.match(critical.message, /boom in helper/);
     assert.match(critical.message, /helper/);
@@ -61,13 +80,13 @@ describe('Run Now', () => {
     const refused = await runButton(triggerId);
     assert.equal(refused.status, 409);
     assert.match(refused.body.error.message, /archived/);
-    const forced = await runButton(triggerId, { force: true });
+    const forced = await runButton(triggerId, { force: true, wait: true });
     assert.equal(forced.body.state, 'done');
   });
 
   test('a user may not press Run Now', async () => {
     const { triggerId } = await s.project(`function handle_button() {}`);
-    assert.equal((await s.call('user', 'POST', `/api/triggers/button/${triggerId}/run`, {})).status, 403);
+    assert.equal((await s.call('user', 'POST', `/api/triggers/button/${triggerId}/run`, { wait: true })).status, 403);
   });
 });
 
@@ -102,12 +121,12 @@ describe('queued jobs', () => {
     try {
       const res = await s.call('developer', 'POST', `/api/triggers/cron/${triggerId}/run`, {});
       assert.equal(res.status, 202);
-      const job = await s.settled(res.body.jobId);
+      const job = await s.settled(res.body.job_id);
       assert.equal(job.state, 'done');
       assert.equal(job.attempts, 3);
-      const lines = await logsOf(s, res.body.jobId);
+      const lines = await logsOf(s, res.body.job_id);
       assert.equal(lines.filter((l) => /retrying at/.test(l.message)).length, 2);
-      const listed = await s.call('user', 'GET', `/api/jobs/${res.body.jobId}`);
+      const listed = await s.call('user', 'GET', `/api/jobs/${res.body.job_id}`);
       assert.equal(listed.body.retrying_at, null, 'a finished job is not waiting for a retry');
       assert.ok(lines.some((l) => l.message === 'made it'));
       assert.ok(
@@ -130,13 +149,13 @@ describe('queued jobs', () => {
     );
     const res = await runButton(triggerId);
     assert.equal(res.body.state, 'done');
-    const { rows } = await s.db.pool.query('select id from sync_studio.job where parent_job_id = $1', [res.body.jobId]);
+    const { rows } = await s.db.pool.query('select id from sync_studio.job where parent_job_id = $1', [res.body.job_id]);
     const sub = await s.settled(rows[0].id);
     assert.equal(sub.state, 'failed');
     assert.equal(sub.attempts, 3);
     const lines = await logsOf(s, sub.id);
     assert.ok(lines.some((l) => /gave up after 3 attempts/.test(l.message)));
-    const parent = await s.call('user', 'GET', `/api/jobs/${res.body.jobId}`);
+    const parent = await s.call('user', 'GET', `/api/jobs/${res.body.job_id}`);
     assert.equal(parent.body.effective_state, 'failed', "a parent's state includes its sub-jobs");
   });
 
@@ -150,18 +169,18 @@ describe('queued jobs', () => {
        function work(...args) { log('work ' + JSON.stringify(args)); }`,
     );
     const res = await runButton(triggerId);
-    const parent = await s.settled(res.body.jobId);
+    const parent = await s.settled(res.body.job_id);
     assert.equal(parent.state, 'done');
     const { rows } = await s.db.pool.query(
       'select id, args, function, description from sync_studio.job where parent_job_id = $1 order by id',
-      [res.body.jobId],
+      [res.body.job_id],
     );
     assert.equal(rows.length, 2, 'the duplicate identity key was dropped');
     assert.deepEqual(rows[0].args, ['a', 1]);
     assert.deepEqual(rows[1].args, [{ nested: [1, 2] }]);
     assert.equal(rows[1].description, 'plain');
     for (const row of rows) assert.equal((await s.settled(row.id)).state, 'done');
-    const parentLines = await logsOf(s, res.body.jobId);
+    const parentLines = await logsOf(s, res.body.job_id);
     assert.ok(parentLines.some((l) => /dropped/.test(l.message)));
   });
 
@@ -173,7 +192,7 @@ describe('queued jobs', () => {
     const res = await s.call('developer', 'POST', `/api/triggers/cron/${triggerId}/run`, {});
     const waiting = await (async () => {
       for (;;) {
-        const job = (await s.call('user', 'GET', `/api/jobs/${res.body.jobId}`)).body;
+        const job = (await s.call('user', 'GET', `/api/jobs/${res.body.job_id}`)).body;
         if (job.retrying_at) return job;
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
@@ -189,14 +208,14 @@ describe('queued jobs', () => {
   test('a failed job requeued runs again with the task current code', async () => {
     const { triggerId, taskId } = await s.project(`function handle_cron() { throw new Error('bug'); }`, { kind: 'cron' });
     const res = await s.call('developer', 'POST', `/api/triggers/cron/${triggerId}/run`, {});
-    assert.equal((await s.settled(res.body.jobId)).state, 'failed');
+    assert.equal((await s.settled(res.body.job_id)).state, 'failed');
     await s.store.update('task', taskId, { code: `function handle_cron() { log('fixed'); }` });
-    const requeued = await s.call('developer', 'POST', `/api/jobs/${res.body.jobId}/requeue`, {});
+    const requeued = await s.call('developer', 'POST', `/api/jobs/${res.body.job_id}/requeue`, {});
     assert.equal(requeued.status, 202);
-    const job = await s.settled(res.body.jobId);
+    const job = await s.settled(res.body.job_id);
     assert.equal(job.state, 'done');
-    assert.ok((await logsOf(s, res.body.jobId)).some((l) => l.message === 'fixed'));
-    const again = await s.call('developer', 'POST', `/api/jobs/${res.body.jobId}/requeue`, {});
+    assert.ok((await logsOf(s, res.body.job_id)).some((l) => l.message === 'fixed'));
+    const again = await s.call('developer', 'POST', `/api/jobs/${res.body.job_id}/requeue`, {});
     assert.equal(again.status, 409, 'only failed jobs can be requeued');
   });
 });

@@ -33,7 +33,7 @@ before(async () => {
 });
 after(() => s.close());
 
-const run = async (triggerId: number) => (await s.call('developer', 'POST', `/api/triggers/button/${triggerId}/run`, {})).body;
+const run = async (triggerId: number) => (await s.call('developer', 'POST', `/api/triggers/button/${triggerId}/run`, { wait: true })).body;
 
 describe('secret redaction', () => {
   test('a secret value is redacted from every log line and error, whatever path it takes', async () => {
@@ -51,14 +51,14 @@ describe('secret redaction', () => {
     const outcome = await run(triggerId);
     assert.equal(outcome.state, 'failed');
     assert.ok(!JSON.stringify(outcome).includes(SECRET), 'not in the API response');
-    const lines = await logsOf(s, outcome.jobId);
+    const lines = await logsOf(s, outcome.job_id);
     assert.ok(
       lines.some((l) => l.message === 'hi from plugin'),
       'plugin values reach task code',
     );
     assert.ok(lines.some((l) => /task got \[redacted\]/.test(l.message)));
     const all =
-      JSON.stringify(lines) + JSON.stringify((await s.db.pool.query('select * from sync_studio.job where id = $1', [outcome.jobId])).rows);
+      JSON.stringify(lines) + JSON.stringify((await s.db.pool.query('select * from sync_studio.job where id = $1', [outcome.job_id])).rows);
     assert.ok(!all.includes(SECRET), 'the secret appears nowhere in the job or its logs');
   });
 
@@ -69,7 +69,7 @@ describe('secret redaction', () => {
     await s.store.create('secret', projectId, { key: 'BOT_TOKEN', value: SECRET });
     const outcome = await run(triggerId);
     assert.deepEqual(outcome.result, { token: '[redacted]' }, 'not in the Run Now answer');
-    const job = await s.call('user', 'GET', `/api/jobs/${outcome.jobId}`);
+    const job = await s.call('user', 'GET', `/api/jobs/${outcome.job_id}`);
     assert.deepEqual(job.body.result, { token: '[redacted]' });
   });
 
@@ -79,7 +79,7 @@ describe('secret redaction', () => {
     });
     const outcome = await run(triggerId);
     assert.equal(outcome.state, 'failed');
-    const lines = await logsOf(s, outcome.jobId);
+    const lines = await logsOf(s, outcome.job_id);
     assert.ok(lines.some((l) => l.message === 'still runs'));
     assert.ok(lines.some((l) => /plugin echo (could not be set up|is not set up): Bot token is not set/.test(l.message)));
   });
@@ -100,9 +100,9 @@ describe('the logs API', () => {
   before(async () => {
     const a = await s.project(`function handle_button() { log('d', LOG_DEBUG); log('w', LOG_WARNING); log('e', LOG_ERROR); }`);
     projectA = a.projectId;
-    jobA = (await run(a.triggerId)).jobId;
+    jobA = (await run(a.triggerId)).job_id;
     const b = await s.project(`function handle_button() { log('x'.repeat(200000)); }`);
-    jobB = (await run(b.triggerId)).jobId;
+    jobB = (await run(b.triggerId)).job_id;
   });
 
   test('filters by project, job, level, type and job state', async () => {
@@ -146,7 +146,7 @@ describe('the logs API', () => {
     const { triggerId } = await s.project(`function handle_cron() { for (let i = 0; i < 3; i++) log('line ' + i); }`, { kind: 'cron' });
     const queued = await s.call('developer', 'POST', `/api/triggers/cron/${triggerId}/run`, {});
     const token = mintToken(TEST_SECRET, { uid: 1, db: 'odoo', role: 'user', exp: Math.floor(Date.now() / 1000) + 60 });
-    const response = await s.app.request(`/api/jobs/${queued.body.jobId}/logs/stream`, { headers: { authorization: `Bearer ${token}` } });
+    const response = await s.app.request(`/api/jobs/${queued.body.job_id}/logs/stream`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(response.headers.get('content-type'), 'text/event-stream');
     const text = await response.text();
     for (const i of [0, 1, 2]) assert.match(text, new RegExp(`line ${i}`));

@@ -18,7 +18,7 @@ after(async () => {
 
 const run = async (code: string) => {
   const { triggerId } = await s.project(code);
-  return (await s.call('developer', 'POST', `/api/triggers/button/${triggerId}/run`, {})).body;
+  return (await s.call('developer', 'POST', `/api/triggers/button/${triggerId}/run`, { wait: true })).body;
 };
 
 describe('env in task code', () => {
@@ -47,7 +47,7 @@ describe('env in task code', () => {
   test('an unknown model fails the job with a log line naming it', async () => {
     const outcome = await run(`async function handle_button() { await env['no.such.model'].search([]); }`);
     assert.equal(outcome.state, 'failed');
-    const lines = await logsOf(s, outcome.jobId);
+    const lines = await logsOf(s, outcome.job_id);
     assert.ok(lines.some((l) => /no\.such\.model/.test(l.message)));
   });
 });
@@ -73,12 +73,12 @@ test('Odoo unreachable: the job fails with a message naming the URL, and the sid
   const down = await createTestStack({ env: { ODOO_URL: 'http://127.0.0.1:9', ODOO_DB: 'odoo', ODOO_USER: 'admin', ODOO_PASSWORD: 'x' } });
   try {
     const { triggerId } = await down.project(`async function handle_button() { await env['res.partner'].search_count([]); }`);
-    const outcome = (await down.call('developer', 'POST', `/api/triggers/button/${triggerId}/run`, {})).body;
+    const outcome = (await down.call('developer', 'POST', `/api/triggers/button/${triggerId}/run`, { wait: true })).body;
     assert.equal(outcome.state, 'failed');
     assert.match(outcome.error.message, /127\.0\.0\.1:9/);
-    const lines = await logsOf(down, outcome.jobId);
+    const lines = await logsOf(down, outcome.job_id);
     assert.ok(lines.some((l) => l.level === 'critical' && /ECONNREFUSED|refused/i.test(l.message)));
-    const again = (await down.call('developer', 'POST', `/api/triggers/button/${triggerId}/run`, {})).body;
+    const again = (await down.call('developer', 'POST', `/api/triggers/button/${triggerId}/run`, { wait: true })).body;
     assert.equal(again.state, 'failed', 'still answering');
   } finally {
     await down.close();
@@ -89,7 +89,7 @@ test('without Odoo settings, env explains what to configure', async () => {
   const bare = await createTestStack();
   try {
     const { triggerId } = await bare.project(`async function handle_button() { await env['res.partner'].search([]); }`);
-    const outcome = (await bare.call('developer', 'POST', `/api/triggers/button/${triggerId}/run`, {})).body;
+    const outcome = (await bare.call('developer', 'POST', `/api/triggers/button/${triggerId}/run`, { wait: true })).body;
     assert.equal(outcome.state, 'failed');
     assert.match(outcome.error.message, /ODOO_URL/);
   } finally {

@@ -47,7 +47,7 @@ test('kill -9 during a queued job, then restart: the job runs again and finishes
     body: JSON.stringify({ force: true }),
   });
   assert.equal(response.status, 202);
-  const { jobId } = (await response.json()) as { jobId: number };
+  const { job_id: jobId } = (await response.json()) as { job_id: number };
   await waitForState(jobId, ['started']);
   await stop(first.child, 'SIGKILL');
 

@@ -187,7 +187,7 @@ describe('rescheduling', () => {
     const before = await cronRow(triggerId);
     const res = await s.call('developer', 'POST', `/api/triggers/cron/${triggerId}/run`, {});
     assert.equal(res.status, 202);
-    assert.equal((await s.settled(res.body.jobId)).state, 'done');
+    assert.equal((await s.settled(res.body.job_id)).state, 'done');
     assert.deepEqual(await cronRow(triggerId), before);
   });
 });

@@ -33,7 +33,15 @@ import { assertEnabled, loadTrigger, type TriggerInfo } from './triggers.js';
 import { ImmediateJobWriter } from './immediate-writes.js';
 import { InstanceLock, isInstanceDead } from './instance-lock.js';
 import { DEFAULT_LANG, DEFAULT_TZ, OdooUsers, type OdooUser } from './odoo-users.js';
-import { handlerOf, type EnqueueOptions, type JobOutcome, type JobRuntime, type RunNowHooks, type TriggerJobSpec } from './types.js';
+import {
+  handlerOf,
+  type EnqueueOptions,
+  type JobOutcome,
+  type JobRuntime,
+  type RunNowHooks,
+  type StartedJob,
+  type TriggerJobSpec,
+} from './types.js';
 
 export const RUN_JOB = 'sync_studio.run_job';
 
@@ -80,6 +88,8 @@ export class SyncJobRuntime implements JobRuntime {
   private readonly immediate: ImmediateJobWriter;
   private readonly lock: InstanceLock;
   private readonly users: OdooUsers;
+  /** Runs started by `startNow` that have not finished yet. */
+  private readonly immediateRuns = new Set<Promise<unknown>>();
 
   constructor(private readonly options: JobRuntimeOptions) {
     this.lock = new InstanceLock(this.instanceId, options.connectionString, options.logger);
@@ -117,8 +127,9 @@ export class SyncJobRuntime implements JobRuntime {
     await this.recoverInterruptedJobs();
   }
 
+  /** Lets running jobs finish and write their outcome (queued and immediate ones), then releases the instance lock. */
   async stop(): Promise<void> {
-    await this.runner?.stop();
+    await Promise.all([this.runner?.stop(), ...this.immediateRuns]);
     this.runner = undefined;
     await this.options.logs.flush();
     await this.lock.release();
@@ -144,13 +155,27 @@ export class SyncJobRuntime implements JobRuntime {
   }
 
   async runNow(spec: TriggerJobSpec, hooks: RunNowHooks = {}): Promise<JobOutcome> {
+    return (await this.startNow(spec, hooks)).outcome;
+  }
+
+  /**
+   * Creates the job, started, and resolves as soon as it exists; `outcome` settles when the run has
+   * finished and its state is written. `stop` waits for every run started here.
+   */
+  async startNow(spec: TriggerJobSpec, hooks: RunNowHooks = {}): Promise<StartedJob> {
     const trigger = spec.loaded ?? (await loadTrigger(this.options.pool, spec.trigger.kind, spec.trigger.id));
     assertEnabled(trigger, spec.force);
     const job = await this.immediate.start(
       jobOfTrigger(trigger, spec, { maxRetries: 1, priority: 0, runAt: null, runMode: 'immediate' }),
       hooks.startWith,
     );
-    return this.run(job, hooks);
+    const outcome = this.run(job, hooks);
+    const settled: Promise<unknown> = outcome.then(
+      () => this.immediateRuns.delete(settled),
+      () => this.immediateRuns.delete(settled),
+    );
+    this.immediateRuns.add(settled);
+    return { jobId: job.id, outcome };
   }
 
   /** Runs a failed job again with the task's current code; attempts start over. */

@@ -52,6 +52,13 @@ export interface JobOutcome {
   error?: { name: string; message: string; limit?: 'time' | 'memory' | 'collateral' };
 }
 
+/** An immediate job that has been created (state started) and is running. */
+export interface StartedJob {
+  jobId: number;
+  /** Settles when the run has finished and its final state is written. */
+  outcome: Promise<JobOutcome>;
+}
+
 /** A log line a caller adds to a job. */
 export interface JobLogLine {
   level: 'debug' | 'info' | 'warning' | 'error' | 'critical';

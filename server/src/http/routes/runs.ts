@@ -11,6 +11,7 @@ import { isTriggerKind } from '../../projects/index.js';
 import { countLogs, getJob, listJobs, listLogs, parseJobFilter, parseLogFilter } from '../../runs/index.js';
 import type { SyncJobRuntime } from '../../jobs/index.js';
 import type { SandboxPool } from '../../sandbox/index.js';
+import type { Logger } from '../../shared/logger.js';
 import { InvalidInputError, NotFoundError } from '../../shared/errors.js';
 import { parseInput } from '../../shared/validation.js';
 import { readId, readJson, readQuery } from '../body.js';
@@ -18,13 +19,24 @@ import { requireRole, type AppEnv } from '../context.js';
 
 export interface RunRoutesDeps {
   pool: Pool;
+  logger: Logger;
   runtime: SyncJobRuntime;
   sandbox: SandboxPool;
 }
 
-const runNowInput = z.strictObject({ force: z.boolean().optional() });
+const runNowInput = z.strictObject({
+  /** Run even if the project, task or trigger is archived. */
+  force: z.boolean().optional(),
+  /** Answer when the job has finished (with its state, result and error) instead of at once. */
+  wait: z.boolean().optional(),
+});
 const syntaxInput = z.strictObject({ code: z.string().max(1_000_000) });
 const LIVE_POLL_MS = 150;
+
+/** Where a client finds a job and follows its log while it runs. */
+function jobLinks(jobId: number) {
+  return { job: `/api/jobs/${jobId}`, log_stream: `/api/jobs/${jobId}/logs/stream` };
+}
 
 export function runRoutes(deps: RunRoutesDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -74,18 +86,26 @@ export function runRoutes(deps: RunRoutesDeps): Hono<AppEnv> {
     requireRole(c, 'developer', 'running a trigger');
     const kind = c.req.param('kind');
     if (!isTriggerKind(kind)) throw new NotFoundError('trigger kind', kind);
-    const { force } = parseInput(runNowInput, await readJson(c), 'run');
+    const { force, wait } = parseInput(runNowInput, await readJson(c), 'run');
     const trigger = { kind, id: readId(c) };
+    const spec = { trigger, args: [], force, odooUserId: c.get('principal').uid };
     if (kind === 'button') {
-      const outcome = await deps.runtime.runNow({ trigger, args: [], force, odooUserId: c.get('principal').uid });
+      const started = await deps.runtime.startNow(spec);
+      if (!wait) {
+        started.outcome.catch((error: unknown) =>
+          deps.logger.error({ err: error, jobId: started.jobId }, 'Run Now: the job could not run'),
+        );
+        return c.json({ job_id: started.jobId, state: 'started', links: jobLinks(started.jobId) }, 202);
+      }
+      const { jobId, state, error } = await started.outcome;
       // The stored result has the project's secret values redacted; answer with that one.
-      return c.json({ ...outcome, result: (await getJob(deps.pool, outcome.jobId)).result }, 201);
+      const { result } = await getJob(deps.pool, jobId);
+      return c.json({ job_id: jobId, state, result, ...(error ? { error } : {}), links: jobLinks(jobId) }, 201);
     }
-    if (kind === 'cron')
-      return c.json(
-        { ...(await deps.runtime.enqueue({ trigger, args: [], force, odooUserId: c.get('principal').uid })), state: 'pending' },
-        202,
-      );
+    if (kind === 'cron') {
+      const { jobId } = await deps.runtime.enqueue(spec);
+      return c.json({ job_id: jobId, state: 'pending', links: jobLinks(jobId) }, 202);
+    }
     throw new InvalidInputError(`a ${kind} trigger runs on its events; only cron and manual triggers can be run from here`, 'kind');
   });
 
