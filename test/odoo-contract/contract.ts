@@ -20,6 +20,12 @@ import {
 
 export interface ContractTarget {
   options: OdooConnectionOptions;
+  /**
+   * Whether the user is known to be in Administration / Access Rights (may edit users, read
+   * ir.model.data); the contract then checks Odoo agrees. Unset for a real Odoo's user: the
+   * contract asks Odoo and expects what Odoo 16 does for that kind of user.
+   */
+  accessRights?: boolean;
   stop?: () => Promise<void>;
 }
 
@@ -41,11 +47,26 @@ async function rawJsonRpc(
   return (await response.json()) as never;
 }
 
+/** An assert.rejects check: the client's error class, Odoo's exception name and its message. */
+const expectFault =
+  (kind: new (...args: never[]) => Error, odooName: string, message: string | RegExp) =>
+  (error: unknown): true => {
+    assert.ok(error instanceof kind, `expected ${kind.name}, got ${String(error)}`);
+    const odooError = error as unknown as { odooName: string; message: string };
+    assert.equal(odooError.odooName, odooName);
+    if (typeof message === 'string') assert.equal(odooError.message, message);
+    else assert.match(odooError.message, message);
+    assert.doesNotMatch(odooError.message, /Traceback/);
+    return true;
+  };
+
 export function defineOdooContract(name: string, start: () => Promise<ContractTarget>): void {
   describe(`Odoo contract: ${name}`, () => {
     let target: ContractTarget;
     let odoo: OdooClient;
     let uid: number;
+    /** The user may edit res.users and read ir.model.data (Administration / Access Rights). */
+    let accessRights: boolean;
     const tag = `ct${randomBytes(4).toString('hex')}`;
     const created: number[] = [];
     const ids: Record<string, number> = {};
@@ -70,6 +91,7 @@ export function defineOdooContract(name: string, start: () => Promise<ContractTa
       target = await start();
       odoo = createJsonRpcClient(target.options);
       uid = await odoo.authenticate();
+      accessRights = await odoo.executeKw<boolean>('res.users', 'check_access_rights', ['write'], { raise_exception: false });
       ids.alpha = await createPartner({ name: `${tag} alpha`, is_company: true, city: 'Paris', email: 'alpha@example.com' });
       // An invoice address of alpha: only "contact" children take their company's address in Odoo.
       ids.beta = await createPartner({
@@ -227,16 +249,6 @@ export function defineOdooContract(name: string, start: () => Promise<ContractTa
     });
 
     describe('errors, with Odoo names and messages', () => {
-      const expectFault = (kind: new (...args: never[]) => Error, odooName: string, message: string | RegExp) => (error: unknown) => {
-        assert.ok(error instanceof kind, `expected ${kind.name}, got ${String(error)}`);
-        const odooError = error as unknown as { odooName: string; message: string };
-        assert.equal(odooError.odooName, odooName);
-        if (typeof message === 'string') assert.equal(odooError.message, message);
-        else assert.match(odooError.message, message);
-        assert.doesNotMatch(odooError.message, /Traceback/);
-        return true;
-      };
-
       test('create with an unknown field', async () => {
         await assert.rejects(
           odoo.executeKw('res.partner', 'create', [{ name: `${other} x`, no_such_field: 1 }]),
@@ -283,12 +295,38 @@ export function defineOdooContract(name: string, start: () => Promise<ContractTa
         );
       });
 
-      test("deleting a user's contact is refused (a RedirectWarning, which the client reports as a UserError)", async () => {
-        const [admin] = await odoo.executeKw<Row[]>('res.users', 'read', [[uid], ['partner_id']]);
-        await assert.rejects(
-          odoo.executeKw('res.partner', 'unlink', [[(admin!.partner_id as number[])[0]]]),
-          expectFault(UserError, 'odoo.exceptions.RedirectWarning', /^You cannot delete contacts linked to an active user\./),
-        );
+      test('check_access_rights answers whether the user may edit users (Administration / Access Rights)', async () => {
+        if (target.accessRights !== undefined) assert.equal(accessRights, target.accessRights);
+        assert.equal(await odoo.executeKw('res.partner', 'check_access_rights', ['read'], { raise_exception: false }), true);
+        assert.equal(await odoo.executeKw('res.users', 'check_access_rights', ['read']), true);
+        if (!accessRights)
+          await assert.rejects(
+            odoo.executeKw('res.users', 'check_access_rights', ['write']),
+            expectFault(AccessError, 'odoo.exceptions.AccessError', /^You are not allowed to modify 'User' \(res\.users\) records\./),
+          );
+      });
+
+      test("deleting a user's contact is refused: a RedirectWarning for who may edit users, else a ValidationError", async () => {
+        const [user] = await odoo.executeKw<Row[]>('res.users', 'read', [[uid], ['partner_id']]);
+        const unlink = odoo.executeKw('res.partner', 'unlink', [[(user!.partner_id as number[])[0]]]);
+        if (accessRights)
+          await assert.rejects(
+            unlink,
+            expectFault(
+              UserError,
+              'odoo.exceptions.RedirectWarning',
+              /^You cannot delete contacts linked to an active user\.\nYou should rather archive them after archiving their associated user\./,
+            ),
+          );
+        else
+          await assert.rejects(
+            unlink,
+            expectFault(
+              ValidationError,
+              'odoo.exceptions.ValidationError',
+              /^You cannot delete contacts linked to an active user\.\nAsk an administrator to archive their associated user first\./,
+            ),
+          );
       });
     });
 
@@ -443,8 +481,31 @@ export function defineOdooContract(name: string, start: () => Promise<ContractTa
         ]);
       });
 
-      test('external ids resolve through ir.model.data (module + name)', async () => {
-        const [admin] = await odoo.executeKw<Row[]>(
+      test('check_object_reference resolves an external id for any user: [model, id], [model, false] when not found by a search', async () => {
+        const reference = (xmlId: string, kwargs: Row = {}): Promise<unknown> =>
+          odoo.executeKw('ir.model.data', 'check_object_reference', xmlId.split('.'), kwargs);
+        assert.deepEqual(await reference('base.user_admin'), ['res.users', 2]);
+        const [user] = await odoo.executeKw<Row[]>('res.users', 'read', [[2], ['login']]);
+        assert.equal(user?.login, 'admin');
+        const [model, partnerId] = (await reference('base.main_partner')) as [string, number];
+        assert.equal(model, 'res.partner');
+        assert.ok(Number.isInteger(partnerId) && partnerId > 0);
+        await assert.rejects(
+          reference('base.no_such_record'),
+          expectFault(OdooServerError, 'builtins.ValueError', 'External ID not found in the system: base.no_such_record'),
+        );
+        // The public user is archived: the search behind the answer skips it unless active_test is off.
+        assert.deepEqual(await reference('base.public_user'), ['res.users', false]);
+        const [, publicId] = (await reference('base.public_user', { context: { active_test: false } })) as [string, number];
+        assert.ok(Number.isInteger(publicId) && publicId > 2);
+        await assert.rejects(
+          reference('base.public_user', { raise_on_access_error: true }),
+          expectFault(AccessError, 'odoo.exceptions.AccessError', 'Not enough access rights on the external ID: base.public_user'),
+        );
+      });
+
+      test('ir.model.data itself is readable only in Administration / Access Rights', async () => {
+        const lookup = odoo.executeKw<Row[]>(
           'ir.model.data',
           'search_read',
           [
@@ -455,22 +516,19 @@ export function defineOdooContract(name: string, start: () => Promise<ContractTa
           ],
           { fields: ['model', 'res_id'] },
         );
-        assert.equal(admin?.model, 'res.users');
-        assert.equal(admin?.res_id, 2);
-        const [company] = await odoo.executeKw<Row[]>(
-          'ir.model.data',
-          'search_read',
-          [
-            [
-              ['module', '=', 'base'],
-              ['name', '=', 'main_partner'],
-            ],
-          ],
-          { fields: ['model', 'res_id'] },
-        );
-        assert.equal(company?.model, 'res.partner');
-        const [user] = await odoo.executeKw<Row[]>('res.users', 'read', [[2], ['login']]);
-        assert.equal(user?.login, 'admin');
+        if (accessRights) {
+          const [admin] = await lookup;
+          assert.equal(admin?.model, 'res.users');
+          assert.equal(admin?.res_id, 2);
+        } else
+          await assert.rejects(
+            lookup,
+            expectFault(
+              AccessError,
+              'odoo.exceptions.AccessError',
+              "You are not allowed to access 'Model Data' (ir.model.data) records.\n\nThis operation is allowed for the following groups:\n\t- Administration/Access Rights\n\nContact your administrator to request access if necessary.",
+            ),
+          );
       });
     });
   });

@@ -3,11 +3,13 @@
  * can start in a moment. Each Odoo database is a PostgreSQL database the double creates, fills with
  * Odoo-shaped tables and drops at `stop()`; its writes are real SQL, so pg triggers installed on
  * those tables see what they would see under Odoo. The admin user is id 2, login `admin`,
- * password `admin`.
+ * password `admin`; `addUser` adds others (e.g. a technical user without Access Rights).
  */
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
+import { models } from './models.js';
+import { create } from './orm.js';
 import { Dispatcher, type DoubleDatabase } from './rpc.js';
 import { installDatabase } from './schema.js';
 import { DoubleServer } from './server.js';
@@ -31,6 +33,11 @@ export interface OdooDouble {
   /** Base URL, e.g. http://127.0.0.1:40123 */
   url: string;
   addDatabase(name: string): Promise<void>;
+  /**
+   * A user of database `db`, with its own contact, who logs in with `password`: an internal user
+   * without Administration / Access Rights (access.ts) unless `accessRights`, like admin. Returns the uid.
+   */
+  addUser(db: string, user: { login: string; password: string; name?: string; accessRights?: boolean }): Promise<number>;
   /** The PostgreSQL URL of an Odoo database (for tests that look at or trigger on its tables). */
   databaseUrl(name: string): string;
   /** The next `count` HTTP requests have their connection closed without an answer. */
@@ -68,6 +75,30 @@ export async function startOdooDouble(options: OdooDoubleOptions = {}): Promise<
     databases.set(name, { name, pool, pgName });
   };
 
+  const addUser: OdooDouble['addUser'] = async (db, user) => {
+    const database = databases.get(db);
+    if (!database) throw new Error(`the Odoo double has no database ${db}`);
+    const client = await database.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const env = { client, uid: 1, context: {} };
+      const partnerId = await create(env, models.get('res.partner')!, { name: user.name ?? user.login });
+      const uid = await create(env, models.get('res.users')!, { login: user.login, partner_id: partnerId });
+      await client.query('UPDATE res_users SET password = $2, access_rights = $3 WHERE id = $1', [
+        uid,
+        user.password,
+        Boolean(user.accessRights),
+      ]);
+      await client.query('COMMIT');
+      return uid as number;
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
+
   for (const name of options.databases ?? ['odoo']) await addDatabase(name);
   const server = new DoubleServer(new Dispatcher(databases), { closeConnections: options.closeConnections ?? false });
   await new Promise<void>((resolve) => server.http.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
@@ -76,6 +107,7 @@ export async function startOdooDouble(options: OdooDoubleOptions = {}): Promise<
   return {
     url: `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`,
     addDatabase,
+    addUser,
     databaseUrl,
     dropNextRequests: (count) => server.dropNextRequests(count),
     stop: async () => {

@@ -1,12 +1,13 @@
 /**
  * The ORM methods the double answers (search, search_read, read, search_count, create, write,
- * unlink, fields_get, name_get, name_search), each running inside the caller's transaction and
+ * unlink, fields_get, name_get, name_search, and ir.model.data's check_object_reference), each running inside the caller's transaction and
  * sending PostgreSQL the statements Odoo 16 sends (FACTS.md): a create is one multi-row INSERT,
  * the mail_message rows, then one UPDATE per record storing computed fields; a write is one
  * UPDATE that also sets write_date/write_uid and recomputes dependent fields, plus tracking
  * messages; an unlink deletes messages, external ids and rows, letting foreign keys cascade.
  */
 import type pg from 'pg';
+import { checkAccessRights } from './access.js';
 import { missingError, OdooFault, pyRepr, userError, validationError, valueError } from './faults.js';
 import { domainToSql, orderToSql, Params } from './domain.js';
 import { isStored, models, sqlTypes, type ColumnRef, type FieldDef, type ModelDef } from './models.js';
@@ -340,17 +341,51 @@ export async function unlink(env: OrmEnv, model: ModelDef, ids: unknown): Promis
       `SELECT p.name FROM res_users u JOIN res_partner p ON p.id = u.partner_id WHERE u.partner_id = ANY($1::integer[]) AND u.active`,
       [wanted],
     );
-    if (users.length > 0)
-      throw new OdooFault(
-        'odoo.exceptions.RedirectWarning',
-        `You cannot delete contacts linked to an active user.\nYou should rather archive them after archiving their associated user.\n\nLinked active users : ${users.map((u: { name: string }) => u.name).join(', ')}`,
+    if (users.length > 0) {
+      const names = users.map((u: { name: string }) => u.name).join(', ');
+      // Odoo 16's _unlink_except_user: a link to the users for who may edit them, else a ValidationError.
+      if (await checkAccessRights(env, models.get('res.users')!, 'write', false))
+        throw new OdooFault(
+          'odoo.exceptions.RedirectWarning',
+          `You cannot delete contacts linked to an active user.\nYou should rather archive them after archiving their associated user.\n\nLinked active users : ${names}`,
+        );
+      throw validationError(
+        `You cannot delete contacts linked to an active user.\nAsk an administrator to archive their associated user first.\n\nLinked active users :\n${names}`,
       );
+    }
   }
   if (model.mailThread)
     await env.client.query('DELETE FROM mail_message WHERE model = $1 AND res_id = ANY($2::integer[])', [model.name, wanted]);
   await env.client.query('DELETE FROM ir_model_data WHERE model = $1 AND res_id = ANY($2::integer[])', [model.name, wanted]);
   await env.client.query(`DELETE FROM ${model.table} WHERE id = ANY($1::integer[])`, [wanted]);
   return true;
+}
+
+// ---------- external ids ----------
+
+/**
+ * ir.model.data's `check_object_reference`, open to every user: [model, id] when a search (with the
+ * call's context, so archived records count only under active_test=False) finds the record, else
+ * [model, false] or, with raise_on_access_error, an AccessError. An unknown external id is a ValueError.
+ */
+export async function checkObjectReference(
+  env: OrmEnv,
+  module: unknown,
+  xmlId: unknown,
+  raiseOnAccessError: unknown,
+): Promise<[string, number | false]> {
+  const { rows } = await env.client.query('SELECT model, res_id FROM ir_model_data WHERE module = $1 AND name = $2', [
+    String(module),
+    String(xmlId),
+  ]);
+  const row = rows[0] as { model: string; res_id: number } | undefined;
+  const target = row && models.get(row.model);
+  if (!row || !target) throw valueError(`External ID not found in the system: ${String(module)}.${String(xmlId)}`);
+  await checkAccessRights(env, target, 'read');
+  if ((await search(env, target, { domain: [['id', '=', row.res_id]] })).length > 0) return [row.model, row.res_id];
+  if (raiseOnAccessError)
+    throw new OdooFault('odoo.exceptions.AccessError', `Not enough access rights on the external ID: ${String(module)}.${String(xmlId)}`);
+  return [row.model, false];
 }
 
 // ---------- metadata ----------

@@ -5,6 +5,7 @@
  * the ValidationErrors Odoo 16 raises for them (`odoo/service/model.py`'s messages).
  */
 import pg from 'pg';
+import { checkAccessRights, type Operation } from './access.js';
 import { accessDenied, OdooFault, pyRepr, unknownDatabase, userError, validationError } from './faults.js';
 import { models, type ModelDef } from './models.js';
 import * as orm from './orm.js';
@@ -24,6 +25,10 @@ interface MethodSpec {
   params: string[];
   onRecords?: boolean;
   aliases?: Record<string, string>;
+  /** The access right the method needs on its model (access.ts); none for metadata and rights checks. */
+  needs?: Operation;
+  /** The one model that has the method (others answer AttributeError, as in Odoo). */
+  only?: string;
   run: Method;
 }
 
@@ -31,20 +36,36 @@ const methods: Record<string, MethodSpec> = {
   search: {
     params: ['args', 'offset', 'limit', 'order', 'count'],
     aliases: { domain: 'args' },
+    needs: 'read',
     run: (e, m, a) => orm.search(e, m, { domain: a.args, offset: a.offset, limit: a.limit, order: a.order }),
   },
   search_read: {
     params: ['domain', 'fields', 'offset', 'limit', 'order'],
+    needs: 'read',
     run: (e, m, a) => orm.searchRead(e, m, { domain: a.domain, fields: a.fields, offset: a.offset, limit: a.limit, order: a.order }),
   },
-  search_count: { params: ['args', 'limit'], aliases: { domain: 'args' }, run: (e, m, a) => orm.searchCount(e, m, a.args) },
-  read: { params: ['fields', 'load'], onRecords: true, run: (e, m, a) => orm.read(e, m, a.ids, a.fields) },
-  create: { params: ['vals_list'], aliases: { vals: 'vals_list' }, run: (e, m, a) => orm.create(e, m, a.vals_list) },
-  write: { params: ['vals'], onRecords: true, run: (e, m, a) => orm.write(e, m, a.ids, a.vals) },
-  unlink: { params: [], onRecords: true, run: (e, m, a) => orm.unlink(e, m, a.ids) },
+  search_count: {
+    params: ['args', 'limit'],
+    aliases: { domain: 'args' },
+    needs: 'read',
+    run: (e, m, a) => orm.searchCount(e, m, a.args),
+  },
+  read: { params: ['fields', 'load'], onRecords: true, needs: 'read', run: (e, m, a) => orm.read(e, m, a.ids, a.fields) },
+  create: { params: ['vals_list'], aliases: { vals: 'vals_list' }, needs: 'create', run: (e, m, a) => orm.create(e, m, a.vals_list) },
+  write: { params: ['vals'], onRecords: true, needs: 'write', run: (e, m, a) => orm.write(e, m, a.ids, a.vals) },
+  unlink: { params: [], onRecords: true, needs: 'unlink', run: (e, m, a) => orm.unlink(e, m, a.ids) },
   fields_get: { params: ['allfields', 'attributes'], run: (_e, m, a) => orm.fieldsGet(m, a.allfields, a.attributes) },
-  name_get: { params: [], onRecords: true, run: (e, m, a) => orm.nameGet(e, m, a.ids) },
-  name_search: { params: ['name', 'args', 'operator', 'limit'], run: (e, m, a) => orm.nameSearch(e, m, a) },
+  name_get: { params: [], onRecords: true, needs: 'read', run: (e, m, a) => orm.nameGet(e, m, a.ids) },
+  name_search: { params: ['name', 'args', 'operator', 'limit'], needs: 'read', run: (e, m, a) => orm.nameSearch(e, m, a) },
+  check_access_rights: {
+    params: ['operation', 'raise_exception'],
+    run: (e, m, a) => checkAccessRights(e, m, a.operation, a.raise_exception),
+  },
+  check_object_reference: {
+    params: ['module', 'xml_id', 'raise_on_access_error'],
+    only: 'ir.model.data',
+    run: (e, _m, a) => orm.checkObjectReference(e, a.module, a.xml_id, a.raise_on_access_error),
+  },
 };
 
 function bindArguments(name: string, spec: MethodSpec, args: unknown[], kwargs: Kwargs): Kwargs {
@@ -142,13 +163,16 @@ export class Dispatcher {
     if (method.startsWith('_'))
       throw new OdooFault('odoo.exceptions.AccessError', `Private methods (such as ${method}) cannot be called remotely.`);
     const spec = methods[method];
-    if (!spec) throw new OdooFault('builtins.AttributeError', `type object '${modelName}' has no attribute '${method}'`);
+    if (!spec || (spec.only !== undefined && spec.only !== modelName))
+      throw new OdooFault('builtins.AttributeError', `type object '${modelName}' has no attribute '${method}'`);
     const { context = {}, ...rest } = kwargs;
     const bound = bindArguments(method, spec, args, rest);
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
-      const result = await spec.run({ client, uid, context: context as Kwargs }, model, bound);
+      const env: orm.OrmEnv = { client, uid, context: context as Kwargs };
+      if (spec.needs) await checkAccessRights(env, model, spec.needs);
+      const result = await spec.run(env, model, bound);
       await client.query('COMMIT');
       return result;
     } catch (error) {

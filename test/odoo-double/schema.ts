@@ -22,7 +22,8 @@ function tableDdl(model: ModelDef): string {
       const defaultSql = field.defaultSql ? ` DEFAULT ${field.defaultSql}` : '';
       return `  ${name} ${sqlTypes[field.type]}${defaultSql}${notNull}`;
     });
-  const extra = model.name === 'res.users' ? ['  password varchar'] : [];
+  // Not fields: the password, and membership of base.group_erp_manager (access.ts).
+  const extra = model.name === 'res.users' ? ['  password varchar', '  access_rights boolean NOT NULL DEFAULT false'] : [];
   const checks =
     model.name === 'res.partner'
       ? [`  CONSTRAINT res_partner_check_name CHECK ((type = 'contact' AND name IS NOT NULL) OR type != 'contact')`]
@@ -60,10 +61,10 @@ INSERT INTO res_partner (id, name, is_company, active, email) VALUES
   (2, 'OdooBot', false, true, 'odoobot@example.com'),
   (3, 'Administrator', false, true, 'admin@yourcompany.example.com'),
   (4, 'Public user', false, false, NULL);
-INSERT INTO res_users (id, login, partner_id, active, share, password) VALUES
-  (1, '__system__', 2, false, false, NULL),
-  (2, 'admin', 3, true, false, '${adminPassword}'),
-  (3, 'public', 4, false, true, NULL);
+INSERT INTO res_users (id, login, partner_id, active, share, password, access_rights) VALUES
+  (1, '__system__', 2, false, false, NULL, true),
+  (2, 'admin', 3, true, false, '${adminPassword}', true),
+  (3, 'public', 4, false, true, NULL, false);
 UPDATE res_partner SET create_uid = 1, write_uid = 1, create_date = now() at time zone 'utc', write_date = now() at time zone 'utc';
 UPDATE res_users SET create_uid = 1, write_uid = 1, create_date = now() at time zone 'utc', write_date = now() at time zone 'utc';
 UPDATE res_lang SET create_uid = 1, write_uid = 1, create_date = now() at time zone 'utc', write_date = now() at time zone 'utc';
