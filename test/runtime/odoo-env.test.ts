@@ -69,6 +69,24 @@ test('texts follow the language of the Odoo user behind the event; user names th
   }
 });
 
+test('env.ref works for a technical user without Access Rights; an unknown external id is an EnvError', async () => {
+  await odoo.addUser('odoo', { login: 'technical', password: 'technical-secret' });
+  const technical = await createTestStack({
+    env: { ODOO_URL: odoo.url, ODOO_DB: 'odoo', ODOO_USER: 'technical', ODOO_PASSWORD: 'technical-secret' },
+  });
+  try {
+    const { triggerId } = await technical.project(`async function handle_button() {
+      const admin = await env.ref('base.user_admin');
+      try { await env.ref('base.nope'); } catch (e) { return [admin.model, admin.id, e.name + ': ' + e.message]; }
+    }`);
+    const outcome = (await technical.call('developer', 'POST', `/api/triggers/button/${triggerId}/run`, { wait: true })).body;
+    assert.equal(outcome.state, 'done', JSON.stringify(outcome.error));
+    assert.deepEqual(outcome.result, ['res.users', 2, 'EnvError: External ID not found in the system: base.nope']);
+  } finally {
+    await technical.close();
+  }
+});
+
 test('Odoo unreachable: the job fails with a message naming the URL, and the sidecar carries on', async () => {
   const down = await createTestStack({ env: { ODOO_URL: 'http://127.0.0.1:9', ODOO_DB: 'odoo', ODOO_USER: 'admin', ODOO_PASSWORD: 'x' } });
   try {

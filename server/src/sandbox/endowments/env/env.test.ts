@@ -135,17 +135,37 @@ describe('env record sets', () => {
     assert.deepEqual(await partners.call('name_get', [[1]]), [[1, 'YourCompany']]);
   });
 
-  test('env.ref resolves an external id through ir.model.data', async () => {
-    const admin = await env.ref('base.user_admin');
-    assert.equal(admin.model, 'res.users');
-    assert.equal(admin.id, 2);
-    await assert.rejects(env.ref('base.no_such_record'), /External ID not found in the system: base\.no_such_record/);
+  test('env.ref resolves an external id in one call, also for a user who may not read ir.model.data', async () => {
+    await double.addUser('odoo', { login: 'tech', password: 'tech' });
+    const tech = createJsonRpcClient({ url: double.url, db: 'odoo', login: 'tech', password: 'tech' });
+    try {
+      const techEnv = createEnv({ context, execute: (model, method, args, kwargs) => tech.executeKw(model, method, args, kwargs) });
+      for (const someEnv of [env, techEnv]) {
+        const admin = await someEnv.ref('base.user_admin');
+        assert.equal(admin.model, 'res.users');
+        assert.equal(admin.id, 2);
+        // Archived records resolve too, as with Odoo's own env.ref.
+        assert.equal((await someEnv.ref('base.public_user')).model, 'res.users');
+        await assert.rejects(
+          someEnv.ref('base.no_such_record'),
+          (error: unknown) => error instanceof EnvError && error.message === 'External ID not found in the system: base.no_such_record',
+        );
+      }
+      await assert.rejects(env.ref('user_admin'), (error: unknown) => error instanceof EnvError && /module\.name/.test(error.message));
+      assert.equal((await callsDuring(() => env.ref('base.user_admin'))).length, 1);
+    } finally {
+      tech.close();
+    }
   });
 
   test('the context goes with every call; with_context adds to it', async () => {
     assert.deepEqual(env.context, context);
     assert.ok(calls.length > 5);
-    for (const call of calls) assert.deepEqual(call.kwargs.context, context, `${call.model}.${call.method}`);
+    for (const call of calls) {
+      // env.ref alone adds active_test=False: archived records have external ids too.
+      const expected = call.method === 'check_object_reference' ? { ...context, active_test: false } : context;
+      assert.deepEqual(call.kwargs.context, expected, `${call.model}.${call.method}`);
+    }
     const partners = env['res.partner']!;
     const archived = await partners.create({ name: 'Archived', active: false });
     assert.equal((await partners.search([['id', '=', archived.id]])).length, 0);

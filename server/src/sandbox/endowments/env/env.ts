@@ -29,24 +29,21 @@ function envFor(core: EnvCore, execute: Execute, links: (() => RecordLinks) | un
     context: core.context,
     async ref(xmlId) {
       const dot = xmlId.indexOf('.');
-      const [module, name] = dot > 0 ? [xmlId.slice(0, dot), xmlId.slice(dot + 1)] : ['', xmlId];
-      const rows = (await core.call(
-        'ir.model.data',
-        'search_read',
-        [
-          [
-            ['module', '=', module],
-            ['name', '=', name],
-          ],
-        ],
-        { fields: ['model', 'res_id'], limit: 1 },
-      )) as {
-        model: string;
-        res_id: number;
-      }[];
-      const row = rows[0];
-      if (row === undefined) throw new EnvError(`External ID not found in the system: ${xmlId}`);
-      return new RecordSet(core, row.model, [row.res_id]);
+      if (dot <= 0) throw new EnvError(`env.ref expects an external id "module.name", got "${xmlId}"`);
+      // check_object_reference, not a search on ir.model.data: Odoo 16 lets only Administration /
+      // Access Rights read ir.model.data, and the technical user should not be in it. active_test
+      // off: archived records resolve, as with Odoo's own env.ref. A record the user may not see
+      // is Odoo's AccessError ("Not enough access rights on the external ID: ...").
+      const notFound = `External ID not found in the system: ${xmlId}`;
+      const [model, id] = (await core
+        .call('ir.model.data', 'check_object_reference', [xmlId.slice(0, dot), xmlId.slice(dot + 1)], {
+          raise_on_access_error: true,
+          context: { active_test: false },
+        })
+        .catch((error: unknown) => {
+          throw error instanceof Error && error.message === notFound ? new EnvError(notFound) : error;
+        })) as [string, number];
+      return new RecordSet(core, model, [id]);
     },
     with_context(extra) {
       return envFor(createCore(execute, Object.freeze({ ...core.context, ...extra }), links, core.loaded), execute, links);
