@@ -28,7 +28,8 @@ import { executeLinkOp } from './links/index.js';
 import { linkRoutes } from './http/routes/links.js';
 import { runRoutes } from './http/routes/runs.js';
 import { systemClock } from './shared/clock.js';
-import { CronScheduler, httpServerOptions, WebhookService, webhookRoutes } from './triggers/index.js';
+import { CronScheduler, DbTriggerService, httpServerOptions, WebhookService, webhookRoutes } from './triggers/index.js';
+import { dbTriggerRoutes } from './http/routes/db-triggers.js';
 import { webhookApiRoutes } from './http/routes/webhooks.js';
 
 export interface OpenStore {
@@ -80,6 +81,7 @@ export interface Runtime {
   odoo: OdooClient | undefined;
   cron: CronScheduler;
   webhooks: WebhookService;
+  dbTriggers: DbTriggerService;
   close(): Promise<void>;
 }
 
@@ -123,15 +125,35 @@ export function createRuntime(opened: OpenStore, logger: Logger): Runtime {
   const stopRescheduling = opened.store.onChange(cron.onChange);
   const webhooks = new WebhookService({ pool, historyPool, jobs: runtime, publicUrl: config.publicUrl, maxBytes: config.webhookMaxBytes });
   const stopForgetting = opened.store.onChange(() => webhooks.forget());
+  const dbTriggers = new DbTriggerService({
+    pool,
+    connectionString: opened.connectionString,
+    jobs: runtime,
+    instanceId: runtime.instanceId,
+    odoo,
+    settings: {
+      mode: config.mode,
+      wakeup: config.dbWakeup,
+      pollMs: config.dbPollMs,
+      chunkSize: config.dbChunkSize,
+      eventRetentionHours: config.dbEventRetentionHours,
+    },
+    clock: systemClock,
+    logger,
+  });
+  const stopDbTriggers = dbTriggers.register(runtime, opened.store);
   return {
     runtime,
     sandbox,
     odoo,
     cron,
     webhooks,
+    dbTriggers,
     close: async () => {
       stopRescheduling();
       stopForgetting();
+      stopDbTriggers();
+      await dbTriggers.stop();
       await cron.idle();
       await runtime.stop();
       await historyPool.end();
@@ -143,7 +165,7 @@ export function createRuntime(opened: OpenStore, logger: Logger): Runtime {
 
 export async function serve(config: Config, logger: Logger): Promise<RunningServer> {
   const opened = await openStore(config, logger);
-  const { runtime, sandbox, odoo, cron, webhooks, close: closeRuntime } = createRuntime(opened, logger);
+  const { runtime, sandbox, odoo, cron, webhooks, dbTriggers, close: closeRuntime } = createRuntime(opened, logger);
   try {
     if (config.mode === 'standalone') await loadSampleProjectOnce(opened, logger);
     if (odoo) {
@@ -152,6 +174,7 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
     }
     await runtime.start();
     await cron.reconcile();
+    await dbTriggers.start();
     const app = createApp({
       store: opened.store,
       cipher: opened.cipher,
@@ -170,6 +193,7 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
         pluginRoutes(opened.plugins),
         projectFileRoutes(opened),
         webhookApiRoutes({ pool: opened.pool, webhooks }),
+        dbTriggerRoutes({ pool: opened.pool }),
       ],
       rootRoutes: [webhookRoutes(webhooks), metricsRoutes({ pool: opened.pool, sandbox })],
     });

@@ -9,7 +9,15 @@ import { loadConfig, type Config } from '../config/index.js';
 import { ConfigError, SyncStudioError } from '../shared/errors.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { withSettings } from './settings.js';
-import { exportCommand, importCommand, migrateCommand, rotateSecretCommand, runCommand, serveCommand } from './commands.js';
+import {
+  exportCommand,
+  importCommand,
+  migrateCommand,
+  rotateSecretCommand,
+  runCommand,
+  serveCommand,
+  uninstallCaptureCommand,
+} from './commands.js';
 
 function configFrom(command: Command): Config {
   return loadConfig(process.env, command.opts());
@@ -44,6 +52,12 @@ withSettings(program.command('serve', { isDefault: true }).description('start th
 withSettings(program.command('migrate').description('apply database migrations and exit')).action(
   action(({ config, logger }) => migrateCommand(config, logger)),
 );
+
+withSettings(
+  program
+    .command('uninstall-capture')
+    .description("remove every pg trigger and function DB triggers put on Odoo's tables (stop the sidecar or disable its DB triggers first)"),
+).action(action(({ config, logger }) => uninstallCaptureCommand(config, logger)));
 
 withSettings(
   program.command('import').argument('<file>', 'an Odoo XML project file').description('import (or update) a project from an XML file'),

@@ -11,6 +11,7 @@ import { createRuntime, openStore, serve } from '../main.js';
 import { exportProject, importProjectXml } from '../projects/xml/index.js';
 import { rotateSecretKey, SecretCipher } from '../secrets/index.js';
 import type { Queryable } from '../db/index.js';
+import { DbTriggersUnavailableError, uninstallCapture } from '../triggers/index.js';
 
 export async function serveCommand(config: Config, logger: Logger): Promise<void> {
   const server = await serve(config, logger);
@@ -49,6 +50,22 @@ export async function migrateCommand(config: Config, logger: Logger): Promise<vo
   const opened = await openStore(config, logger);
   await opened.close();
   process.stdout.write('migrations are up to date\n');
+}
+
+/**
+ * Removes every pg trigger and function that DB triggers put on Odoo's tables (waiting up to 5 s
+ * per table for Odoo's writers). A running sidecar with enabled DB triggers puts them back: stop it
+ * or disable the triggers first.
+ */
+export async function uninstallCaptureCommand(config: Config, logger: Logger): Promise<void> {
+  if (config.mode !== 'odoo') throw new DbTriggersUnavailableError();
+  const opened = await openStore(config, logger);
+  try {
+    const tables = await uninstallCapture(opened.pool, 5000);
+    process.stdout.write(tables.length ? `capture removed from ${tables.join(', ')}\n` : 'no capture was installed\n');
+  } finally {
+    await opened.close();
+  }
 }
 
 export async function importCommand(config: Config, logger: Logger, file: string): Promise<void> {

@@ -124,6 +124,30 @@ const settings = {
       .default(10 * 1024 * 1024),
     expect: 'bytes, an integer of at least 1024',
   },
+  dbWakeup: {
+    env: 'SYNC_STUDIO_DB_WAKEUP',
+    flag: 'dbWakeup',
+    schema: z.enum(['notify-on-idle', 'always-notify', 'poll-only']).default('notify-on-idle'),
+    expect: 'how DB triggers learn of new events: notify-on-idle, always-notify or poll-only',
+  },
+  dbPollMs: {
+    env: 'SYNC_STUDIO_DB_POLL_MS',
+    flag: 'dbPollMs',
+    schema: z.coerce.number().int().min(1).max(600_000).default(1000),
+    expect: 'milliseconds between looks at the DB event outbox, an integer from 1 to 600000',
+  },
+  dbChunkSize: {
+    env: 'SYNC_STUDIO_DB_CHUNK',
+    flag: 'dbChunk',
+    schema: z.coerce.number().int().min(1).max(100_000).default(1000),
+    expect: 'records per DB trigger job at most, an integer from 1 to 100000',
+  },
+  dbEventRetentionHours: {
+    env: 'SYNC_STUDIO_DB_EVENT_RETENTION_HOURS',
+    flag: 'dbEventRetentionHours',
+    schema: z.coerce.number().positive().max(87_600).default(72),
+    expect: 'hours processed DB events are kept, a positive number',
+  },
   logLevel: {
     env: 'SYNC_STUDIO_LOG_LEVEL',
     flag: 'logLevel',

@@ -26,8 +26,12 @@ export interface ChangeEvent {
   action: 'created' | 'updated' | 'deleted';
 }
 
+/** A capability's own check of a resource about to be saved (the row as it will be); throws a typed error to refuse it. */
+export type SaveCheck = (row: Record<string, unknown>, db: Queryable) => Promise<void>;
+
 export class ProjectStore {
   private readonly listeners = new Set<(event: ChangeEvent) => void>();
+  private readonly checks = new Map<ResourceKind, SaveCheck[]>();
 
   constructor(
     readonly pool: Pool,
@@ -40,6 +44,16 @@ export class ProjectStore {
   onChange(listener: (event: ChangeEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Adds a check run inside the saving transaction of every create and update of `kind` (e.g. a DB trigger's model exists). */
+  addCheck(kind: ResourceKind, check: SaveCheck): () => void {
+    this.checks.set(kind, [...(this.checks.get(kind) ?? []), check]);
+    return () => this.checks.set(kind, (this.checks.get(kind) ?? []).filter((c) => c !== check));
+  }
+
+  private async runChecks(kind: ResourceKind, row: Record<string, unknown>, db: Queryable): Promise<void> {
+    for (const check of this.checks.get(kind) ?? []) await check(row, db);
   }
 
   async list(kind: ResourceKind, page: Page, parentId?: number): Promise<{ items: Row[]; total: number }> {
@@ -75,6 +89,7 @@ export class ProjectStore {
       }
       if (kind === 'cron' && values.numbercall === undefined) values.numbercall = -1;
       await this.checkUniqueName(kind, client, values, parentId, null);
+      await this.runChecks(kind, values, client);
       const columns = Object.keys(values);
       const { rows } = await client.query<Row>(
         `insert into sync_studio.${spec.table} (${columns.map(quote).join(', ')})
@@ -92,6 +107,7 @@ export class ProjectStore {
       const current = await this.get(kind, id, client);
       const parentId = spec.parent ? (current[spec.parent.column] as number) : null;
       await this.checkUniqueName(kind, client, values, parentId, id);
+      await this.runChecks(kind, { ...current, ...values }, client);
       const columns = Object.keys(values);
       if (kind === 'project' || kind === 'task') columns.push('updated_at');
       const assignments = columns.map((c, i) => (c === 'updated_at' ? 'updated_at = now()' : `${quote(c)} = $${i + 2}`));

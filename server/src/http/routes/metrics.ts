@@ -1,12 +1,14 @@
 /**
  * `/metrics` for Prometheus: the process's default metrics, the sandbox pool (workers, busy,
- * restarts) and the job table (jobs by state, queue entries waiting), read when scraped. No
+ * restarts), the job table (jobs by state, queue entries waiting) and the DB event outbox (events
+ * waiting, age of the oldest, size), read when scraped. No
  * project data, names or secrets appear in metrics.
  */
 import { Hono } from 'hono';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { Queryable } from '../../db/index.js';
 import type { SandboxPool } from '../../sandbox/index.js';
+import { outboxStats } from '../../triggers/index.js';
 
 export interface MetricsDeps {
   pool: Queryable;
@@ -46,6 +48,19 @@ export function metricsRoutes(deps: MetricsDeps): Hono {
       );
       this.reset();
       for (const row of rows) this.set({ state: row.state }, row.n);
+    },
+  });
+  new Gauge({
+    name: 'sync_studio_db_outbox',
+    help: 'DB event outbox: events waiting to be dispatched, seconds the oldest has waited, rows (estimate) and bytes on disk',
+    labelNames: ['measure'],
+    registers: [registry],
+    async collect() {
+      const stats = await outboxStats(deps.pool);
+      this.set({ measure: 'pending' }, stats.pending);
+      this.set({ measure: 'lag_seconds' }, stats.lagSeconds);
+      this.set({ measure: 'rows' }, stats.rows);
+      this.set({ measure: 'bytes' }, stats.bytes);
     },
   });
   const app = new Hono();

@@ -1,9 +1,11 @@
 /**
  * Record sets as JSON, for job arguments and values crossing the sandbox boundary:
- * `{"__recordset__": {"model": "res.partner", "ids": [1, 2]}}`.
+ * `{"__recordset__": {"model": "res.partner", "ids": [1, 2]}}`, optionally with `"values"`: rows
+ * as Odoo's `read` returns them (a DB trigger's records arrive loaded), remembered on decoding.
  */
+import type { FieldValues } from './core.js';
 import type { Env } from './env.js';
-import { RecordSet } from './record-set.js';
+import { RecordSet, rememberValues } from './record-set.js';
 
 const marker = '__recordset__';
 
@@ -20,20 +22,24 @@ export function encodeRecordSets(value: unknown): unknown {
   return value;
 }
 
-function encodedRecordSet(value: Record<string, unknown>): { model: string; ids: number[] } | undefined {
+function encodedRecordSet(value: Record<string, unknown>): { model: string; ids: number[]; values?: FieldValues[] } | undefined {
   const keys = Object.keys(value);
   const inner = value[marker];
   if (keys.length !== 1 || !isPlainObject(inner)) return undefined;
-  const { model, ids } = inner;
-  return typeof model === 'string' && Array.isArray(ids) && ids.every((id) => Number.isInteger(id))
-    ? { model, ids: ids as number[] }
-    : undefined;
+  const { model, ids, values } = inner;
+  if (typeof model !== 'string' || !Array.isArray(ids) || !ids.every((id) => Number.isInteger(id))) return undefined;
+  const rows = Array.isArray(values) ? values.filter((row): row is FieldValues => isPlainObject(row) && Number.isInteger(row.id)) : undefined;
+  return { model, ids: ids as number[], ...(rows ? { values: rows } : {}) };
 }
 
 export function decodeRecordSets(value: unknown, env: Env): unknown {
   if (Array.isArray(value)) return value.map((item) => decodeRecordSets(item, env));
   if (!isPlainObject(value)) return value;
   const encoded = encodedRecordSet(value);
-  if (encoded) return env[encoded.model]!.browse(encoded.ids);
+  if (encoded) {
+    const records = env[encoded.model]!.browse(encoded.ids);
+    if (encoded.values) rememberValues(records, encoded.values);
+    return records;
+  }
   return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, decodeRecordSets(item, env)]));
 }

@@ -113,6 +113,36 @@ describe('env record sets', () => {
     assert.equal(await Promise.resolve(b), b);
   });
 
+  test('record sets as Odoo users write them: records[0], mapped, filtered, sorted, ensure_one, exists, and a clear error for a field of several records', async () => {
+    const partners = env['res.partner']!;
+    const created = await partners.create([
+      { name: 'Zed', email: 'zed@example.com', is_company: true },
+      { name: 'Amy', email: false },
+      { name: 'Max', email: 'max@example.com' },
+    ]);
+    await created.read(['name', 'email', 'is_company']);
+    assert.equal(created[0]!.name, 'Zed');
+    assert.equal(created[2]!.email, 'max@example.com');
+    assert.throws(() => created[3], /index 3 out of range: res\.partner\(\d+, \d+, \d+\) has 3 records/);
+    assert.deepEqual(created.mapped('name'), ['Zed', 'Amy', 'Max']);
+    assert.deepEqual(
+      created.mapped((r) => String(r.name).length),
+      [3, 3, 3],
+    );
+    assert.deepEqual(created.filtered('email').mapped('name'), ['Zed', 'Max']);
+    assert.deepEqual(created.filtered((r) => !r.is_company).mapped('name'), ['Amy', 'Max']);
+    assert.deepEqual(created.sorted('name').mapped('name'), ['Amy', 'Max', 'Zed']);
+    assert.deepEqual(created.sorted('name', { reverse: true }).mapped('name'), ['Zed', 'Max', 'Amy']);
+    assert.deepEqual(created.sorted('email').mapped('name'), ['Amy', 'Max', 'Zed'], 'empty values first, as Odoo');
+    assert.equal(created.filtered((r) => r.name === 'Amy').ensure_one().name, 'Amy');
+    assert.throws(() => created.ensure_one(), new RegExp(`expected a single record, got res\\.partner\\(${created.ids.join(', ')}\\)`));
+    assert.throws(() => created.name, new RegExp(`expected a single record, got res\\.partner\\(${created.ids.join(', ')}\\)`));
+    assert.equal(partners.browse([]).name, false, 'a field of no record is False, as in Odoo');
+    await created[1]!.unlink();
+    assert.deepEqual((await created.exists()).ids, [created.ids[0], created.ids[2]]);
+    await created.unlink();
+  });
+
   test('create, write and unlink', async () => {
     const partners = env['res.partner']!;
     const one = await partners.create({ name: 'Solo' });
@@ -162,8 +192,10 @@ describe('env record sets', () => {
     assert.deepEqual(env.context, context);
     assert.ok(calls.length > 5);
     for (const call of calls) {
-      // env.ref alone adds active_test=False: archived records have external ids too.
-      const expected = call.method === 'check_object_reference' ? { ...context, active_test: false } : context;
+      // env.ref adds active_test=False (archived records have external ids too), and so does the search of
+      // records.exists() (archived records exist); every other call carries exactly the env's context.
+      const existsSearch = call.method === 'search' && (call.kwargs.context as Record<string, unknown>).active_test === false;
+      const expected = call.method === 'check_object_reference' || existsSearch ? { ...context, active_test: false } : context;
       assert.deepEqual(call.kwargs.context, expected, `${call.model}.${call.method}`);
     }
     const partners = env['res.partner']!;

@@ -1,8 +1,10 @@
 /**
- * RecordSet: an ordered, immutable list of ids of one model. Loaded field values read as plain
- * properties on a single record (`rec.name`); an unloaded field raises an EnvError saying how to
- * load it. The API's own names (model, ids, length, id, read, write, ...) take precedence over
- * fields; `records.get('model')` reads a field of such a name.
+ * RecordSet: an ordered, immutable list of ids of one model, used the way Odoo users write record
+ * sets: `records[0]`, `length`, iteration, `mapped`, `filtered`, `sorted`, `ensure_one`,
+ * `exists`. Loaded field values read as plain properties on a single record (`rec.name`); on
+ * several records that is an error naming them, and an unloaded field raises an EnvError saying
+ * how to load it. The API's own names (model, ids, length, id, read, write, ...) take precedence
+ * over fields; `records.get('model')` reads a field of such a name.
  */
 import { EnvError, forget, remember, type EnvCore, type FieldValues } from './core.js';
 
@@ -40,9 +42,10 @@ function label(state: RecordSetState): string {
 }
 
 function fieldValue(state: RecordSetState, field: string): unknown {
+  if (state.ids.length === 0) return false;
   if (state.ids.length !== 1) {
     throw new EnvError(
-      `Expected singleton: ${label(state)} has ${state.ids.length} records; read '${field}' per record, e.g. records.map((r) => r.${field})`,
+      `expected a single record, got ${label(state)}: read '${field}' per record, e.g. records.mapped('${field}') or records[0].${field}`,
     );
   }
   const values = state.core.loaded.get(state.model)?.get(state.ids[0]!);
@@ -54,12 +57,37 @@ function fieldValue(state: RecordSetState, field: string): unknown {
   return values[field];
 }
 
+function recordAt(state: RecordSetState, index: number): RecordSet {
+  const id = state.ids[index];
+  if (id === undefined) throw new EnvError(`index ${index} out of range: ${label(state)} has ${state.ids.length} records`);
+  return new RecordSet(state.core, state.model, [id]);
+}
+
+/** A field name or a function of a record, as mapped/filtered/sorted take them. */
+type FieldOrFunction<T> = string | ((record: RecordSet) => T);
+
+function valueOf<T>(record: RecordSet, key: FieldOrFunction<T>): unknown {
+  return typeof key === 'string' ? record.get(key) : key(record);
+}
+
+function compareValues(a: unknown, b: unknown): number {
+  // Odoo sorts False/None first.
+  const empty = (v: unknown) => v === false || v === null || v === undefined;
+  if (empty(a) || empty(b)) return empty(a) === empty(b) ? 0 : empty(a) ? -1 : 1;
+  const x = Array.isArray(a) ? a[1] : a;
+  const y = Array.isArray(b) ? b[1] : b;
+  if (typeof x === 'string' && typeof y === 'string') return x.localeCompare(y);
+  return x! < y! ? -1 : x! > y! ? 1 : 0;
+}
+
 const handler: ProxyHandler<RecordSet> = {
   get(target, property, receiver) {
     if (typeof property === 'symbol' || property in target) return Reflect.get(target, property, receiver);
     // Not thenable: `await` and promise resolution look for `then`.
     if (property === 'then') return undefined;
-    return fieldValue(stateOf(receiver as RecordSet), property);
+    const state = stateOf(receiver as RecordSet);
+    if (/^(0|[1-9]\d*)$/.test(property)) return recordAt(state, Number(property));
+    return fieldValue(state, property);
   },
   set(_target, property) {
     throw new EnvError(`Cannot assign ${String(property)} on a record set: use await records.write({ ${String(property)}: value })`);
@@ -69,6 +97,8 @@ const handler: ProxyHandler<RecordSet> = {
 export class RecordSet {
   /** Loaded field values, read through the proxy (`rec.name`). */
   readonly [field: string]: unknown;
+  /** `records[0]`: the record at that position, as a record set of one. */
+  readonly [index: number]: RecordSet;
 
   constructor(core: EnvCore, model: string, ids: readonly number[]) {
     const proxy = new Proxy(this, handler);
@@ -156,6 +186,55 @@ export class RecordSet {
     return [...this].map((record, index) => mapper(record, index));
   }
 
+  /** Odoo's mapped: a field's value of every record (`mapped('email')`), or a function's results. */
+  mapped<T>(key: FieldOrFunction<T>): unknown[] {
+    return [...this].map((record) => valueOf(record, key));
+  }
+
+  /** Odoo's filtered: the records whose field is truthy (`filtered('is_company')`) or for which the function returns truthy. */
+  filtered(key: FieldOrFunction<unknown>): RecordSet {
+    const { core, model } = stateOf(this);
+    return new RecordSet(
+      core,
+      model,
+      [...this].filter((record) => Boolean(valueOf(record, key))).map((record) => record.id),
+    );
+  }
+
+  /** Odoo's sorted: by a field or a key function (by id when omitted); `sorted(key, true)` or `sorted(key, { reverse: true })` reverses. */
+  sorted(key?: FieldOrFunction<unknown>, reverse: boolean | { reverse?: boolean } = false): RecordSet {
+    const { core, model } = stateOf(this);
+    const descending = typeof reverse === 'boolean' ? reverse : Boolean(reverse.reverse);
+    const keyed = [...this].map((record) => ({ id: record.id, value: key === undefined ? record.id : valueOf(record, key) }));
+    keyed.sort((a, b) => compareValues(a.value, b.value) * (descending ? -1 : 1));
+    return new RecordSet(
+      core,
+      model,
+      keyed.map((k) => k.id),
+    );
+  }
+
+  /** This record set when it holds exactly one record; an error naming the records otherwise. */
+  ensure_one(): RecordSet {
+    const state = stateOf(this);
+    if (state.ids.length !== 1) throw new EnvError(`expected a single record, got ${label(state)}`);
+    return this;
+  }
+
+  /** The records that still exist in Odoo (one search, archived records included). */
+  async exists(): Promise<RecordSet> {
+    const { core, model, ids } = stateOf(this);
+    if (ids.length === 0) return this;
+    const found = new Set(
+      (await core.call(model, 'search', [[['id', 'in', [...ids]]]], { context: { active_test: false } })) as number[],
+    );
+    return new RecordSet(
+      core,
+      model,
+      ids.filter((id) => found.has(id)),
+    );
+  }
+
   set_link(relation: string, ref: unknown, options?: { sync_date?: string | Date; allow_many2many?: boolean }): Promise<unknown> {
     return (stateOf(this).core.links() as RecordLinks).set_link(this, relation, ref, options);
   }
@@ -183,4 +262,10 @@ export class RecordSet {
     }
     return new RecordSet(core, model, unique ? [...new Set(all)] : all);
   }
+}
+
+/** Values handed with a record set (e.g. a DB trigger's records, loaded before the job ran), remembered as if read. */
+export function rememberValues(records: RecordSet, rows: readonly FieldValues[]): void {
+  const { core, model } = stateOf(records);
+  remember(core, model, rows);
 }

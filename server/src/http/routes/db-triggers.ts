@@ -1,0 +1,38 @@
+/**
+ * A DB trigger's recent activity in the API (role user): the latest events captured on its
+ * model's table (processed or not) and the latest jobs it started, with their record ids.
+ */
+import { Hono } from 'hono';
+import type { Pool } from '../../db/index.js';
+import { recentEvents, tableOf } from '../../triggers/index.js';
+import { NotFoundError } from '../../shared/errors.js';
+import { readId } from '../body.js';
+import type { AppEnv } from '../context.js';
+
+export interface DbTriggerRoutesDeps {
+  pool: Pool;
+}
+
+const RECENT = 20;
+
+export function dbTriggerRoutes(deps: DbTriggerRoutesDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.get('/triggers/db/:id/events', async (c) => {
+    const id = readId(c);
+    const { rows } = await deps.pool.query<{ model: string }>('select model from sync_studio.trigger_db where id = $1', [id]);
+    if (!rows[0]) throw new NotFoundError('DB trigger', id);
+    const table = tableOf(rows[0].model);
+    const [events, jobs] = await Promise.all([
+      recentEvents(deps.pool, table, RECENT),
+      deps.pool.query(
+        `select id, state, created_at, finished_at, odoo_user_id,
+                coalesce(jsonb_array_length(args -> 0 -> '__recordset__' -> 'ids'), 0) as record_count,
+                args -> 0 -> '__recordset__' -> 'ids' as record_ids
+           from sync_studio.job where trigger_kind = 'db' and trigger_id = $1 order by id desc limit $2`,
+        [id, RECENT],
+      ),
+    ]);
+    return c.json({ model: rows[0].model, table, events, jobs: jobs.rows });
+  });
+  return app;
+}

@@ -1,0 +1,298 @@
+/**
+ * Capture: the pg triggers the sidecar puts on Odoo's tables. Per watched table, one function
+ * `sync_studio.capture_<table>()` (generated for what the enabled triggers need: the columns to
+ * compare, the old values to keep, whether deleted rows are kept) and up to three statement-level
+ * AFTER pg triggers `sync_studio_insert|update|delete` with transition tables. Each statement
+ * that touched rows appends one `db_event` row, and sends a NOTIFY only while a listener asked
+ * for one (`db_listener.notify`).
+ *
+ * Odoo is never broken by it: the function compares columns through the transition tables only
+ * after checking (in the catalog) that they still exist, else it falls back to comparing by name
+ * over jsonb, so a column dropped or renamed by a module upgrade costs a slower statement, never a
+ * failed write; the functions live in our schema, so dropping it drops them and their pg triggers.
+ * Odoo is never blocked by it: creating or dropping a pg trigger waits at most `lockTimeoutMs` for
+ * Odoo's writers and fails otherwise (the caller retries in the background).
+ */
+import { createHash } from 'node:crypto';
+import { withTransaction, type Pool, type PoolClient, type Queryable } from '../../db/index.js';
+import { SyncStudioError } from '../../shared/errors.js';
+import { compileDomain } from './domain.js';
+import { storedFields, tableOf } from './catalog.js';
+
+export const NOTIFY_CHANNEL = 'sync_studio_db_event';
+const TRIGGER_PREFIX = 'sync_studio_';
+const FUNCTION_PREFIX = 'capture_';
+type Operation = 'INSERT' | 'UPDATE' | 'DELETE';
+const OPERATIONS: readonly Operation[] = ['INSERT', 'UPDATE', 'DELETE'];
+
+/** What the enabled triggers of one table need captured. */
+export interface TableCapture {
+  table: string;
+  operations: Operation[];
+  /** Columns whose change is reported (watched fields). */
+  compare: string[];
+  /** Columns whose old values an UPDATE keeps (read by before-update domains). */
+  oldColumns: string[];
+  /** DELETE keeps the deleted rows (on_unlink). */
+  deletedRows: boolean;
+}
+
+export interface CaptureTrigger {
+  model: string;
+  kind: string;
+  watched_fields: string[];
+  filter_pre_domain: string;
+}
+
+/** Creating or dropping a pg trigger would have waited for Odoo's writers: retried later. */
+export class CaptureBusyError extends SyncStudioError {
+  constructor(table: string, cause: unknown) {
+    super('capture_busy', `installing capture on ${table} waited too long for Odoo's writers; retrying in the background`, { cause });
+  }
+}
+
+/** The enabled DB triggers (of active tasks and projects), other than timed ones. */
+export async function enabledTriggers(db: Queryable): Promise<CaptureTrigger[]> {
+  const { rows } = await db.query<CaptureTrigger>(
+    `select d.model, d.kind, d.watched_fields, d.filter_pre_domain
+       from sync_studio.trigger_db d join sync_studio.task t on t.id = d.task_id join sync_studio.project p on p.id = t.project_id
+      where d.active and t.active and p.active and d.kind <> 'on_time'`,
+  );
+  return rows;
+}
+
+/** Per table, what to capture for these triggers (tables that do not exist are left out). */
+export async function planCapture(db: Queryable, triggers: readonly CaptureTrigger[]): Promise<TableCapture[]> {
+  const byModel = new Map<string, CaptureTrigger[]>();
+  for (const trigger of triggers) byModel.set(trigger.model, [...(byModel.get(trigger.model) ?? []), trigger]);
+  const plans: TableCapture[] = [];
+  for (const [model, list] of byModel) {
+    const fields = await storedFields(db, model).catch(() => []);
+    const columns = new Set(fields.map((f) => f.name));
+    if (columns.size === 0) continue;
+    const operations = new Set<Operation>();
+    const compare = new Set<string>();
+    const oldColumns = new Set<string>();
+    let deletedRows = false;
+    for (const trigger of list) {
+      const creates = trigger.kind === 'on_create' || trigger.kind === 'on_create_or_write';
+      const writes = trigger.kind === 'on_write' || trigger.kind === 'on_create_or_write';
+      // INSERTs are needed by writes too: Odoo's post-create UPDATEs fold into the create.
+      if (creates || writes) operations.add('INSERT');
+      if (writes) operations.add('UPDATE');
+      // A record created and deleted in one transaction fires nothing: the DELETE says so.
+      if (creates || trigger.kind === 'on_unlink') operations.add('DELETE');
+      if (trigger.kind === 'on_unlink') deletedRows = true;
+      if (writes) {
+        for (const field of trigger.watched_fields) if (columns.has(field)) compare.add(field);
+        for (const field of compileDomain(trigger.filter_pre_domain, fields)?.fields ?? []) if (field !== 'id') oldColumns.add(field);
+      }
+    }
+    plans.push({
+      table: tableOf(model),
+      operations: OPERATIONS.filter((op) => operations.has(op)),
+      compare: [...compare].sort(),
+      oldColumns: [...oldColumns].sort(),
+      deletedRows,
+    });
+  }
+  return plans.sort((a, b) => a.table.localeCompare(b.table));
+}
+
+const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`;
+const nameArray = (names: readonly string[]): string => `array[${names.map(literal).join(', ')}]::text[]`;
+
+export function functionName(table: string): string {
+  return `${FUNCTION_PREFIX}${table}`;
+}
+
+/** The UPDATE branch: ids, changed columns and old values, by column when they all exist, else by name. */
+function updateSql(plan: TableCapture): string {
+  const { compare, oldColumns } = plan;
+  if (compare.length === 0 && oldColumns.length === 0) return `select array_agg(n.id) into v_ids from sync_studio_new n;`;
+  const all = [...new Set([...compare, ...oldColumns])];
+  const changedFast = compare.length
+    ? `array_remove(array[${compare.map((c) => `case when bool_or(n.${ident(c)} is distinct from o.${ident(c)}) then ${literal(c)} end`).join(', ')}], null)`
+    : 'null';
+  const oldFast = oldColumns.length
+    ? `jsonb_agg(jsonb_build_object('id', o.id${oldColumns.map((c) => `, ${literal(c)}, o.${ident(c)}`).join('')}))`
+    : 'null';
+  const changedSlow = compare.length
+    ? `(select array_agg(k order by k) from unnest(${nameArray(compare)}) k
+          where exists (select 1 from sync_studio_new n join sync_studio_old o on o.id = n.id
+                         where to_jsonb(n) -> k is distinct from to_jsonb(o) -> k))`
+    : 'null';
+  const oldSlow = oldColumns.length
+    ? `(select jsonb_agg(jsonb_build_object('id', o.id) || coalesce((select jsonb_object_agg(k, to_jsonb(o) -> k) from unnest(${nameArray(oldColumns)}) k where to_jsonb(o) ? k), '{}')) from sync_studio_old o)`
+    : 'null';
+  return `if (select count(*) from pg_catalog.pg_attribute where attrelid = TG_RELID and attnum > 0 and not attisdropped
+          and attname = any(${nameArray(all)}::name[])) = ${all.length} then
+      select array_agg(n.id), ${changedFast}, ${oldFast} into v_ids, v_changed, v_old
+        from sync_studio_new n join sync_studio_old o on o.id = n.id;
+    else
+      -- A column was dropped or renamed since this function was generated: compare by name.
+      select array_agg(n.id) into v_ids from sync_studio_new n;
+      v_changed := ${changedSlow};
+      v_old := ${oldSlow};
+    end if;`;
+}
+
+/** The generated function of one table. */
+export function functionSql(plan: TableCapture): string {
+  const deleteSql = plan.deletedRows
+    ? 'select array_agg(o.id), jsonb_agg(to_jsonb(o)) into v_ids, v_old from sync_studio_old o;'
+    : 'select array_agg(o.id) into v_ids from sync_studio_old o;';
+  return `create or replace function sync_studio.${ident(functionName(plan.table))}() returns trigger language plpgsql as $body$
+declare
+  v_ids bigint[];
+  v_changed text[];
+  v_old jsonb;
+begin
+  if TG_OP = 'INSERT' then
+    select array_agg(n.id) into v_ids from sync_studio_new n;
+  elsif TG_OP = 'DELETE' then
+    ${deleteSql}
+  else
+    ${updateSql(plan)}
+  end if;
+  if v_ids is null then
+    return null;
+  end if;
+  insert into sync_studio.db_event (table_name, operation, ids, changed_columns, old_values)
+  values (TG_TABLE_NAME, TG_OP, v_ids, v_changed, v_old);
+  if exists (select 1 from sync_studio.db_listener where notify) then
+    perform pg_notify(${literal(NOTIFY_CHANNEL)}, '');
+  end if;
+  return null;
+end
+$body$`;
+}
+
+function versionOf(sql: string): string {
+  return `sync-studio capture ${createHash('sha256').update(sql).digest('hex').slice(0, 16)}`;
+}
+
+interface Installed {
+  functions: Map<string, string | null>;
+  triggers: Map<string, Set<Operation>>;
+}
+
+async function installed(db: Queryable): Promise<Installed> {
+  const [functions, triggers] = await Promise.all([
+    db.query<{ name: string; version: string | null }>(
+      `select p.proname as name, obj_description(p.oid, 'pg_proc') as version from pg_proc p
+        where p.pronamespace = 'sync_studio'::regnamespace and p.proname like 'capture\\_%'`,
+    ),
+    db.query<{ table: string; name: string }>(
+      `select c.relname as table, t.tgname as name from pg_trigger t join pg_class c on c.oid = t.tgrelid
+        where not t.tgisinternal and t.tgname like 'sync\\_studio\\_%' and c.relnamespace = current_schema()::regnamespace`,
+    ),
+  ]);
+  const byTable = new Map<string, Set<Operation>>();
+  for (const row of triggers.rows) {
+    const operation = row.name.slice(TRIGGER_PREFIX.length).toUpperCase() as Operation;
+    byTable.set(row.table, (byTable.get(row.table) ?? new Set()).add(operation));
+  }
+  return { functions: new Map(functions.rows.map((r) => [r.name, r.version])), triggers: byTable };
+}
+
+function triggerSql(table: string, operation: Operation): string {
+  const name = ident(`${TRIGGER_PREFIX}${operation.toLowerCase()}`);
+  const transition =
+    operation === 'INSERT'
+      ? 'new table as sync_studio_new'
+      : operation === 'DELETE'
+        ? 'old table as sync_studio_old'
+        : 'old table as sync_studio_old new table as sync_studio_new';
+  return `create trigger ${name} after ${operation.toLowerCase()} on ${ident(table)} referencing ${transition}
+    for each statement execute function sync_studio.${ident(functionName(table))}()`;
+}
+
+function dropTriggerSql(table: string, operation: Operation): string {
+  return `drop trigger if exists ${ident(`${TRIGGER_PREFIX}${operation.toLowerCase()}`)} on ${ident(table)}`;
+}
+
+/** One table's change, in its own transaction, serialised across sidecars, waiting at most `lockTimeoutMs` for a table lock. */
+async function changeTable(pool: Pool, table: string, lockTimeoutMs: number, change: (db: PoolClient) => Promise<void>): Promise<void> {
+  try {
+    await withTransaction(pool, async (db) => {
+      await db.query(`select pg_advisory_xact_lock(hashtext('sync_studio.capture'), hashtext($1))`, [table]);
+      await db.query(`select set_config('lock_timeout', $1, true)`, [`${lockTimeoutMs}ms`]);
+      await change(db);
+    });
+  } catch (error) {
+    if ((error as { code?: string }).code === '55P03') throw new CaptureBusyError(table, error);
+    throw error;
+  }
+}
+
+export interface ReconcileResult {
+  installed: string[];
+  removed: string[];
+  unchanged: string[];
+}
+
+/**
+ * Brings the pg triggers in line with the plans: functions regenerated when their version
+ * differs, missing pg triggers created, unneeded ones dropped, tables nobody watches cleaned up.
+ * Idempotent; a table whose lock could not be had is reported by a CaptureBusyError after the
+ * other tables were handled.
+ */
+export async function reconcileCapture(pool: Pool, plans: readonly TableCapture[], lockTimeoutMs: number): Promise<ReconcileResult> {
+  const current = await installed(pool);
+  const result: ReconcileResult = { installed: [], removed: [], unchanged: [] };
+  let busy: CaptureBusyError | undefined;
+  const attempt = async (table: string, change: (db: PoolClient) => Promise<void>) => {
+    try {
+      await changeTable(pool, table, lockTimeoutMs, change);
+      return true;
+    } catch (error) {
+      if (!(error instanceof CaptureBusyError)) throw error;
+      busy ??= error;
+      return false;
+    }
+  };
+  const wanted = new Set(plans.map((p) => p.table));
+  for (const plan of plans) {
+    const sql = functionSql(plan);
+    const version = versionOf(sql);
+    const have = current.triggers.get(plan.table) ?? new Set();
+    const upToDate = current.functions.get(functionName(plan.table)) === version;
+    const missing = plan.operations.filter((op) => !have.has(op));
+    const extra = [...have].filter((op) => !plan.operations.includes(op));
+    if (upToDate && missing.length === 0 && extra.length === 0) {
+      result.unchanged.push(plan.table);
+      continue;
+    }
+    const done = await attempt(plan.table, async (db) => {
+      await db.query(sql);
+      await db.query(`comment on function sync_studio.${ident(functionName(plan.table))}() is ${literal(version)}`);
+      for (const op of extra) await db.query(dropTriggerSql(plan.table, op));
+      for (const op of missing) await db.query(triggerSql(plan.table, op));
+    });
+    if (done) result.installed.push(plan.table);
+  }
+  const leftovers = new Set([...current.triggers.keys(), ...[...current.functions.keys()].map((f) => f.slice(FUNCTION_PREFIX.length))]);
+  for (const table of leftovers) {
+    if (wanted.has(table)) continue;
+    const done = await attempt(table, (db) => dropCapture(db, table, current.triggers.get(table)));
+    if (done) result.removed.push(table);
+  }
+  if (busy) throw busy;
+  return result;
+}
+
+async function dropCapture(db: Queryable, table: string, operations: Iterable<Operation> | undefined): Promise<void> {
+  const exists = (await db.query<{ ok: boolean }>('select to_regclass(quote_ident($1)) is not null as ok', [table])).rows[0]!.ok;
+  if (exists) for (const op of operations ?? []) await db.query(dropTriggerSql(table, op));
+  await db.query(`drop function if exists sync_studio.${ident(functionName(table))}()`);
+}
+
+/** Removes every pg trigger and function capture put on Odoo's tables (`sync-studio uninstall-capture`). */
+export async function uninstallCapture(pool: Pool, lockTimeoutMs: number): Promise<string[]> {
+  const current = await installed(pool);
+  const tables = new Set([...current.triggers.keys(), ...[...current.functions.keys()].map((f) => f.slice(FUNCTION_PREFIX.length))]);
+  for (const table of tables) await changeTable(pool, table, lockTimeoutMs, (db) => dropCapture(db, table, current.triggers.get(table)));
+  return [...tables].sort();
+}

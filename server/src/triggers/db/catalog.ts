@@ -1,0 +1,67 @@
+/**
+ * Odoo's catalog as the DB triggers need it: a model's table (Odoo's naming: dots become
+ * underscores), whether it exists, its columns, and its stored fields with their types
+ * (ir_model_fields), for checking triggers and for reading records the way Odoo's `read` does.
+ */
+import type { Queryable } from '../../db/index.js';
+import { InvalidInputError, SyncStudioError } from '../../shared/errors.js';
+
+/** Odoo's table name for a model (`res.partner` → `res_partner`); models with a custom `_table` are not supported. */
+export function tableOf(model: string): string {
+  return model.replace(/\./g, '_');
+}
+
+/** DB triggers need Odoo's own database (standalone mode has none). */
+export class DbTriggersUnavailableError extends SyncStudioError {
+  constructor() {
+    super(
+      'db_triggers_need_odoo',
+      "DB triggers need Odoo mode: set DATABASE_URL to Odoo's PostgreSQL database (standalone mode has no Odoo tables to watch)",
+      { status: 400, field: 'model' },
+    );
+  }
+}
+
+/** The model's table exists in the database (and the model in ir_model when Odoo's registry is there). */
+export async function checkModel(db: Queryable, model: string): Promise<void> {
+  const table = tableOf(model);
+  const { rows } = await db.query<{ table_exists: boolean; registry: boolean; registered: boolean }>(
+    `select to_regclass(quote_ident($1)) is not null as table_exists,
+            to_regclass('ir_model') is not null as registry,
+            to_regclass('ir_model') is not null and exists (select 1 from ir_model where model = $2) as registered`,
+    [table, model],
+  );
+  const row = rows[0]!;
+  if (!row.table_exists || (row.registry && !row.registered)) {
+    throw new InvalidInputError(`model ${model} does not exist in this Odoo database (no table ${table})`, 'model');
+  }
+}
+
+export interface StoredField {
+  name: string;
+  type: string;
+  /** many2one: the comodel. */
+  relation: string | null;
+  /** The column is jsonb: a translated field (Odoo 16 keeps one value per language). */
+  translated: boolean;
+}
+
+/**
+ * The model's fields stored as columns of its table that `read` returns as plain values: every
+ * stored field but binary ones (attachments or large; left to JSON-RPC) and x2many (not columns).
+ */
+export async function storedFields(db: Queryable, model: string): Promise<StoredField[]> {
+  const { rows } = await db.query<{ name: string; ttype: string; relation: string | null; data_type: string }>(
+    `select f.name, f.ttype, f.relation, format_type(a.atttypid, null) as data_type
+       from ir_model_fields f
+       join pg_attribute a on a.attrelid = to_regclass(quote_ident($2)) and a.attname = f.name and a.attnum > 0 and not a.attisdropped
+      where f.model = $1 and f.store and f.ttype not in ('binary', 'one2many', 'many2many')
+      order by f.name`,
+    [model, tableOf(model)],
+  );
+  return rows.map((r) => ({ name: r.name, type: r.ttype, relation: r.relation, translated: r.data_type === 'jsonb' && isText(r.ttype) }));
+}
+
+function isText(type: string): boolean {
+  return type === 'char' || type === 'text' || type === 'html';
+}

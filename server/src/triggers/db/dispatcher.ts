@@ -1,0 +1,139 @@
+/**
+ * Dispatch: one claim of the outbox, in one transaction — claimed events folded per Odoo
+ * transaction and table, matched against the enabled DB triggers of that table, the matching
+ * records loaded (one read per model for the whole claim), and one job per trigger per Odoo
+ * transaction (chunked above `chunkSize` records) enqueued with its records and its user.
+ * The events are marked processed in the same transaction as the jobs are written.
+ */
+import { withTransaction, type Pool, type PoolClient } from '../../db/index.js';
+import type { JobRuntime } from '../../jobs/index.js';
+import type { OdooClient } from '../../odoo/index.js';
+import type { Logger } from '../../shared/logger.js';
+import { foldEvents, type Row, type TableChange } from './folding.js';
+import { matchChange, type DbTriggerRow } from './matching.js';
+import { claimEvents } from './outbox.js';
+import { present, presentCaptured, type LoadedModel, type RecordLoader } from './records.js';
+import { tableOf } from './catalog.js';
+
+export interface DispatcherOptions {
+  pool: Pool;
+  jobs: JobRuntime;
+  odoo: OdooClient | undefined;
+  loader: RecordLoader;
+  /** Events claimed per transaction. */
+  batchSize: number;
+  /** Records per job at most. */
+  chunkSize: number;
+  logger: Logger;
+}
+
+interface Match {
+  trigger: DbTriggerRow;
+  change: TableChange;
+  ids: number[];
+}
+
+export interface DispatchResult {
+  events: number;
+  jobs: number;
+}
+
+const DEFAULT_LANG = 'en_US';
+
+export class DbDispatcher {
+  constructor(private readonly options: DispatcherOptions) {}
+
+  /** Claims and dispatches one batch; `events` is 0 when the outbox had nothing to claim. */
+  dispatchBatch(): Promise<DispatchResult> {
+    return withTransaction(this.options.pool, async (db) => {
+      const events = await claimEvents(db, this.options.batchSize);
+      if (events.length === 0) return { events: 0, jobs: 0 };
+      const matches = await this.match(db, foldEvents(events));
+      const jobs = await this.enqueue(db, matches);
+      return { events: events.length, jobs };
+    });
+  }
+
+  private async match(db: PoolClient, changes: TableChange[]): Promise<Match[]> {
+    const { rows: triggers } = await db.query<DbTriggerRow>(
+      `select d.id, d.trigger_name, d.model, d.kind, d.filter_domain, d.filter_pre_domain, d.watched_fields
+         from sync_studio.trigger_db d join sync_studio.task t on t.id = d.task_id join sync_studio.project p on p.id = t.project_id
+        where d.active and t.active and p.active and d.kind <> 'on_time' order by d.id`,
+    );
+    const matches: Match[] = [];
+    for (const change of changes) {
+      for (const trigger of triggers) {
+        if (tableOf(trigger.model) !== change.table) continue;
+        const fields = await this.options.loader.fields(trigger.model);
+        const ids = await matchChange(db, this.options.odoo, trigger, change, fields);
+        if (ids.length > 0) matches.push({ trigger, change, ids });
+      }
+    }
+    return matches;
+  }
+
+  private async enqueue(db: PoolClient, matches: Match[]): Promise<number> {
+    if (matches.length === 0) return 0;
+    const { loader } = this.options;
+    const wanted = new Map<string, number[]>();
+    for (const m of matches) if (m.trigger.kind !== 'on_unlink') wanted.set(m.trigger.model, [...(wanted.get(m.trigger.model) ?? []), ...m.ids]);
+    const loaded = new Map<string, LoadedModel>();
+    for (const [model, ids] of wanted) loaded.set(model, await loader.load(model, ids, db));
+    const langs = await userLangs(db, [...loaded.values()].flatMap((l) => [...l.rows.values()].map((r) => r.write_uid)));
+    let jobs = 0;
+    for (const { trigger, change, ids } of matches) {
+      let records: Row[];
+      let uid: number | null;
+      if (trigger.kind === 'on_unlink') {
+        const fields = await loader.fields(trigger.model);
+        const captured = ids.map((id) => change.deleted.get(id) ?? { id });
+        uid = firstUid(captured.map((row) => row.write_uid));
+        const lang = langs.get(uid ?? -1) ?? DEFAULT_LANG;
+        records = captured.map((row) => presentCaptured(fields, row, lang));
+      } else {
+        const model = loaded.get(trigger.model)!;
+        const raw = ids.map((id) => model.rows.get(id)).filter((row): row is Row => row !== undefined);
+        uid = firstUid(raw.map((row) => row.write_uid));
+        const lang = langs.get(uid ?? -1) ?? DEFAULT_LANG;
+        // Records deleted since (by a later transaction) have nothing left to hand over.
+        records = raw.map((row) => present(model, Number(row.id), lang)!);
+      }
+      jobs += await enqueueChunks(this.options.jobs, db, trigger, records, uid, this.options.chunkSize);
+    }
+    return jobs;
+  }
+}
+
+/** One job per `chunkSize` records, each carrying its records' values; returns the number of jobs. */
+export async function enqueueChunks(
+  jobs: JobRuntime,
+  db: PoolClient,
+  trigger: Pick<DbTriggerRow, 'id' | 'model'>,
+  records: Row[],
+  uid: number | null,
+  chunkSize: number,
+): Promise<number> {
+  let count = 0;
+  for (let start = 0; start < records.length; start += chunkSize) {
+    const chunk = records.slice(start, start + chunkSize);
+    const recordSet = { __recordset__: { model: trigger.model, ids: chunk.map((r) => r.id), values: chunk } };
+    await jobs.enqueue({ trigger: { kind: 'db', id: trigger.id }, args: [recordSet], odooUserId: uid }, { db });
+    count++;
+  }
+  return count;
+}
+
+function firstUid(values: unknown[]): number | null {
+  for (const value of values) if (value !== null && value !== undefined && value !== false) return Number(value);
+  return null;
+}
+
+async function userLangs(db: PoolClient, uids: unknown[]): Promise<Map<number, string>> {
+  const ids = [...new Set(uids.filter((u) => u !== null && u !== undefined).map(Number))];
+  if (ids.length === 0) return new Map();
+  const { rows } = await db.query<{ id: number; lang: string | null }>(
+    `select u.id, p.lang from res_users u join res_partner p on p.id = u.partner_id where u.id = any($1::int[])`,
+    [ids],
+  );
+  return new Map(rows.filter((r) => r.lang).map((r) => [r.id, r.lang!]));
+}

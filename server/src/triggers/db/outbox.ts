@@ -1,0 +1,107 @@
+/**
+ * The outbox (`sync_studio.db_event`): claiming events a whole transaction at a time, the
+ * listeners' wake-up flags, retention and the figures /metrics shows.
+ *
+ * A claim takes, in the claimer's transaction, an advisory lock per writer transaction id (so two
+ * sidecars never split one Odoo transaction, whose events must be folded together) and the rows
+ * with `FOR UPDATE SKIP LOCKED`, and marks them processed; the jobs they start are written in the
+ * same transaction, so a crash before the commit leaves the events for the next claim and a
+ * commit leaves both: every event is handled exactly once.
+ */
+import type { Pool, PoolClient, Queryable } from '../../db/index.js';
+
+export interface DbEvent {
+  id: number;
+  table_name: string;
+  operation: 'INSERT' | 'UPDATE' | 'DELETE';
+  txid: string;
+  ids: number[];
+  changed_columns: string[] | null;
+  old_values: Record<string, unknown>[] | null;
+  created_at: Date;
+}
+
+/** Claims the unprocessed events of up to `limit` events' writer transactions (all events of each). */
+export async function claimEvents(db: PoolClient, limit: number): Promise<DbEvent[]> {
+  const { rows: transactions } = await db.query<{ txid: string }>(
+    `select distinct txid from (
+       select txid from sync_studio.db_event
+        where processed_at is null and pg_try_advisory_xact_lock(hashtext('sync_studio.db_event'), (txid % 2147483647)::int)
+        order by id limit $1) claimable`,
+    [limit],
+  );
+  if (transactions.length === 0) return [];
+  const { rows } = await db.query<DbEvent>(
+    `update sync_studio.db_event e set processed_at = now()
+      where e.id in (select id from sync_studio.db_event where processed_at is null and txid = any($1::bigint[]) for update skip locked)
+        and e.processed_at is null
+      returning e.id, e.table_name, e.operation, e.txid::text, e.ids::int[], e.changed_columns, e.old_values, e.created_at`,
+    [transactions.map((t) => t.txid)],
+  );
+  return rows.sort((a, b) => a.id - b.id);
+}
+
+/** Says whether the pg triggers should NOTIFY this listener (idle) or not (busy, or poll-only). */
+export async function setNotify(db: Queryable, instanceId: number, notify: boolean): Promise<void> {
+  await db.query(
+    `insert into sync_studio.db_listener (instance_id, notify) values ($1, $2)
+     on conflict (instance_id) do update set notify = excluded.notify where sync_studio.db_listener.notify is distinct from excluded.notify`,
+    [instanceId, notify],
+  );
+}
+
+export async function removeListener(db: Queryable, instanceId: number): Promise<void> {
+  await db.query('delete from sync_studio.db_listener where instance_id = $1', [instanceId]);
+}
+
+/** Listener rows of sidecars that are gone (their instance lock is free): their flags would make writers notify nobody. */
+export async function removeDeadListeners(pool: Pool, isDead: (instanceId: number) => Promise<boolean>): Promise<void> {
+  const { rows } = await pool.query<{ instance_id: number }>('select instance_id from sync_studio.db_listener');
+  for (const { instance_id } of rows) if (await isDead(instance_id)) await removeListener(pool, instance_id);
+}
+
+/** Deletes processed events older than `before`. */
+export async function pruneEvents(db: Queryable, before: Date): Promise<number> {
+  const { rowCount } = await db.query('delete from sync_studio.db_event where processed_at is not null and created_at < $1', [before]);
+  return rowCount ?? 0;
+}
+
+export interface OutboxStats {
+  pending: number;
+  /** Age of the oldest unprocessed event, in seconds (0 when none). */
+  lagSeconds: number;
+  rows: number;
+  bytes: number;
+}
+
+export async function outboxStats(db: Queryable): Promise<OutboxStats> {
+  const { rows } = await db.query<{ pending: number; lag: number; rows: number; bytes: number }>(
+    `select (select count(*)::int from sync_studio.db_event where processed_at is null) as pending,
+            coalesce((select extract(epoch from now() - min(created_at)) from sync_studio.db_event where processed_at is null), 0)::float8 as lag,
+            greatest((select reltuples from pg_class where oid = 'sync_studio.db_event'::regclass), 0)::float8 as rows,
+            pg_total_relation_size('sync_studio.db_event')::float8 as bytes`,
+  );
+  const row = rows[0]!;
+  return { pending: row.pending, lagSeconds: row.lag, rows: row.rows, bytes: row.bytes };
+}
+
+export interface RecentEvent {
+  id: number;
+  operation: string;
+  txid: string;
+  record_count: number;
+  ids: number[];
+  changed_columns: string[] | null;
+  created_at: Date;
+  processed_at: Date | null;
+}
+
+/** The latest events captured on `table` (newest first; at most 100 ids each). */
+export async function recentEvents(db: Queryable, table: string, limit: number): Promise<RecentEvent[]> {
+  const { rows } = await db.query<RecentEvent>(
+    `select id, operation, txid::text, cardinality(ids) as record_count, ids[1:100]::int[] as ids, changed_columns, created_at, processed_at
+       from sync_studio.db_event where table_name = $1 order by id desc limit $2`,
+    [table, limit],
+  );
+  return rows;
+}

@@ -1,0 +1,142 @@
+/**
+ * Records as Odoo's `read` returns them, straight from Odoo's tables: stored fields only (binary
+ * and x2many fields are left to JSON-RPC), many2one as `[id, display_name]`, translated fields
+ * in the reader's language (falling back to en_US, as Odoo 16 does), dates and datetimes as
+ * Odoo's strings, and False for empty values (0 for numbers). One query per model per call, one
+ * more per many2one comodel; display names come from SQL where Odoo 16's own `name_get` is known
+ * to be a stored column (res.partner's display_name, res.users' partner name, a model's stored
+ * `name`), else from Odoo's `name_get` over JSON-RPC.
+ */
+import type { Queryable } from '../../db/index.js';
+import { storedFields, tableOf, type StoredField } from './catalog.js';
+import { quoteIdent } from './domain.js';
+import type { Row } from './folding.js';
+
+export type NameGet = (model: string, ids: number[]) => Promise<[number, string][]>;
+
+const FIELD_CACHE_MS = 30_000;
+
+/** Raw rows of one model (translations unresolved), ready to present in any language. */
+export interface LoadedModel {
+  fields: StoredField[];
+  rows: Map<number, Row>;
+  names: Map<string, Map<number, string>>;
+}
+
+export class RecordLoader {
+  private readonly fieldCache = new Map<string, { at: number; fields: Promise<StoredField[]> }>();
+
+  constructor(
+    private readonly db: Queryable,
+    private readonly nameGet: NameGet | undefined,
+  ) {}
+
+  fields(model: string): Promise<StoredField[]> {
+    const cached = this.fieldCache.get(model);
+    if (cached && Date.now() - cached.at < FIELD_CACHE_MS) return cached.fields;
+    const fields = storedFields(this.db, model);
+    this.fieldCache.set(model, { at: Date.now(), fields });
+    fields.catch(() => this.fieldCache.delete(model));
+    return fields;
+  }
+
+  /** One read of `ids` (missing records are left out), plus the display names of their many2one values. */
+  async load(model: string, ids: readonly number[], db: Queryable = this.db): Promise<LoadedModel> {
+    const fields = await this.fields(model);
+    const columns = fields.map((f) => `${selectExpression(f)} as ${quoteIdent(f.name)}`);
+    const { rows } = await db.query<Row>(
+      `select t.id${columns.map((c) => `, ${c}`).join('')} from ${quoteIdent(tableOf(model))} t where t.id = any($1::int[])`,
+      [[...new Set(ids)]],
+    );
+    const byId = new Map(rows.map((row) => [Number(row.id), row]));
+    return { fields, rows: byId, names: await this.displayNames(fields, rows, db) };
+  }
+
+  private async displayNames(fields: StoredField[], rows: Row[], db: Queryable): Promise<Map<string, Map<number, string>>> {
+    const wanted = new Map<string, Set<number>>();
+    for (const field of fields) {
+      if (field.type !== 'many2one' || !field.relation) continue;
+      const ids = wanted.get(field.relation) ?? new Set<number>();
+      for (const row of rows) if (row[field.name] !== null && row[field.name] !== undefined) ids.add(Number(row[field.name]));
+      wanted.set(field.relation, ids);
+    }
+    const names = new Map<string, Map<number, string>>();
+    await Promise.all(
+      [...wanted].map(async ([relation, idSet]) => {
+        if (idSet.size === 0) return;
+        const ids = [...idSet];
+        const sql = await this.displayNameSql(relation);
+        const pairs: [number, string][] = sql
+          ? (await db.query<{ id: number; name: string }>(sql, [ids])).rows.map((r) => [r.id, r.name])
+          : await this.requireNameGet(relation)(relation, ids);
+        names.set(relation, new Map(pairs));
+      }),
+    );
+    return names;
+  }
+
+  /** SQL for `[id, display_name]` where Odoo 16's name_get reads one stored column, else undefined. */
+  private async displayNameSql(model: string): Promise<string | undefined> {
+    if (model === 'res.users') {
+      return `select u.id, p.name from res_users u join res_partner p on p.id = u.partner_id where u.id = any($1::int[])`;
+    }
+    const fields = await this.fields(model).catch(() => []);
+    const column = fields.find((f) => f.name === 'display_name') ?? (NAME_GET_IS_NAME.has(model) ? fields.find((f) => f.name === 'name') : undefined);
+    if (!column || column.translated) return undefined;
+    return `select id, ${quoteIdent(column.name)} as name from ${quoteIdent(tableOf(model))} where id = any($1::int[])`;
+  }
+
+  private requireNameGet(model: string): NameGet {
+    if (!this.nameGet) throw new Error(`display names of ${model} need Odoo's name_get: set ODOO_URL`);
+    return this.nameGet;
+  }
+}
+
+/** Models whose Odoo 16 name_get is their `name` column (the default, not overridden). */
+const NAME_GET_IS_NAME = new Set(['res.company', 'res.lang', 'res.currency', 'res.partner.category', 'res.partner.industry', 'ir.model']);
+
+function selectExpression(field: StoredField): string {
+  const column = `t.${quoteIdent(field.name)}`;
+  if (field.type === 'datetime') return `to_char(${column}, 'YYYY-MM-DD HH24:MI:SS')`;
+  if (field.type === 'date') return `to_char(${column}, 'YYYY-MM-DD')`;
+  if (field.type === 'float' || field.type === 'monetary') return `${column}::float8`;
+  return column;
+}
+
+/** One record's values as Odoo's `read` gives them to a user of language `lang`. */
+export function present(loaded: LoadedModel, id: number, lang: string): Row | undefined {
+  const row = loaded.rows.get(id);
+  if (!row) return undefined;
+  const values: Row = { id };
+  for (const field of loaded.fields) values[field.name] = readValue(field, row[field.name], lang, loaded.names);
+  return values;
+}
+
+/** Values of a row captured by a pg trigger (to_jsonb of the deleted row), as `read` would have given them. */
+export function presentCaptured(fields: readonly StoredField[], row: Row, lang: string): Row {
+  const values: Row = { id: Number(row.id) };
+  for (const field of fields) {
+    if (!(field.name in row)) continue;
+    let value = row[field.name];
+    if (typeof value === 'string' && field.type === 'datetime') value = value.replace('T', ' ').slice(0, 19);
+    values[field.name] = field.type === 'many2one' ? (value === null ? false : value) : readValue(field, value, lang, new Map());
+  }
+  return values;
+}
+
+function readValue(field: StoredField, value: unknown, lang: string, names: Map<string, Map<number, string>>): unknown {
+  if (value === null || value === undefined) {
+    if (field.type === 'integer' || field.type === 'float' || field.type === 'monetary' || field.type === 'many2one_reference') return 0;
+    return false;
+  }
+  if (field.type === 'boolean') return Boolean(value);
+  if (field.translated) {
+    const translations = value as Record<string, string>;
+    return translations[lang] ?? translations.en_US ?? false;
+  }
+  if (field.type === 'many2one') {
+    const id = Number(value);
+    return [id, names.get(field.relation!)?.get(id) ?? false];
+  }
+  return value;
+}

@@ -1,0 +1,177 @@
+/**
+ * DB triggers as one capability: what the sidecar registers (queue handlers for capture
+ * reconciliation, the timed scan and outbox upkeep), what it checks when a DB trigger is saved,
+ * how it reacts to configuration changes (capture reconciled in the background), what it does
+ * at start (capture re-checked, the outbox drained, the listener started) and at stop.
+ * In standalone mode (no Odoo database) nothing runs and saving a DB trigger is refused.
+ */
+import { parseCronItem } from 'graphile-worker';
+import type { Pool, Queryable } from '../../db/index.js';
+import { addQueueJob, type JobRuntime, type SyncJobRuntime } from '../../jobs/index.js';
+import { isInstanceDead } from '../../jobs/instance-lock.js';
+import type { OdooClient } from '../../odoo/index.js';
+import type { ChangeEvent, ProjectStore } from '../../projects/index.js';
+import { readPythonLiteral } from '../../projects/xml/python-literal.js';
+import type { Clock } from '../../shared/clock.js';
+import { InvalidInputError } from '../../shared/errors.js';
+import type { Logger } from '../../shared/logger.js';
+import { CaptureBusyError, enabledTriggers, planCapture, reconcileCapture, type ReconcileResult } from './capture.js';
+import { checkModel, DbTriggersUnavailableError, storedFields } from './catalog.js';
+import { DbDispatcher } from './dispatcher.js';
+import { compileDomain } from './domain.js';
+import { DbListener, type WakeupMode } from './listener.js';
+import { OnTimeScanner } from './on-time.js';
+import { pruneEvents, removeDeadListeners } from './outbox.js';
+import { RecordLoader } from './records.js';
+
+export const DB_CAPTURE = 'sync_studio.db_capture';
+export const DB_MINUTELY = 'sync_studio.db_minutely';
+const CAPTURE_JOB_KEY = 'sync_studio:db_capture';
+/** How long creating or dropping a pg trigger may wait for Odoo's writers before giving up (and retrying later). */
+export const CAPTURE_LOCK_TIMEOUT_MS = 50;
+
+export interface DbTriggerSettings {
+  mode: 'odoo' | 'standalone';
+  wakeup: WakeupMode;
+  pollMs: number;
+  chunkSize: number;
+  eventRetentionHours: number;
+  batchSize?: number;
+}
+
+export interface DbTriggerServiceOptions {
+  pool: Pool;
+  connectionString: string;
+  jobs: JobRuntime;
+  instanceId: number;
+  odoo: OdooClient | undefined;
+  settings: DbTriggerSettings;
+  clock: Clock;
+  logger: Logger;
+}
+
+export class DbTriggerService {
+  readonly dispatcher: DbDispatcher;
+  readonly scanner: OnTimeScanner;
+  private listener: DbListener | undefined;
+  private readonly enabled: boolean;
+
+  constructor(private readonly options: DbTriggerServiceOptions) {
+    const { pool, jobs, odoo, settings, clock, logger } = options;
+    this.enabled = settings.mode === 'odoo';
+    const loader = new RecordLoader(pool, odoo && ((model, ids) => odoo.executeKw(model, 'name_get', [ids])));
+    this.dispatcher = new DbDispatcher({ pool, jobs, odoo, loader, batchSize: settings.batchSize ?? 500, chunkSize: settings.chunkSize, logger });
+    this.scanner = new OnTimeScanner({ pool, jobs, odoo, loader, chunkSize: settings.chunkSize, clock, logger });
+  }
+
+  /** Queue handlers: capture reconciliation (retried by the queue while Odoo's writers hold the table), and a minutely scan and upkeep. */
+  register(runtime: SyncJobRuntime, store: ProjectStore): () => void {
+    runtime.registerQueueHandler(DB_CAPTURE, async () => {
+      if (this.enabled) await this.reconcileCapture();
+    });
+    runtime.registerQueueHandler(
+      DB_MINUTELY,
+      async () => {
+        if (this.enabled) await this.minutely();
+      },
+      parseCronItem({ task: DB_MINUTELY, match: '* * * * *', options: { backfillPeriod: 0, maxAttempts: 1 } }),
+    );
+    const stopChecking = store.addCheck('db', (row, db) => this.check(row, db));
+    const stopListening = store.onChange((event) => this.onChange(event));
+    return () => {
+      stopChecking();
+      stopListening();
+    };
+  }
+
+  /** Capture re-checked (in the background if Odoo's writers hold a table), then the listener drains and listens. */
+  async start(): Promise<void> {
+    if (!this.enabled) return;
+    const { pool, instanceId, settings, logger } = this.options;
+    await removeDeadListeners(pool, (id) => isInstanceDead(pool, id));
+    await this.reconcileCapture().catch(async (error: unknown) => {
+      if (!(error instanceof CaptureBusyError)) throw error;
+      logger.warn({ err: error }, 'capture not installed yet');
+      await this.queueCapture();
+    });
+    this.listener = new DbListener({
+      pool,
+      connectionString: this.options.connectionString,
+      instanceId,
+      mode: settings.wakeup,
+      pollMs: settings.pollMs,
+      dispatch: async () => (await this.dispatcher.dispatchBatch()).events,
+      logger,
+    });
+    await this.listener.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.listener?.stop();
+    this.listener = undefined;
+  }
+
+  /** Brings the pg triggers on Odoo's tables in line with the enabled DB triggers. */
+  async reconcileCapture(): Promise<ReconcileResult> {
+    const { pool, logger } = this.options;
+    const result = await reconcileCapture(pool, await planCapture(pool, await enabledTriggers(pool)), CAPTURE_LOCK_TIMEOUT_MS);
+    if (result.installed.length || result.removed.length) logger.info({ installed: result.installed, removed: result.removed }, 'capture updated');
+    return result;
+  }
+
+  private queueCapture(): Promise<string> {
+    return addQueueJob(this.options.pool, DB_CAPTURE, {}, { jobKey: CAPTURE_JOB_KEY, maxAttempts: 25 });
+  }
+
+  private async minutely(): Promise<void> {
+    const { pool, clock, settings } = this.options;
+    await this.scanner.scan();
+    await pruneEvents(pool, new Date(clock.now().getTime() - settings.eventRetentionHours * 3_600_000));
+    await removeDeadListeners(pool, (id) => isInstanceDead(pool, id));
+    await this.reconcileCapture().catch((error: unknown) => {
+      if (!(error instanceof CaptureBusyError)) throw error;
+    });
+  }
+
+  /** A DB trigger, task or project changed: capture is reconciled by a (deduplicated) queue job. */
+  private onChange(event: ChangeEvent): void {
+    if (!this.enabled || !['db', 'task', 'project'].includes(event.kind)) return;
+    this.queueCapture().catch((error: unknown) => this.options.logger.error({ err: error }, 'queueing capture reconciliation failed'));
+  }
+
+  /** A DB trigger about to be saved: Odoo mode, an existing model, domains the sidecar can evaluate, stored fields. */
+  private async check(row: Record<string, unknown>, db: Queryable): Promise<void> {
+    if (!this.enabled) throw new DbTriggersUnavailableError();
+    const model = String(row.model);
+    await checkModel(db, model);
+    const fields = await storedFields(db, model);
+    const names = new Set(fields.map((f) => f.name));
+    for (const key of ['filter_domain', 'filter_pre_domain'] as const) {
+      const source = String(row[key] ?? '').trim();
+      if (source === '') continue;
+      let value: unknown;
+      try {
+        value = readPythonLiteral(source);
+      } catch (error) {
+        throw new InvalidInputError(`${key}: not a literal Odoo domain (${(error as Error).message})`, key);
+      }
+      if (!Array.isArray(value)) throw new InvalidInputError(`${key}: an Odoo domain is a list, e.g. [('email', '!=', False)]`, key);
+    }
+    const simpleOnly = row.kind === 'on_unlink' ? 'filter_domain' : 'filter_pre_domain';
+    const source = String(row[simpleOnly] ?? '');
+    if (source.trim() !== '' && !compileDomain(source, fields)) {
+      throw new InvalidInputError(
+        `${simpleOnly}: checked on the values before the change, so it may only compare stored fields of ${model} with =, !=, <, >, <=, >=, in, not in, like, ilike`,
+        simpleOnly,
+      );
+    }
+    const unknown = ((row.watched_fields as string[] | undefined) ?? []).filter((f) => !names.has(f));
+    if (unknown.length > 0) throw new InvalidInputError(`watched_fields: ${unknown.join(', ')} are not stored fields of ${model}`, 'watched_fields');
+    if (row.kind === 'on_time') {
+      const dateField = fields.find((f) => f.name === row.date_field);
+      if (!dateField || (dateField.type !== 'date' && dateField.type !== 'datetime')) {
+        throw new InvalidInputError(`date_field: a timed condition needs a stored date or datetime field of ${model}`, 'date_field');
+      }
+    }
+  }
+}
