@@ -58,3 +58,10 @@ export async function createTestDatabase(prefix = 'ss_test', poolSize = 5): Prom
     },
   };
 }
+
+/** An existing database (e.g. an Odoo double's), migrated, with a pool on it; `drop` only closes the pool. */
+export async function openTestDatabase(url: string, poolSize = 5): Promise<TestDatabase> {
+  const pool = createPool(url, poolSize);
+  await migrate(pool);
+  return { name: new URL(url).pathname.slice(1), url, pool, drop: () => pool.end() };
+}

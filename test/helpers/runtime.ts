@@ -12,6 +12,7 @@ import { runRoutes } from '../../server/src/http/routes/runs.js';
 import { pluginRoutes } from '../../server/src/http/routes/plugins.js';
 import { projectFileRoutes } from '../../server/src/http/routes/project-files.js';
 import { webhookApiRoutes } from '../../server/src/http/routes/webhooks.js';
+import { dbTriggerRoutes } from '../../server/src/http/routes/db-triggers.js';
 import { webhookRoutes } from '../../server/src/triggers/index.js';
 import { installQueue } from '../../server/src/jobs/index.js';
 import { createRuntime, type OpenStore, type Runtime } from '../../server/src/main.js';
@@ -20,7 +21,7 @@ import { PluginRegistry } from '../../server/src/plugins/index.js';
 import { ProjectStore } from '../../server/src/projects/index.js';
 import { checkSecretKey, SecretCipher } from '../../server/src/secrets/index.js';
 import { createLogger } from '../../server/src/shared/logger.js';
-import { createTestDatabase, type TestDatabase } from './db.js';
+import { createTestDatabase, openTestDatabase, type TestDatabase } from './db.js';
 import { TEST_SECRET } from './app.js';
 
 export interface TestStack extends Runtime {
@@ -31,15 +32,18 @@ export interface TestStack extends Runtime {
   /** Creates an active project with one task and one trigger of `kind` (a cron one not due before 2100); returns their ids. */
   project(
     code: string,
-    options?: { kind?: 'button' | 'cron' | 'webhook'; commonCode?: string; evalContexts?: string[]; trigger?: Record<string, unknown> },
+    options?: { kind?: 'button' | 'cron' | 'webhook' | 'db'; commonCode?: string; evalContexts?: string[]; trigger?: Record<string, unknown> },
   ): Promise<{ projectId: number; taskId: number; triggerId: number }>;
   /** Resolves when job `id` (with its sub-jobs) has settled, or rejects after `timeoutMs`. */
   settled(jobId: number, timeoutMs?: number): Promise<Record<string, any>>;
   close(): Promise<void>;
 }
 
-export async function createTestStack(options: { env?: Record<string, string>; plugins?: EvalContextPlugin[] } = {}): Promise<TestStack> {
-  const db = await createTestDatabase('ss_stack', 20);
+export async function createTestStack(
+  options: { env?: Record<string, string>; plugins?: EvalContextPlugin[]; databaseUrl?: string; start?: boolean } = {},
+): Promise<TestStack> {
+  // With databaseUrl (an Odoo double's database), the sidecar lives in Odoo's database, as in Odoo mode.
+  const db = options.databaseUrl ? await openTestDatabase(options.databaseUrl, 20) : await createTestDatabase('ss_stack', 20);
   await installQueue(db.pool);
   const config = loadConfig({
     DATABASE_URL: db.url,
@@ -67,6 +71,7 @@ export async function createTestStack(options: { env?: Record<string, string>; p
   };
   const runtime = createRuntime(opened, logger);
   await runtime.runtime.start();
+  if (options.start !== false) await runtime.dbTriggers.start();
   const app = createApp({
     store,
     cipher,
@@ -80,6 +85,7 @@ export async function createTestStack(options: { env?: Record<string, string>; p
       pluginRoutes(plugins),
       projectFileRoutes({ pool: db.pool, cipher, plugins }),
       webhookApiRoutes({ pool: db.pool, webhooks: runtime.webhooks }),
+      dbTriggerRoutes({ pool: db.pool }),
     ],
     rootRoutes: [webhookRoutes(runtime.webhooks)],
   });

@@ -7,7 +7,7 @@
  */
 import { withTransaction, type Pool, type PoolClient } from '../../db/index.js';
 import type { JobRuntime } from '../../jobs/index.js';
-import type { OdooClient } from '../../odoo/index.js';
+import { OdooError, type OdooClient } from '../../odoo/index.js';
 import type { Logger } from '../../shared/logger.js';
 import { foldEvents, type Row, type TableChange } from './folding.js';
 import { matchChange, type DbTriggerRow } from './matching.js';
@@ -41,17 +41,22 @@ export interface DispatchResult {
 const DEFAULT_LANG = 'en_US';
 
 export class DbDispatcher {
+  /** Events this dispatcher claimed since it was created. */
+  dispatched = 0;
+
   constructor(private readonly options: DispatcherOptions) {}
 
   /** Claims and dispatches one batch; `events` is 0 when the outbox had nothing to claim. */
-  dispatchBatch(): Promise<DispatchResult> {
-    return withTransaction(this.options.pool, async (db) => {
+  async dispatchBatch(): Promise<DispatchResult> {
+    const result = await withTransaction(this.options.pool, async (db) => {
       const events = await claimEvents(db, this.options.batchSize);
       if (events.length === 0) return { events: 0, jobs: 0 };
       const matches = await this.match(db, foldEvents(events));
       const jobs = await this.enqueue(db, matches);
       return { events: events.length, jobs };
     });
+    this.dispatched += result.events;
+    return result;
   }
 
   private async match(db: PoolClient, changes: TableChange[]): Promise<Match[]> {
@@ -65,7 +70,12 @@ export class DbDispatcher {
       for (const trigger of triggers) {
         if (tableOf(trigger.model) !== change.table) continue;
         const fields = await this.options.loader.fields(trigger.model);
-        const ids = await matchChange(db, this.options.odoo, trigger, change, fields);
+        const ids = await matchChange(db, this.options.odoo, trigger, change, fields).catch(async (error: unknown) => {
+          // Odoo refused the domain (a fault, not an outage): this trigger misses the change, the others do not wait.
+          if (!(error instanceof OdooError)) throw error;
+          await logTriggerError(db, trigger, `${trigger.trigger_name}: Odoo could not check the apply-on domain: ${error.message}`);
+          return [];
+        });
         if (ids.length > 0) matches.push({ trigger, change, ids });
       }
     }
@@ -76,10 +86,14 @@ export class DbDispatcher {
     if (matches.length === 0) return 0;
     const { loader } = this.options;
     const wanted = new Map<string, number[]>();
-    for (const m of matches) if (m.trigger.kind !== 'on_unlink') wanted.set(m.trigger.model, [...(wanted.get(m.trigger.model) ?? []), ...m.ids]);
+    for (const m of matches)
+      if (m.trigger.kind !== 'on_unlink') wanted.set(m.trigger.model, [...(wanted.get(m.trigger.model) ?? []), ...m.ids]);
     const loaded = new Map<string, LoadedModel>();
     for (const [model, ids] of wanted) loaded.set(model, await loader.load(model, ids, db));
-    const langs = await userLangs(db, [...loaded.values()].flatMap((l) => [...l.rows.values()].map((r) => r.write_uid)));
+    const langs = await userLangs(
+      db,
+      [...loaded.values()].flatMap((l) => [...l.rows.values()].map((r) => r.write_uid)),
+    );
     let jobs = 0;
     for (const { trigger, change, ids } of matches) {
       let records: Row[];
@@ -121,6 +135,15 @@ export async function enqueueChunks(
     count++;
   }
   return count;
+}
+
+async function logTriggerError(db: PoolClient, trigger: DbTriggerRow, message: string): Promise<void> {
+  await db.query(
+    `insert into sync_studio.log (project_id, task_id, trigger_kind, trigger_id, level, type, name, message)
+     select t.project_id, t.id, 'db', d.id, 'error', 'server', d.trigger_name, $2
+       from sync_studio.trigger_db d join sync_studio.task t on t.id = d.task_id where d.id = $1`,
+    [trigger.id, message],
+  );
 }
 
 function firstUid(values: unknown[]): number | null {

@@ -45,7 +45,12 @@ export class DbListener {
     if (mode !== 'poll-only') {
       const subscriber = pgListen.default(
         { connectionString: this.options.connectionString, application_name: 'sync-studio-listener' },
-        { retryInterval: (attempt) => Math.min(100 * 2 ** attempt, RECONNECT_MAX_MS), retryLimit: Infinity, retryTimeout: 0, paranoidChecking: 5000 },
+        {
+          retryInterval: (attempt) => Math.min(100 * 2 ** attempt, RECONNECT_MAX_MS),
+          retryLimit: Infinity,
+          retryTimeout: 0,
+          paranoidChecking: 5000,
+        },
       );
       subscriber.events.on('error', (error) => logger.error({ err: error }, 'DB trigger listener connection lost for good'));
       subscriber.events.on('reconnect', (attempt) => logger.warn({ attempt }, 'DB trigger listener reconnecting'));

@@ -31,7 +31,13 @@ export async function matchChange(
   fields: readonly StoredField[],
 ): Promise<number[]> {
   if (trigger.kind === 'on_unlink') {
-    return filterRows(db, change.table, fields, trigger.filter_domain, [...change.deleted].map(([id, row]) => row ?? { id }));
+    return filterRows(
+      db,
+      change.table,
+      fields,
+      trigger.filter_domain,
+      [...change.deleted].map(([id, row]) => row ?? { id }),
+    );
   }
   const creates = trigger.kind === 'on_create' || trigger.kind === 'on_create_or_write' ? change.created : [];
   let writes: number[] = [];
@@ -42,7 +48,13 @@ export async function matchChange(
       .map(([id]) => id);
     if (writes.length > 0 && trigger.filter_pre_domain.trim() !== '') {
       const allowed = new Set(
-        await filterRows(db, change.table, fields, trigger.filter_pre_domain, writes.map((id) => change.before.get(id) ?? { id })),
+        await filterRows(
+          db,
+          change.table,
+          fields,
+          trigger.filter_pre_domain,
+          writes.map((id) => change.before.get(id) ?? { id }),
+        ),
       );
       writes = writes.filter((id) => allowed.has(id));
     }
@@ -60,9 +72,14 @@ export async function matchChange(
     kept = rows.map((r) => r.id);
   } else {
     if (!odoo) throw new Error(`the apply-on domain of ${trigger.trigger_name} needs Odoo to evaluate it: set ODOO_URL`);
-    kept = await odoo.executeKw<number[]>(trigger.model, 'search', [[['id', 'in', candidates], ...(readPythonLiteral(trigger.filter_domain) as unknown[])]], {
-      context: { active_test: false },
-    });
+    kept = await odoo.executeKw<number[]>(
+      trigger.model,
+      'search',
+      [[['id', 'in', candidates], ...(readPythonLiteral(trigger.filter_domain) as unknown[])]],
+      {
+        context: { active_test: false },
+      },
+    );
   }
   const keep = new Set(kept);
   return candidates.filter((id) => keep.has(id));

@@ -96,9 +96,14 @@ export class OnTimeScanner {
     if (compiled || ids.length === 0) return ids;
     if (!this.options.odoo) throw new Error(`the apply-on domain of ${trigger.trigger_name} needs Odoo to evaluate it: set ODOO_URL`);
     const kept = new Set(
-      await this.options.odoo.executeKw<number[]>(trigger.model, 'search', [[['id', 'in', ids], ...(readPythonLiteral(trigger.filter_domain) as unknown[])]], {
-        context: { active_test: false },
-      }),
+      await this.options.odoo.executeKw<number[]>(
+        trigger.model,
+        'search',
+        [[['id', 'in', ids], ...(readPythonLiteral(trigger.filter_domain) as unknown[])]],
+        {
+          context: { active_test: false },
+        },
+      ),
     );
     return ids.filter((rid) => kept.has(rid));
   }

@@ -81,7 +81,8 @@ export class RecordLoader {
       return `select u.id, p.name from res_users u join res_partner p on p.id = u.partner_id where u.id = any($1::int[])`;
     }
     const fields = await this.fields(model).catch(() => []);
-    const column = fields.find((f) => f.name === 'display_name') ?? (NAME_GET_IS_NAME.has(model) ? fields.find((f) => f.name === 'name') : undefined);
+    const column =
+      fields.find((f) => f.name === 'display_name') ?? (NAME_GET_IS_NAME.has(model) ? fields.find((f) => f.name === 'name') : undefined);
     if (!column || column.translated) return undefined;
     return `select id, ${quoteIdent(column.name)} as name from ${quoteIdent(tableOf(model))} where id = any($1::int[])`;
   }

@@ -60,7 +60,15 @@ export class DbTriggerService {
     const { pool, jobs, odoo, settings, clock, logger } = options;
     this.enabled = settings.mode === 'odoo';
     const loader = new RecordLoader(pool, odoo && ((model, ids) => odoo.executeKw(model, 'name_get', [ids])));
-    this.dispatcher = new DbDispatcher({ pool, jobs, odoo, loader, batchSize: settings.batchSize ?? 500, chunkSize: settings.chunkSize, logger });
+    this.dispatcher = new DbDispatcher({
+      pool,
+      jobs,
+      odoo,
+      loader,
+      batchSize: settings.batchSize ?? 500,
+      chunkSize: settings.chunkSize,
+      logger,
+    });
     this.scanner = new OnTimeScanner({ pool, jobs, odoo, loader, chunkSize: settings.chunkSize, clock, logger });
   }
 
@@ -115,7 +123,8 @@ export class DbTriggerService {
   async reconcileCapture(): Promise<ReconcileResult> {
     const { pool, logger } = this.options;
     const result = await reconcileCapture(pool, await planCapture(pool, await enabledTriggers(pool)), CAPTURE_LOCK_TIMEOUT_MS);
-    if (result.installed.length || result.removed.length) logger.info({ installed: result.installed, removed: result.removed }, 'capture updated');
+    if (result.installed.length || result.removed.length)
+      logger.info({ installed: result.installed, removed: result.removed }, 'capture updated');
     return result;
   }
 
@@ -142,6 +151,8 @@ export class DbTriggerService {
   /** A DB trigger about to be saved: Odoo mode, an existing model, domains the sidecar can evaluate, stored fields. */
   private async check(row: Record<string, unknown>, db: Queryable): Promise<void> {
     if (!this.enabled) throw new DbTriggersUnavailableError();
+    // A disabled trigger may be saved whatever became of its model (e.g. disabling it after an upgrade dropped a field).
+    if (row.active === false) return;
     const model = String(row.model);
     await checkModel(db, model);
     const fields = await storedFields(db, model);
@@ -166,7 +177,8 @@ export class DbTriggerService {
       );
     }
     const unknown = ((row.watched_fields as string[] | undefined) ?? []).filter((f) => !names.has(f));
-    if (unknown.length > 0) throw new InvalidInputError(`watched_fields: ${unknown.join(', ')} are not stored fields of ${model}`, 'watched_fields');
+    if (unknown.length > 0)
+      throw new InvalidInputError(`watched_fields: ${unknown.join(', ')} are not stored fields of ${model}`, 'watched_fields');
     if (row.kind === 'on_time') {
       const dateField = fields.find((f) => f.name === row.date_field);
       if (!dateField || (dateField.type !== 'date' && dateField.type !== 'datetime')) {

@@ -1,0 +1,333 @@
+/**
+ * DB triggers end to end over the Odoo double (real tables, ORM-shaped SQL): partners are written
+ * through JSON-RPC (or, where the statement shape matters, with SQL) and handle_db's jobs are
+ * checked: which records, loaded how, as which user, how many jobs; capture's life cycle; Odoo
+ * never broken; records read as Odoo's read returns them; timed conditions.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import pg from 'pg';
+import { ProjectStore } from '../../server/src/projects/index.js';
+import { SecretCipher } from '../../server/src/secrets/index.js';
+import { createLogger } from '../../server/src/shared/logger.js';
+import { DbTriggerService, DbTriggersUnavailableError } from '../../server/src/triggers/index.js';
+import { RecordLoader, present } from '../../server/src/triggers/db/records.js';
+import { OnTimeScanner } from '../../server/src/triggers/db/on-time.js';
+import { planCapture, reconcileCapture, uninstallCapture } from '../../server/src/triggers/db/capture.js';
+import { TEST_SECRET } from '../helpers/app.js';
+import { openTestDatabase } from '../helpers/db.js';
+import {
+  captureInstalled,
+  dbTrigger,
+  disable,
+  HANDLER,
+  inTransaction,
+  jobsOf,
+  odoo,
+  pgTriggers,
+  rpc,
+  s,
+  useDbTriggerHarness,
+} from '../helpers/db-triggers.js';
+
+useDbTriggerHarness();
+
+describe('kinds and folding', () => {
+  test("on_create: Odoo's INSERT + computed-field UPDATEs are one create; a 3-partner create is one job with the 3 records, loaded, as the writing user", async () => {
+    const id = await dbTrigger({ kind: 'on_create' });
+    const one = await rpc.executeKw<number>('res.partner', 'create', [{ name: 'Ada', email: 'ada@example.com' }]);
+    const three = await rpc.executeKw<number[]>('res.partner', 'create', [[{ name: 'B1' }, { name: 'B2' }, { name: 'B3' }]]);
+    await rpc.executeKw('res.partner', 'write', [[one], { city: 'Oslo' }]);
+    const jobs = await jobsOf(id, 2);
+    assert.equal(jobs.length, 2, 'one job per transaction; the later write fires no create');
+    assert.equal(jobs[0]!.state, 'done', JSON.stringify(jobs[0]!.result));
+    assert.deepEqual(jobs[0]!.result.ids, [one]);
+    assert.deepEqual(jobs[0]!.result.names, ['Ada']);
+    assert.deepEqual(jobs[0]!.result.emails, ['ada@example.com']);
+    assert.deepEqual(jobs[0]!.result.first.write_uid, [2, 'Administrator']);
+    assert.match(jobs[0]!.result.first.create_date, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    assert.equal(jobs[0]!.result.user, 2);
+    assert.deepEqual(jobs[1]!.result.ids, three);
+    assert.deepEqual(jobs[1]!.result.names, ['B1', 'B2', 'B3']);
+    await disable(id);
+  });
+
+  test('a record created and deleted in one transaction fires no create', async () => {
+    const id = await dbTrigger({ kind: 'on_create', trigger_name: 'GHOST' });
+    await inTransaction(async (c) => {
+      const { rows } = await c.query(`insert into res_partner (name, write_uid, create_uid) values ('Ghost', 2, 2) returning id`);
+      await c.query('update res_partner set display_name = name where id = $1', [rows[0].id]);
+      await c.query('delete from res_partner where id = $1', [rows[0].id]);
+    });
+    const marker = await rpc.executeKw<number>('res.partner', 'create', [{ name: 'After ghost' }]);
+    const jobs = await jobsOf(id, 1);
+    assert.deepEqual(
+      jobs.map((j) => j.result.ids),
+      [[marker]],
+    );
+    await disable(id);
+  });
+
+  test('on_write with watched fields fires only when one of them changed value; on_create_or_write fires for both', async () => {
+    const partner = await rpc.executeKw<number>('res.partner', 'create', [{ name: 'Wendy', email: 'w@example.com' }]);
+    const watched = await dbTrigger({ kind: 'on_write', trigger_name: 'WATCH', watched_fields: ['email'] });
+    const any = await dbTrigger({ kind: 'on_create_or_write', trigger_name: 'ANY' });
+    await rpc.executeKw('res.partner', 'write', [[partner], { city: 'Turku' }]);
+    await rpc.executeKw('res.partner', 'write', [[partner], { email: 'w@example.com' }]);
+    await rpc.executeKw('res.partner', 'write', [[partner], { email: 'wendy@example.com' }]);
+    const created = await rpc.executeKw<number>('res.partner', 'create', [{ name: 'Carl' }]);
+    const watchedJobs = await jobsOf(watched, 1);
+    assert.equal(watchedJobs.length, 1, 'only the write that changed the email');
+    assert.deepEqual(watchedJobs[0]!.result.emails, ['wendy@example.com']);
+    const anyJobs = await jobsOf(any, 4);
+    assert.deepEqual(
+      anyJobs.map((j) => j.result.ids),
+      [[partner], [partner], [partner], [created]],
+    );
+    await disable(watched);
+    await disable(any);
+  });
+
+  test('before-update domain on the old values, apply-on domain on the new ones (SQL and, for other domains, Odoo)', async () => {
+    const [paris, rome] = await rpc.executeKw<number[]>('res.partner', 'create', [
+      [
+        { name: 'P', city: 'Paris' },
+        { name: 'R', city: 'Rome' },
+      ],
+    ]);
+    const left = await dbTrigger({
+      kind: 'on_write',
+      trigger_name: 'LEFT_PARIS',
+      filter_pre_domain: "[('city', '=', 'Paris')]",
+      filter_domain: "[('city', '!=', 'Paris')]",
+    });
+    const viaOdoo = await dbTrigger({
+      kind: 'on_write',
+      trigger_name: 'VIA_ODOO',
+      filter_domain: "[('user_ids', '=', False), ('city', '=', 'Berlin')]",
+    });
+    await rpc.executeKw('res.partner', 'write', [[paris!, rome!], { city: 'Berlin' }]);
+    // The apply-on domain is checked on the records as they are when the change is dispatched.
+    const odooJobs = await jobsOf(viaOdoo, 1);
+    await rpc.executeKw('res.partner', 'write', [[rome!], { city: 'Paris' }]);
+    const leftJobs = await jobsOf(left, 1);
+    assert.deepEqual(
+      leftJobs.map((j) => j.result.ids),
+      [[paris]],
+      'only the record that was in Paris before and is not after',
+    );
+    assert.deepEqual(
+      odooJobs.map((j) => j.result.ids),
+      [[paris, rome]],
+    );
+    await disable(left);
+    await disable(viaOdoo);
+  });
+
+  test('on_unlink hands the deleted records with their values; the apply-on domain is checked on them', async () => {
+    const [keep, gone] = await rpc.executeKw<number[]>('res.partner', 'create', [
+      [
+        { name: 'Keep', email: 'k@example.com' },
+        { name: 'Gone', email: 'g@example.com' },
+      ],
+    ]);
+    const id = await dbTrigger({ kind: 'on_unlink', trigger_name: 'BYE', filter_domain: "[('name', '=', 'Gone')]" });
+    await rpc.executeKw('res.partner', 'unlink', [[keep!, gone!]]);
+    const jobs = await jobsOf(id, 1);
+    assert.deepEqual(jobs[0]!.result.ids, [gone]);
+    assert.deepEqual(jobs[0]!.result.emails, ['g@example.com']);
+    await disable(id);
+  });
+});
+
+describe('capture', () => {
+  test('installed for enabled triggers only, removed when the last one is disabled; a DB trigger on a model with no table is a 400', async () => {
+    const id = await dbTrigger({ kind: 'on_create', trigger_name: 'ONLY' });
+    assert.deepEqual(await pgTriggers(), ['res_partner.sync_studio_delete', 'res_partner.sync_studio_insert']);
+    await disable(id);
+    await captureInstalled(false);
+    assert.deepEqual(await pgTriggers(), []);
+    const { taskId } = await s.project(HANDLER, { kind: 'button' });
+    const refused = await s.call('developer', 'POST', `/api/tasks/${taskId}/triggers/db`, {
+      trigger_name: 'NOPE',
+      model: 'x_no.such_model',
+      kind: 'on_create',
+    });
+    assert.equal(refused.status, 400);
+    assert.match(refused.body.error.message, /model x_no\.such_model does not exist/);
+  });
+
+  test('standalone mode: saving a DB trigger says DB triggers need Odoo mode', async () => {
+    const store = new ProjectStore(s.db.pool, new SecretCipher(TEST_SECRET));
+    const service = new DbTriggerService({
+      pool: s.db.pool,
+      connectionString: s.db.url,
+      jobs: s.runtime,
+      instanceId: 1,
+      odoo: undefined,
+      settings: { mode: 'standalone', wakeup: 'notify-on-idle', pollMs: 1000, chunkSize: 1000, eventRetentionHours: 1 },
+      clock: { now: () => new Date() },
+      logger: createLogger('silent'),
+    });
+    service.register(s.runtime, store);
+    const project = await store.create('project', null, { name: 'Standalone', active: true });
+    const task = await store.create('task', project.id, { name: 'T', code: HANDLER });
+    await assert.rejects(store.create('db', task.id, { trigger_name: 'D', model: 'res.partner', kind: 'on_create' }), (error: Error) => {
+      assert.ok(error instanceof DbTriggersUnavailableError);
+      assert.match(error.message, /DB triggers need Odoo mode/);
+      return true;
+    });
+  });
+});
+
+describe('Odoo is never broken', () => {
+  test('a watched column dropped or renamed by an upgrade, and an out-of-date function: Odoo writes still succeed and are captured', async () => {
+    await s.db.pool.query('alter table res_partner add column x_score integer, add column x_note varchar');
+    await s.db.pool.query(
+      `insert into ir_model_fields (name, model, ttype, store) values ('x_score', 'res.partner', 'integer', true), ('x_note', 'res.partner', 'char', true)`,
+    );
+    const id = await dbTrigger({
+      kind: 'on_write',
+      trigger_name: 'SCORE',
+      watched_fields: ['x_score', 'x_note'],
+      filter_pre_domain: "[('x_note', '=', False)]",
+    });
+    const partner = await rpc.executeKw<number>('res.partner', 'create', [{ name: 'Upgraded' }]);
+    const { rows: last } = await s.db.pool.query('select max(id) as id from sync_studio.db_event');
+    await s.db.pool.query('alter table res_partner rename column x_note to x_memo');
+    await rpc.executeKw('res.partner', 'write', [[partner], { name: 'Renamed column' }]);
+    await s.db.pool.query('alter table res_partner drop column x_score');
+    await rpc.executeKw('res.partner', 'write', [[partner], { name: 'Dropped column' }]);
+    const { rows } = await s.db.pool.query(
+      `select count(*)::int as n from sync_studio.db_event where table_name = 'res_partner' and operation = 'UPDATE' and $1 = any(ids) and id > $2`,
+      [partner, last[0].id],
+    );
+    assert.equal(rows[0].n, 2, 'both writes captured');
+    await disable(id);
+    await s.db.pool.query('alter table res_partner drop column x_memo');
+    await s.db.pool.query(`delete from ir_model_fields where name in ('x_score', 'x_note')`);
+    await captureInstalled(false);
+  });
+
+  test("installing capture waits at most briefly for Odoo's writers and is retried in the background", async () => {
+    const holder = new pg.Client({ connectionString: odoo.databaseUrl('odoo') });
+    await holder.connect();
+    let triggerId: number;
+    try {
+      await holder.query('begin');
+      await holder.query(`update res_partner set city = city where id = 1`);
+      ({ triggerId } = await s.project(HANDLER, {
+        kind: 'db',
+        trigger: { model: 'res.partner', kind: 'on_create', trigger_name: 'BUSY' },
+      }));
+      // Another Odoo writer is not queued behind the waiting capture.
+      const writer = new pg.Client({ connectionString: odoo.databaseUrl('odoo') });
+      await writer.connect();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const started = Date.now();
+      await writer.query(`update res_partner set city = city where id = 2`);
+      assert.ok(Date.now() - started < 1000, `an Odoo write waited ${Date.now() - started} ms`);
+      await writer.end();
+      assert.deepEqual(await pgTriggers(), [], 'not installed while the table is busy');
+    } finally {
+      await holder.query('commit');
+      await holder.end();
+    }
+    await captureInstalled(true);
+    await disable(triggerId);
+    await captureInstalled(false);
+  });
+});
+
+describe('records arrive as Odoo reads them', () => {
+  test("contract: stored fields read from Odoo's tables equal Odoo's read of the same records", async () => {
+    const parent = await rpc.executeKw<number>('res.partner', 'create', [{ name: 'Acme', is_company: true, city: 'Lyon' }]);
+    const child = await rpc.executeKw<number>('res.partner', 'create', [
+      { name: 'Zoe', parent_id: parent, email: 'zoe@acme.example', lang: 'fr_FR' },
+    ]);
+    const loader = new RecordLoader(s.db.pool, (model, ids) => rpc.executeKw(model, 'name_get', [ids]));
+    const loaded = await loader.load('res.partner', [parent, child, 1, 3]);
+    const fields = loaded.fields.map((f) => f.name);
+    const viaRpc = await rpc.executeKw<Record<string, unknown>[]>('res.partner', 'read', [[parent, child, 1, 3], fields]);
+    for (const expected of viaRpc) assert.deepEqual(present(loaded, expected.id as number, 'en_US'), expected);
+  });
+
+  test('on_time: each record fires once per crossing, a sidecar that was down catches up once', async () => {
+    await s.db.pool.query(`insert into res_partner (name, write_uid, create_uid, create_date) values
+      ('Old', 2, 2, '2030-01-01 10:00:00'), ('Newer', 2, 2, '2030-01-03 10:00:00'), ('Never', 2, 2, '2031-01-01 00:00:00')`);
+    const id = await dbTrigger(
+      {
+        kind: 'on_time',
+        trigger_name: 'LATER',
+        date_field: 'create_date',
+        date_range: 1,
+        date_range_type: 'day',
+        filter_domain: "[('name', 'in', ['Old', 'Newer', 'Never'])]",
+      },
+      `async function handle_db(records) { return { names: records.mapped('name') }; }`,
+    );
+    let now = new Date('2030-01-02T09:00:00Z');
+    const scanner = new OnTimeScanner({
+      pool: s.db.pool,
+      jobs: s.runtime,
+      odoo: undefined,
+      loader: new RecordLoader(s.db.pool, undefined),
+      chunkSize: 1000,
+      clock: { now: () => now },
+      logger: createLogger('silent'),
+    });
+    await s.db.pool.query(`update sync_studio.trigger_db set last_run = '2030-01-01T00:00:00Z' where id = $1`, [id]);
+    assert.equal(await scanner.scan(), 0, 'not due yet');
+    now = new Date('2030-01-02T10:00:30Z');
+    assert.equal(await scanner.scan(), 1);
+    assert.equal(await scanner.scan(), 0, 'once per crossing');
+    now = new Date('2030-01-10T00:00:00Z');
+    assert.equal(await scanner.scan(), 1, 'after a downtime: one catch-up');
+    const jobs = await jobsOf(id, 2);
+    assert.deepEqual(
+      jobs.map((j) => j.result.names),
+      [['Old'], ['Newer']],
+    );
+    await disable(id);
+  });
+
+  test("a DB trigger's last events and jobs through the API", async () => {
+    const id = await dbTrigger({ kind: 'on_create', trigger_name: 'SEEN' });
+    const partner = await rpc.executeKw<number>('res.partner', 'create', [{ name: 'Seen' }]);
+    await jobsOf(id, 1);
+    const { status, body } = await s.call('user', 'GET', `/api/triggers/db/${id}/events`);
+    assert.equal(status, 200);
+    assert.equal(body.table, 'res_partner');
+    assert.ok(body.events.some((e: any) => e.operation === 'INSERT' && e.ids.includes(partner) && e.processed_at));
+    assert.deepEqual(body.jobs[0].record_ids, [partner]);
+    await disable(id);
+  });
+});
+
+describe('schema dropped, uninstall-capture', () => {
+  test('uninstall removes every pg trigger and function; dropping our schema removes capture with it and Odoo writes go on', async () => {
+    await odoo.addDatabase('dropme');
+    const db = await openTestDatabase(odoo.databaseUrl('dropme'));
+    try {
+      const installedTriggers = async () =>
+        (await db.pool.query(`select tgname from pg_trigger where tgname like 'sync\\_studio\\_%' order by 1`)).rows.map((r) => r.tgname);
+      const plans = await planCapture(db.pool, [
+        { model: 'res.partner', kind: 'on_create_or_write', watched_fields: ['email'], filter_pre_domain: '' },
+      ]);
+      await reconcileCapture(db.pool, plans, 50);
+      assert.deepEqual(await installedTriggers(), ['sync_studio_delete', 'sync_studio_insert', 'sync_studio_update']);
+      assert.deepEqual((await reconcileCapture(db.pool, plans, 50)).unchanged, ['res_partner'], 'idempotent');
+      assert.deepEqual(await uninstallCapture(db.pool, 1000), ['res_partner']);
+      assert.deepEqual(await installedTriggers(), []);
+      const { rows } = await db.pool.query(`select count(*)::int as n from pg_proc where proname like 'capture\\_%'`);
+      assert.equal(rows[0].n, 0);
+      await reconcileCapture(db.pool, plans, 50);
+      await db.pool.query('drop schema sync_studio cascade');
+      assert.deepEqual(await installedTriggers(), []);
+      await db.pool.query(`insert into res_partner (name) values ('After the schema')`);
+      await db.pool.query(`update res_partner set email = 'x@example.com' where name = 'After the schema'`);
+    } finally {
+      await db.pool.end();
+    }
+  });
+});
