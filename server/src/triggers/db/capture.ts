@@ -178,15 +178,19 @@ interface Installed {
   triggers: Map<string, Set<Operation>>;
 }
 
-async function installed(db: Queryable): Promise<Installed> {
+/** What capture has put where (all tables, or one). */
+async function installed(db: Queryable, table?: string): Promise<Installed> {
   const [functions, triggers] = await Promise.all([
     db.query<{ name: string; version: string | null }>(
       `select p.proname as name, obj_description(p.oid, 'pg_proc') as version from pg_proc p
-        where p.pronamespace = 'sync_studio'::regnamespace and p.proname like 'capture\\_%'`,
+        where p.pronamespace = 'sync_studio'::regnamespace and p.proname like 'capture\\_%' and ($1::text is null or p.proname = $2)`,
+      [table ?? null, table === undefined ? null : functionName(table)],
     ),
     db.query<{ table: string; name: string }>(
       `select c.relname as table, t.tgname as name from pg_trigger t join pg_class c on c.oid = t.tgrelid
-        where not t.tgisinternal and t.tgname like 'sync\\_studio\\_%' and c.relnamespace = current_schema()::regnamespace`,
+        where not t.tgisinternal and t.tgname like 'sync\\_studio\\_%' and c.relnamespace = current_schema()::regnamespace
+          and ($1::text is null or c.relname = $1)`,
+      [table ?? null],
     ),
   ]);
   const byTable = new Map<string, Set<Operation>>();
@@ -257,26 +261,34 @@ export async function reconcileCapture(pool: Pool, plans: readonly TableCapture[
   for (const plan of plans) {
     const sql = functionSql(plan);
     const version = versionOf(sql);
-    const have = current.triggers.get(plan.table) ?? new Set();
-    const upToDate = current.functions.get(functionName(plan.table)) === version;
-    const missing = plan.operations.filter((op) => !have.has(op));
-    const extra = [...have].filter((op) => !plan.operations.includes(op));
-    if (upToDate && missing.length === 0 && extra.length === 0) {
+    const isCurrent = (state: Installed) => {
+      const have = state.triggers.get(plan.table) ?? new Set();
+      return (
+        state.functions.get(functionName(plan.table)) === version &&
+        plan.operations.every((op) => have.has(op)) &&
+        [...have].every((op) => plan.operations.includes(op))
+      );
+    };
+    if (isCurrent(current)) {
       result.unchanged.push(plan.table);
       continue;
     }
     const done = await attempt(plan.table, async (db) => {
+      // Read again under the lock: another sidecar may have just done it.
+      const now = await installed(db, plan.table);
+      if (isCurrent(now)) return;
+      const have = now.triggers.get(plan.table) ?? new Set();
       await db.query(sql);
       await db.query(`comment on function sync_studio.${ident(functionName(plan.table))}() is ${literal(version)}`);
-      for (const op of extra) await db.query(dropTriggerSql(plan.table, op));
-      for (const op of missing) await db.query(triggerSql(plan.table, op));
+      for (const op of have) if (!plan.operations.includes(op)) await db.query(dropTriggerSql(plan.table, op));
+      for (const op of plan.operations) if (!have.has(op)) await db.query(triggerSql(plan.table, op));
     });
     if (done) result.installed.push(plan.table);
   }
   const leftovers = new Set([...current.triggers.keys(), ...[...current.functions.keys()].map((f) => f.slice(FUNCTION_PREFIX.length))]);
   for (const table of leftovers) {
     if (wanted.has(table)) continue;
-    const done = await attempt(table, (db) => dropCapture(db, table, current.triggers.get(table)));
+    const done = await attempt(table, async (db) => dropCapture(db, table, (await installed(db, table)).triggers.get(table)));
     if (done) result.removed.push(table);
   }
   if (busy) throw busy;
@@ -293,6 +305,8 @@ async function dropCapture(db: Queryable, table: string, operations: Iterable<Op
 export async function uninstallCapture(pool: Pool, lockTimeoutMs: number): Promise<string[]> {
   const current = await installed(pool);
   const tables = new Set([...current.triggers.keys(), ...[...current.functions.keys()].map((f) => f.slice(FUNCTION_PREFIX.length))]);
-  for (const table of tables) await changeTable(pool, table, lockTimeoutMs, (db) => dropCapture(db, table, current.triggers.get(table)));
+  for (const table of tables) {
+    await changeTable(pool, table, lockTimeoutMs, async (db) => dropCapture(db, table, (await installed(db, table)).triggers.get(table)));
+  }
   return [...tables].sort();
 }
