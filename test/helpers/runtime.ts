@@ -32,7 +32,12 @@ export interface TestStack extends Runtime {
   /** Creates an active project with one task and one trigger of `kind` (a cron one not due before 2100); returns their ids. */
   project(
     code: string,
-    options?: { kind?: 'button' | 'cron' | 'webhook' | 'db'; commonCode?: string; evalContexts?: string[]; trigger?: Record<string, unknown> },
+    options?: {
+      kind?: 'button' | 'cron' | 'webhook' | 'db';
+      commonCode?: string;
+      evalContexts?: string[];
+      trigger?: Record<string, unknown>;
+    },
   ): Promise<{ projectId: number; taskId: number; triggerId: number }>;
   /** Resolves when job `id` (with its sub-jobs) has settled, or rejects after `timeoutMs`. */
   settled(jobId: number, timeoutMs?: number): Promise<Record<string, any>>;

@@ -56,7 +56,9 @@ withSettings(program.command('migrate').description('apply database migrations a
 withSettings(
   program
     .command('uninstall-capture')
-    .description("remove every pg trigger and function DB triggers put on Odoo's tables (stop the sidecar or disable its DB triggers first)"),
+    .description(
+      "remove every pg trigger and function DB triggers put on Odoo's tables (stop the sidecar or disable its DB triggers first)",
+    ),
 ).action(action(({ config, logger }) => uninstallCaptureCommand(config, logger)));
 
 withSettings(

@@ -49,7 +49,11 @@ export class ProjectStore {
   /** Adds a check run inside the saving transaction of every create and update of `kind` (e.g. a DB trigger's model exists). */
   addCheck(kind: ResourceKind, check: SaveCheck): () => void {
     this.checks.set(kind, [...(this.checks.get(kind) ?? []), check]);
-    return () => this.checks.set(kind, (this.checks.get(kind) ?? []).filter((c) => c !== check));
+    return () =>
+      this.checks.set(
+        kind,
+        (this.checks.get(kind) ?? []).filter((c) => c !== check),
+      );
   }
 
   private async runChecks(kind: ResourceKind, row: Record<string, unknown>, db: Queryable): Promise<void> {

@@ -28,7 +28,9 @@ function encodedRecordSet(value: Record<string, unknown>): { model: string; ids:
   if (keys.length !== 1 || !isPlainObject(inner)) return undefined;
   const { model, ids, values } = inner;
   if (typeof model !== 'string' || !Array.isArray(ids) || !ids.every((id) => Number.isInteger(id))) return undefined;
-  const rows = Array.isArray(values) ? values.filter((row): row is FieldValues => isPlainObject(row) && Number.isInteger(row.id)) : undefined;
+  const rows = Array.isArray(values)
+    ? values.filter((row): row is FieldValues => isPlainObject(row) && Number.isInteger(row.id))
+    : undefined;
   return { model, ids: ids as number[], ...(rows ? { values: rows } : {}) };
 }
 

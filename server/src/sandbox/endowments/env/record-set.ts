@@ -225,9 +225,7 @@ export class RecordSet {
   async exists(): Promise<RecordSet> {
     const { core, model, ids } = stateOf(this);
     if (ids.length === 0) return this;
-    const found = new Set(
-      (await core.call(model, 'search', [[['id', 'in', [...ids]]]], { context: { active_test: false } })) as number[],
-    );
+    const found = new Set((await core.call(model, 'search', [[['id', 'in', [...ids]]]], { context: { active_test: false } })) as number[]);
     return new RecordSet(
       core,
       model,
