@@ -35,6 +35,7 @@ const expectedTables = [
   'trigger_webhook',
   'webhook_request',
   'db_event',
+  'db_listener',
 ].sort();
 
 test('migrations create every table of the store on an empty database, and a second run applies nothing', async () => {

@@ -68,7 +68,7 @@ export interface JobRow {
 }
 
 /** The settled jobs of a trigger, once `count` exist (then waits a little longer to catch extra ones). */
-export async function jobsOf(triggerId: number, count: number, timeoutMs = 20_000): Promise<JobRow[]> {
+export async function jobsOf(triggerId: number, count: number, timeoutMs = 60_000): Promise<JobRow[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { rows } = await s.db.pool.query<JobRow>(

@@ -1,0 +1,237 @@
+/**
+ * DB triggers against DESIGN.md's targets (2 cores), over the Odoo double in the machine's
+ * PostgreSQL:
+ * - commit → handle_db started with its records loaded (the job's started_at): p50 ≤ 10 ms,
+ *   p99 ≤ 50 ms at 50 changes/s, in each wake-up mode (changes are Odoo-shaped creates: INSERT
+ *   then an UPDATE of computed fields, one transaction each);
+ * - dispatch (claim → fold → match → load → jobs written): ≥ 1,000 single-row statements/s,
+ *   ≥ 5,000 records/s in 100-row statements;
+ * - capture cost: single-row UPDATEs on a 100k-row partner-shaped table, pgbench, with and without
+ *   our pg triggers (1 and 8 writers), and Odoo-shaped write calls through the double (JSON-RPC),
+ *   as ratios measured in one run.
+ *
+ * Usage: npm run build && node dist/bench/db-triggers.js [seconds per measure=10]
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { createJsonRpcClient } from '../server/src/odoo/index.js';
+import { planCapture, reconcileCapture, uninstallCapture } from '../server/src/triggers/db/capture.js';
+import { adminPassword, startOdooDouble } from '../test/odoo-double/index.js';
+import { createTestStack, type TestStack } from '../test/helpers/runtime.js';
+
+const seconds = Number(process.argv[2] ?? 10);
+const odoo = await startOdooDouble();
+const url = odoo.databaseUrl('odoo');
+const odooEnv = { ODOO_URL: odoo.url, ODOO_DB: 'odoo', ODOO_USER: 'admin', ODOO_PASSWORD: adminPassword };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+async function withClient<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** One Odoo-shaped create: INSERT, then the UPDATE storing computed fields, in one transaction. */
+async function odooCreate(client: pg.Client, name: string): Promise<number> {
+  await client.query('begin');
+  const { rows } = await client.query(
+    `insert into res_partner (name, write_uid, create_uid, create_date, write_date) values ($1, 2, 2, now(), now()) returning id`,
+    [name],
+  );
+  await client.query(
+    `update res_partner set display_name = name, commercial_partner_id = id, write_date = now(), write_uid = 2 where id = $1`,
+    [rows[0].id],
+  );
+  await client.query('commit');
+  return rows[0].id as number;
+}
+
+async function stackWith(mode: string): Promise<{ stack: TestStack; triggerId: number }> {
+  const stack = await createTestStack({
+    databaseUrl: url,
+    env: { ...odooEnv, SYNC_STUDIO_DB_WAKEUP: mode, SYNC_STUDIO_DB_POLL_MS: mode === 'poll-only' ? '5' : '1000', SYNC_STUDIO_WORKERS: '2' },
+  });
+  const { triggerId } = await stack.project(`function handle_db(records) { return records[0].name; }`, {
+    kind: 'db',
+    trigger: { model: 'res.partner', kind: 'on_create' },
+  });
+  await stack.dbTriggers.reconcileCapture();
+  return { stack, triggerId };
+}
+
+async function latency(mode: string): Promise<void> {
+  const { stack, triggerId } = await stackWith(mode);
+  try {
+    const commits = new Map<number, number>();
+    await withClient(async (client) => {
+      for (let i = 0; i < 50; i++) await odooCreate(client, `warm ${i}`);
+      await sleep(2000);
+      await stack.db.pool.query(`delete from sync_studio.job where trigger_id = $1`, [triggerId]);
+      const count = 50 * seconds;
+      const start = performance.now();
+      for (let i = 0; i < count; i++) {
+        const due = start + i * 20;
+        const wait = due - performance.now();
+        if (wait > 0) await sleep(wait);
+        const id = await odooCreate(client, `lat ${i}`);
+        commits.set(id, Date.now());
+      }
+    });
+    await sleep(3000);
+    const { rows } = await stack.db.pool.query<{ id: number; started: number }>(
+      `select (args -> 0 -> '__recordset__' -> 'ids' ->> 0)::int as id, extract(epoch from started_at) * 1000 as started
+         from sync_studio.job where trigger_id = $1 and started_at is not null`,
+      [triggerId],
+    );
+    const lat = rows
+      .filter((r) => commits.has(r.id))
+      .map((r) => Number(r.started) - commits.get(r.id)!)
+      .sort((a, b) => a - b);
+    console.log(
+      `commit → handle_db started (${mode}, 50 changes/s, ${lat.length}/${commits.size} handled): p50 ${pct(lat, 50).toFixed(1)} ms, p99 ${pct(lat, 99).toFixed(1)} ms (target p50 ≤ 10, p99 ≤ 50)`,
+    );
+  } finally {
+    await stack.close();
+  }
+}
+
+async function dispatchRate(): Promise<void> {
+  const { stack } = await stackWith('poll-only');
+  try {
+    await stack.dbTriggers.stop();
+    const singles = 2000;
+    await withClient(async (client) => {
+      for (let i = 0; i < singles; i++)
+        await client.query(`insert into res_partner (name, write_uid, create_uid) values ($1, 2, 2)`, [`d ${i}`]);
+    });
+    let start = performance.now();
+    let events = 0;
+    for (let r = await stack.dbTriggers.dispatcher.dispatchBatch(); r.events > 0; r = await stack.dbTriggers.dispatcher.dispatchBatch())
+      events += r.events;
+    let elapsed = (performance.now() - start) / 1000;
+    console.log(
+      `dispatch, single-row statements: ${(events / elapsed).toFixed(0)} statements/s (${events} in ${elapsed.toFixed(1)} s; target ≥ 1,000)`,
+    );
+    const statements = 100;
+    await withClient(async (client) => {
+      for (let i = 0; i < statements; i++) {
+        await client.query(`insert into res_partner (name, write_uid, create_uid) select 'h ' || g, 2, 2 from generate_series(1, 100) g`);
+      }
+    });
+    start = performance.now();
+    events = 0;
+    for (let r = await stack.dbTriggers.dispatcher.dispatchBatch(); r.events > 0; r = await stack.dbTriggers.dispatcher.dispatchBatch())
+      events += r.events;
+    elapsed = (performance.now() - start) / 1000;
+    console.log(
+      `dispatch, 100-row statements: ${((events * 100) / elapsed).toFixed(0)} records/s (${events} statements in ${elapsed.toFixed(1)} s; target ≥ 5,000)`,
+    );
+    await stack.db.pool.query(`delete from sync_studio.job where trigger_kind = 'db'`);
+    await stack.db.pool.query(`truncate graphile_worker._private_jobs`).catch(() => undefined);
+  } finally {
+    await stack.close();
+  }
+}
+
+function pgbench(clients: number, script: string): number {
+  const out = execFileSync(
+    'pgbench',
+    ['-n', '-c', String(clients), '-j', String(Math.min(clients, 2)), '-T', String(seconds), '-f', script, url],
+    {
+      encoding: 'utf8',
+    },
+  );
+  return Number(/tps = ([\d.]+)/.exec(out)![1]);
+}
+
+async function captureCost(): Promise<void> {
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  try {
+    await pool.query(`create table bench_partner (like res_partner including defaults)`);
+    await pool.query(`alter table bench_partner add primary key (id)`);
+    await pool.query(
+      `insert into bench_partner (id, name, email, write_uid, create_uid, active, type) select g, 'p ' || g, 'p' || g || '@example.com', 2, 2, true, 'contact' from generate_series(1, 100000) g`,
+    );
+    await pool.query(`insert into ir_model (model, name) values ('bench.partner', 'Bench')`);
+    await pool.query(
+      `insert into ir_model_fields (name, model, ttype, store) select name, 'bench.partner', ttype, store from ir_model_fields where model = 'res.partner'`,
+    );
+    await pool.query('vacuum analyze bench_partner');
+    const script = join(mkdtempSync(join(tmpdir(), 'dbtrig-bench-')), 'update.sql');
+    writeFileSync(
+      script,
+      `\\set id random(1, 100000)\nupdate bench_partner set email = 'x' || :id || '@example.com', write_date = now() where id = :id;\n`,
+    );
+    const plans = await planCapture(pool, [
+      { model: 'bench.partner', kind: 'on_create_or_write', watched_fields: ['email', 'name'], filter_pre_domain: '' },
+    ]);
+    for (const clients of [1, 8]) {
+      const without = pgbench(clients, script);
+      await reconcileCapture(pool, plans, 1000);
+      const withCapture = pgbench(clients, script);
+      await uninstallCapture(pool, 1000);
+      const without2 = pgbench(clients, script);
+      const base = (without + without2) / 2;
+      console.log(
+        `capture cost, single-row UPDATEs, ${clients} writer(s): ${withCapture.toFixed(0)} vs ${base.toFixed(0)} tps without (${without.toFixed(0)}, ${without2.toFixed(0)}) = ${((1 - withCapture / base) * 100).toFixed(1)} % slower (target ≤ ${clients === 1 ? 10 : 20} %)`,
+      );
+    }
+    await pool.query('truncate sync_studio.db_event');
+  } finally {
+    await pool.query('drop table if exists bench_partner');
+    await pool.end();
+  }
+}
+
+async function captureCostThroughDouble(): Promise<void> {
+  const rpc = createJsonRpcClient({ url: odoo.url, db: 'odoo', login: 'admin', password: adminPassword });
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  try {
+    const ids = await rpc.executeKw<number[]>('res.partner', 'create', [Array.from({ length: 50 }, (_, i) => ({ name: `w ${i}` }))]);
+    const writes = async () => {
+      const start = performance.now();
+      let n = 0;
+      while (performance.now() - start < seconds * 1000) {
+        await rpc.executeKw('res.partner', 'write', [[ids[n % ids.length]!], { email: `w${n}@example.com`, city: `C${n}` }]);
+        n++;
+      }
+      return n / ((performance.now() - start) / 1000);
+    };
+    const plans = await planCapture(pool, [
+      { model: 'res.partner', kind: 'on_create_or_write', watched_fields: ['email'], filter_pre_domain: '' },
+    ]);
+    await uninstallCapture(pool, 1000);
+    const without = await writes();
+    await reconcileCapture(pool, plans, 1000);
+    const withCapture = await writes();
+    await uninstallCapture(pool, 1000);
+    const without2 = await writes();
+    const base = (without + without2) / 2;
+    console.log(
+      `capture cost, Odoo-shaped write calls through the double: ${withCapture.toFixed(0)} vs ${base.toFixed(0)} calls/s without = ${((1 - withCapture / base) * 100).toFixed(1)} % slower (target ≤ 3 %)`,
+    );
+  } finally {
+    rpc.close();
+    await pool.end();
+  }
+}
+
+try {
+  console.log(`uptime: ${execFileSync('uptime', { encoding: 'utf8' }).trim()}`);
+  for (const mode of ['notify-on-idle', 'always-notify', 'poll-only']) await latency(mode);
+  await dispatchRate();
+  await captureCost();
+  await captureCostThroughDouble();
+  console.log(`uptime: ${execFileSync('uptime', { encoding: 'utf8' }).trim()}`);
+} finally {
+  await odoo.stop();
+}
