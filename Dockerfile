@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
-# Build stage: install everything, compile TypeScript, then keep only production dependencies.
-FROM node:20-bookworm-slim AS build
+# The Sync Studio sidecar on Node 24 (the current LTS). Build stage: install everything, compile
+# TypeScript, then keep only production dependencies.
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -10,8 +11,8 @@ COPY test ./test
 COPY bench ./bench
 RUN npm run build && npm prune --omit=dev
 
-# Runtime stage: slim Node LTS, non-root user, only what the sidecar needs.
-FROM node:20-bookworm-slim
+# Runtime stage: slim Node 24, non-root user, only what the sidecar needs (no compiler, no tests).
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8080 \

@@ -10,7 +10,7 @@ const zone = (target, from, message) => ({ target: `${src}/${target}`, from: fro
 const higher = ['main.ts', 'cli', 'http', 'triggers', 'jobs'];
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'ui/dist/', '.data/'] },
+  { ignores: ['dist/', 'node_modules/', 'ui/dist/', '.data/', '.cache/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -28,5 +28,6 @@ the connection.
     },
     "application": True,
     "installable": True,
+    "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
 }
