@@ -11,7 +11,7 @@ variable; never stored in the database). Settings -> Sync Studio sets the sideca
 the connection.
 """,
     "version": "16.0.1.0.0",
-    "category": "Productivity/Sync Studio",
+    "category": "Productivity",
     "author": "Sync Studio",
     "license": "LGPL-3",
     "depends": ["base", "web"],

@@ -181,7 +181,10 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
       publicUrl: config.publicUrl,
       logger,
       verifier: createTokenVerifier({ secret: opened.credentials.secret, adminToken: opened.credentials.adminToken }),
-      odooDb: config.odooDb,
+      // The Odoo database this sidecar serves: ODOO_DB, else the database DATABASE_URL names (Odoo mode).
+      odooDb:
+        config.odooDb ??
+        (config.databaseUrl === undefined ? undefined : decodeURIComponent(new URL(config.databaseUrl).pathname.slice(1)) || undefined),
       corsOrigins: config.odooOrigins,
       ready: async () => {
         await opened.pool.query('select 1');

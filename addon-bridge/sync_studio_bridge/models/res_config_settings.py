@@ -85,7 +85,7 @@ class ResConfigSettings(models.TransientModel):
             token, _expires_at = self.env.user._sync_studio_panel_token()
         except UserError as error:
             return False, str(error)
-        origin = _odoo_origin()
+        origin = _odoo_origin(self.env)
         headers = {"Authorization": "Bearer " + token}
         if origin:
             headers["Origin"] = origin
@@ -108,14 +108,24 @@ class ResConfigSettings(models.TransientModel):
             return False, _("Database mismatch: the sidecar serves database %(theirs)s, this Odoo database is %(ours)s.", theirs=session["odoo_db"], ours=dbname)
         if origin and urlsplit(browser_url)[:2] != urlsplit(origin)[:2] and answer.headers.get("Access-Control-Allow-Origin") != origin:
             return False, _("The sidecar answers, but its CORS policy does not admit this Odoo (%(origin)s), so browsers cannot load the panel: set the sidecar's SYNC_STUDIO_ODOO_ORIGIN=%(origin)s.", origin=origin)
-        return True, _("Connected: the sidecar at %(url)s serves database %(db)s and signs you in as %(role)s.", url=url, db=dbname, role=session.get("role"))
+        return True, _(
+            "Connected: the sidecar at %(url)s serves database %(db)s and signs you in as %(role)s; pages of %(origin)s may load the panel.",
+            url=url,
+            db=dbname,
+            role=session.get("role"),
+            origin=origin or _("this Odoo"),
+        )
 
 
-def _odoo_origin():
-    """This Odoo's origin as the browser sees it (the request's host), or None outside a request."""
-    if not request:
+def _odoo_origin(env):
+    """This Odoo's origin as browsers see it: the current request's host, else web.base.url."""
+    try:
+        url = request.httprequest.host_url
+    except (RuntimeError, AttributeError):  # no HTTP request (shell, cron)
+        url = env["ir.config_parameter"].sudo().get_param("web.base.url")
+    if not url:
         return None
-    parts = urlsplit(request.httprequest.host_url)
+    parts = urlsplit(url)
     return "%s://%s" % (parts.scheme, parts.netloc)
 
 
