@@ -12,7 +12,7 @@
  * settings and "Test connection" (working, sidecar down, CORS origin missing, secret mismatch,
  * database mismatch), signs in as a user of each Sync Studio group and as an internal user without
  * one in headless Chromium and looks at the panel mounted inside Odoo (screenshots in
- * artifacts/odoo-addon/), and uninstalls the addon and checks that nothing is left in Odoo.
+ * test-artifacts/odoo-addon/), and uninstalls the addon and checks that nothing is left in Odoo.
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -35,7 +35,7 @@ const skip =
 const python = process.env.ODOO_PYTHON ?? 'python3';
 const pgUrl = new URL(process.env.ODOO_PG_URL ?? 'postgres://odoo@127.0.0.1:5432/postgres');
 const addonsPath = new URL('../../../addon-bridge', import.meta.url).pathname;
-const artifacts = new URL('../../../artifacts/odoo-addon/', import.meta.url).pathname;
+const artifacts = new URL('../../../test-artifacts/odoo-addon/', import.meta.url).pathname;
 
 const SECRET = `addon-check-${randomBytes(16).toString('hex')}`;
 const database = `ssaddon_${randomBytes(4).toString('hex')}`;
@@ -143,14 +143,16 @@ async function openPanel(page: Page, action: string): Promise<{ roles: Set<strin
       roles.add(JSON.parse(Buffer.from(auth.slice(7).split('.')[0]!, 'base64url').toString()).role);
     }
   });
+  const apiAnswered = page.waitForResponse((response) => response.url().startsWith(`${sidecar!.url}/api/`)).catch(() => undefined);
   await page.goto(`${odooUrl}/web#action=sync_studio_bridge.${action}`);
   await page.waitForSelector('.o_sync_studio_action');
   await page.waitForFunction(
     "document.querySelector('.o_sync_studio_error') || document.querySelector('.o_sync_studio_host')?.childElementCount > 0",
-    undefined,
-    { timeout: 60_000 },
   );
-  await page.waitForLoadState('networkidle');
+  if ((await page.locator('.o_sync_studio_error').count()) === 0) {
+    await apiAnswered;
+    await page.waitForTimeout(1500); // the panel renders what the API answered
+  }
   return { roles };
 }
 
@@ -197,6 +199,8 @@ describe('sync_studio_bridge in a real Odoo 16', { skip }, () => {
       executablePath: '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
+    // Odoo's public URL, as an administrator's first sign-in would set it (Test connection uses it outside a browser request).
+    await execute('ir.config_parameter', 'set_param', ['web.base.url', odooUrl]);
     const internalUser = await xmlid('base.group_user');
     for (const [key, group] of [
       ['user', 'sync_studio_bridge.group_sync_studio_user'],
