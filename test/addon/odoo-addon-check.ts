@@ -378,6 +378,10 @@ describe('sync_studio_bridge in a real Odoo 16', { skip }, () => {
         if (error) assert.fail(`the panel did not mount: ${await page.locator('.o_sync_studio_error').innerText()}`);
         assert.match(await page.locator('.o_control_panel .breadcrumb').innerText(), new RegExp(title));
         assert.deepEqual([...roles], [key], `the panel called the sidecar with ${key} tokens`);
+        if (title === 'Projects') {
+          const create = await page.getByRole('button', { name: 'New', exact: true }).count();
+          assert.equal(create, key === 'administrator' ? 1 : 0, `the panel offers project creation to administrators only (${key})`);
+        }
         await page.screenshot({ path: join(artifacts, `${key}-${title.toLowerCase()}.png`) });
       }
       await page.context().close();
