@@ -22,7 +22,7 @@ import { builtInPlugins, PluginRegistry } from './plugins/index.js';
 import { pluginRoutes } from './http/routes/plugins.js';
 import { projectFileRoutes } from './http/routes/project-files.js';
 import { metricsRoutes } from './http/routes/metrics.js';
-import { LogWriter, pruneOldRuns } from './runs/index.js';
+import { LiveLogHub, LogWriter, pruneOldRuns } from './runs/index.js';
 import { createSandboxPool, type SandboxPool } from './sandbox/index.js';
 import { executeLinkOp } from './links/index.js';
 import { linkRoutes } from './http/routes/links.js';
@@ -82,6 +82,8 @@ export interface Runtime {
   cron: CronScheduler;
   webhooks: WebhookService;
   dbTriggers: DbTriggerService;
+  /** The one reader behind every live log stream of this sidecar. */
+  liveLogs: LiveLogHub;
   close(): Promise<void>;
 }
 
@@ -142,6 +144,7 @@ export function createRuntime(opened: OpenStore, logger: Logger): Runtime {
     logger,
   });
   const stopDbTriggers = dbTriggers.register(runtime, opened.store);
+  const liveLogs = new LiveLogHub(pool, logger);
   return {
     runtime,
     sandbox,
@@ -149,7 +152,9 @@ export function createRuntime(opened: OpenStore, logger: Logger): Runtime {
     cron,
     webhooks,
     dbTriggers,
+    liveLogs,
     close: async () => {
+      liveLogs.close();
       stopRescheduling();
       stopForgetting();
       stopDbTriggers();
@@ -165,7 +170,7 @@ export function createRuntime(opened: OpenStore, logger: Logger): Runtime {
 
 export async function serve(config: Config, logger: Logger): Promise<RunningServer> {
   const opened = await openStore(config, logger);
-  const { runtime, sandbox, odoo, cron, webhooks, dbTriggers, close: closeRuntime } = createRuntime(opened, logger);
+  const { runtime, sandbox, odoo, cron, webhooks, dbTriggers, liveLogs, close: closeRuntime } = createRuntime(opened, logger);
   try {
     if (config.mode === 'standalone') await loadSampleProjectOnce(opened, logger);
     if (odoo) {
@@ -191,7 +196,14 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
         return runtime.started;
       },
       apiRoutes: [
-        runRoutes({ pool: opened.pool, logger, runtime, sandbox }),
+        runRoutes({
+          pool: opened.pool,
+          logger,
+          runtime,
+          sandbox,
+          liveLogs,
+          streamLimits: { perPrincipal: config.liveStreamsPerUser, maxSeconds: config.liveStreamMaxSeconds },
+        }),
         linkRoutes({ pool: opened.pool }),
         pluginRoutes(opened.plugins),
         projectFileRoutes(opened),

@@ -85,7 +85,14 @@ export async function createTestStack(
     verifier: createTokenVerifier({ secret: TEST_SECRET }),
     ready: async () => runtime.runtime.started,
     apiRoutes: [
-      runRoutes({ pool: db.pool, logger, runtime: runtime.runtime, sandbox: runtime.sandbox }),
+      runRoutes({
+        pool: db.pool,
+        logger,
+        runtime: runtime.runtime,
+        sandbox: runtime.sandbox,
+        liveLogs: runtime.liveLogs,
+        streamLimits: { perPrincipal: config.liveStreamsPerUser, maxSeconds: config.liveStreamMaxSeconds },
+      }),
       linkRoutes({ pool: db.pool }),
       pluginRoutes(plugins),
       projectFileRoutes({ pool: db.pool, cipher, plugins }),

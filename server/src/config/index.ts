@@ -148,6 +148,18 @@ const settings = {
     schema: z.coerce.number().positive().max(87_600).default(72),
     expect: 'hours processed DB events are kept, a positive number',
   },
+  liveStreamsPerUser: {
+    env: 'SYNC_STUDIO_LIVE_STREAMS_PER_USER',
+    flag: 'liveStreamsPerUser',
+    schema: z.coerce.number().int().min(1).max(10_000).default(20),
+    expect: 'an integer from 1 to 10000 (live log streams one user may hold open)',
+  },
+  liveStreamMaxSeconds: {
+    env: 'SYNC_STUDIO_LIVE_STREAM_MAX_SECONDS',
+    flag: 'liveStreamMaxSeconds',
+    schema: z.coerce.number().positive().max(86400).default(900),
+    expect: 'seconds, a positive number up to 86400 (a live log stream ends after this long)',
+  },
   logLevel: {
     env: 'SYNC_STUDIO_LOG_LEVEL',
     flag: 'logLevel',

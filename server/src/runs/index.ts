@@ -7,3 +7,4 @@ export * from './logs.js';
 export * from './orphans.js';
 export * from './queries.js';
 export * from './retention.js';
+export * from './live-logs.js';

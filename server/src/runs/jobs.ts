@@ -251,12 +251,22 @@ export const effectiveStateSql = `
      else 'done' end
    from tree)`;
 
+/** How long a finished job ran, in milliseconds (a number: float8, which pg hands over as a JS number). */
+export const durationMsSql = '(extract(epoch from (j.finished_at - j.started_at)) * 1000)::float8';
+
 /** When a job waits for a retry: the time it runs next (null otherwise). */
 export const retryingAtSql = `case when j.state = 'pending' and j.attempts > 0 then j.run_at end`;
 
-export async function getJob(db: Queryable, jobId: number): Promise<Record<string, unknown>> {
+/** A job's columns for the panel: everything but its arguments (a webhook's hold the whole request body). */
+const jobDetailColumns = `j.id, j.project_id, j.task_id, j.trigger_kind, j.trigger_id, j.trigger_name, j.parent_job_id, j.function,
+  j.description, j.identity_key, j.state, j.attempts, j.max_retries, j.priority, j.run_at, j.started_at, j.finished_at, j.result,
+  j.error, j.queue_job_id, j.odoo_user_id, j.created_at, j.instance_id, j.run_mode, ${durationMsSql} as duration_ms`;
+
+/** One job as the panel shows it; its arguments only when `args` is asked for. */
+export async function getJob(db: Queryable, jobId: number, options: { args?: boolean } = {}): Promise<Record<string, unknown>> {
   const { rows } = await db.query(
-    `select j.*, ${effectiveStateSql} as effective_state, ${retryingAtSql} as retrying_at from sync_studio.job j where j.id = $1`,
+    `select ${jobDetailColumns}${options.args ? ', j.args' : ''}, ${effectiveStateSql} as effective_state, ${retryingAtSql} as retrying_at
+       from sync_studio.job j where j.id = $1`,
     [jobId],
   );
   if (!rows[0]) throw new NotFoundError('job', jobId);

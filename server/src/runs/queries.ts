@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { Queryable } from '../db/index.js';
 import { listOf, parseInput, wholeNumber } from '../shared/validation.js';
-import { effectiveStateSql, jobStates, retryingAtSql } from './jobs.js';
+import { durationMsSql, effectiveStateSql, jobStates, retryingAtSql } from './jobs.js';
 import { logLevels, logTypes } from './logs.js';
 
 const id = wholeNumber(1);
@@ -90,7 +90,7 @@ export async function listJobs(db: Queryable, filter: JobFilter) {
       `select j.id, j.project_id, j.task_id, j.trigger_kind, j.trigger_id, j.trigger_name, j.parent_job_id, j.function, j.description,
               j.state, ${effectiveStateSql} as effective_state, j.attempts, j.max_retries, j.run_at, j.started_at, j.finished_at,
               j.error, j.run_mode, j.created_at, ${retryingAtSql} as retrying_at,
-              (extract(epoch from (j.finished_at - j.started_at)) * 1000)::float8 as duration_ms,
+              ${durationMsSql} as duration_ms,
               (select count(*)::int from sync_studio.job c where c.parent_job_id = j.id) as sub_job_count
          from sync_studio.job j ${where} order by j.id desc limit ${filter.limit} offset ${filter.offset}`,
       c.params,

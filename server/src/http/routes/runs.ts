@@ -4,22 +4,25 @@
  * and the syntax check of task and common code.
  */
 import { Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
+import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import { z } from 'zod';
 import type { Pool } from '../../db/index.js';
 import { isTriggerKind } from '../../projects/index.js';
-import { countLogs, getJob, listJobs, listLogs, parseJobFilter, parseLogFilter } from '../../runs/index.js';
+import { countLogs, getJob, listJobs, listLogs, parseJobFilter, parseLogFilter, type LiveLogHub } from '../../runs/index.js';
 import type { SyncJobRuntime } from '../../jobs/index.js';
 import type { SandboxPool } from '../../sandbox/index.js';
 import type { Logger } from '../../shared/logger.js';
 import { InvalidInputError, NotFoundError } from '../../shared/errors.js';
-import { parseInput } from '../../shared/validation.js';
+import { listOf, parseInput } from '../../shared/validation.js';
 import { readId, readJson, readQuery } from '../body.js';
 import { requireRole, type AppEnv } from '../context.js';
+import { LiveStreamQuota, type LiveStreamLimits } from '../live-streams.js';
 
 export interface RunRoutesDeps {
   pool: Pool;
   logger: Logger;
+  liveLogs: LiveLogHub;
+  streamLimits: LiveStreamLimits;
   runtime: SyncJobRuntime;
   sandbox: SandboxPool;
 }
@@ -30,8 +33,8 @@ const runNowInput = z.strictObject({
   /** Answer when the job has finished (with its state, result and error) instead of at once. */
   wait: z.boolean().optional(),
 });
+const jobQuery = z.strictObject({ include: listOf(z.enum(['args'])).optional() });
 const syntaxInput = z.strictObject({ code: z.string().max(1_000_000) });
-const LIVE_POLL_MS = 150;
 
 /** Where a client finds a job and follows its log while it runs. */
 function jobLinks(jobId: number) {
@@ -40,10 +43,12 @@ function jobLinks(jobId: number) {
 
 export function runRoutes(deps: RunRoutesDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const streams = new LiveStreamQuota(deps.streamLimits);
 
   app.get('/jobs', async (c) => c.json(await listJobs(deps.pool, parseJobFilter(readQuery(c)))));
   app.get('/jobs/:id', async (c) => {
-    const job = await getJob(deps.pool, readId(c));
+    const { include } = parseInput(jobQuery, readQuery(c), 'job');
+    const job = await getJob(deps.pool, readId(c), { args: include?.includes('args') });
     const subJobs = await listJobs(deps.pool, parseJobFilter({ parent_job_id: String(job.id), limit: '1000' }));
     return c.json({ ...job, sub_jobs: subJobs.items });
   });
@@ -59,25 +64,16 @@ export function runRoutes(deps: RunRoutesDeps): Hono<AppEnv> {
 
   app.get('/jobs/:id/logs/stream', async (c) => {
     const jobId = readId(c);
-    await getJob(deps.pool, jobId);
+    const { rows } = await deps.pool.query('select 1 from sync_studio.job where id = $1', [jobId]);
+    if (rows.length === 0) throw new NotFoundError('job', jobId);
+    const lastEventId = c.req.header('last-event-id');
+    const afterId = lastEventId && /^\d{1,15}$/.test(lastEventId) ? Number(lastEventId) : 0;
+    const release = streams.admit(c.get('principal'));
     return streamSSE(c, async (stream) => {
-      let afterId = 0;
-      let open = true;
-      stream.onAbort(() => {
-        open = false;
-      });
-      while (open) {
-        const job = await getJob(deps.pool, jobId);
-        const { items } = await listLogs(deps.pool, parseLogFilter({ job_id: String(jobId), after_id: String(afterId), limit: '1000' }));
-        for (const line of items as { id: number }[]) {
-          afterId = Math.max(afterId, line.id);
-          await stream.writeSSE({ event: 'log', id: String(line.id), data: JSON.stringify(line) });
-        }
-        if (job.state !== 'pending' && job.state !== 'started' && items.length < 1000) {
-          await stream.writeSSE({ event: 'end', data: JSON.stringify({ state: job.state }) });
-          return;
-        }
-        await stream.sleep(LIVE_POLL_MS);
+      try {
+        await followJob(deps.liveLogs, stream, jobId, afterId, deps.streamLimits.maxSeconds);
+      } finally {
+        release();
       }
     });
   });
@@ -114,4 +110,35 @@ export function runRoutes(deps: RunRoutesDeps): Hono<AppEnv> {
     return c.json({ problems: await deps.sandbox.checkSyntax(code) });
   });
   return app;
+}
+
+/**
+ * Sends job `jobId`'s log lines after `afterId` as `log` events (id = the line's id, so a client
+ * reconnects with Last-Event-ID), then one `end` event: `{state}` once the job has finished and
+ * every line is sent, or `{reason: "max_duration"}` when the stream reached its time limit.
+ */
+function followJob(hub: LiveLogHub, stream: SSEStreamingApi, jobId: number, afterId: number, maxSeconds: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let stopped = false;
+    const stop = async (end?: Record<string, unknown>) => {
+      if (stopped) return;
+      stopped = true;
+      unsubscribe();
+      clearTimeout(deadline);
+      if (end) await stream.writeSSE({ event: 'end', data: JSON.stringify(end) }).catch(() => undefined);
+      resolve();
+    };
+    const unsubscribe = hub.subscribe(
+      jobId,
+      {
+        deliver: async (lines) => {
+          for (const line of lines) await stream.writeSSE({ event: 'log', id: String(line.id), data: JSON.stringify(line) });
+        },
+        end: (state) => void stop({ state }),
+      },
+      afterId,
+    );
+    const deadline = setTimeout(() => void stop({ reason: 'max_duration', max_seconds: maxSeconds }), maxSeconds * 1000);
+    stream.onAbort(() => void stop());
+  });
 }
