@@ -1,9 +1,8 @@
 /**
  * Live log streams over a real HTTP server: start and stop a server on a test stack, open a
- * stream as some Odoo user and read its server-sent events as they arrive, POST on a fresh
- * connection.
+ * stream as some Odoo user and read its server-sent events as they arrive.
  */
-import { request, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { mintToken } from '../../server/src/auth/index.js';
@@ -94,25 +93,4 @@ export async function openStream(at: string, jobId: number, uid: number, headers
     },
     close: () => abort.abort(),
   };
-}
-
-export /**
- * POSTs JSON on a connection of its own: undici would reuse a keep-alive socket from an earlier
- * test, whose header timer Node's server may already count from then (408 under load).
- */
-function postOnFreshConnection(url: string, body: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
 }
