@@ -8,6 +8,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { addQueueJob, RUN_JOB } from '../server/src/jobs/index.js';
+import { pollUntil } from '../test/helpers/poll.js';
 import { createTestStack } from '../test/helpers/runtime.js';
 
 const total = Number(process.argv[2] ?? 5000);
@@ -52,14 +53,17 @@ try {
   await client.query('commit');
   client.release();
   let peak = process.memoryUsage().rss;
-  for (;;) {
-    const { rows: left } = await stack.db.pool.query<{ n: number }>(
-      `select count(*)::int as n from sync_studio.job where state in ('pending','started')`,
-    );
-    peak = Math.max(peak, process.memoryUsage().rss);
-    if (left[0]!.n === 0) break;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await pollUntil(
+    `${total} queued jobs to finish`,
+    async () => {
+      const { rows: left } = await stack.db.pool.query<{ n: number }>(
+        `select count(*)::int as n from sync_studio.job where state in ('pending','started')`,
+      );
+      peak = Math.max(peak, process.memoryUsage().rss);
+      return left[0]!.n === 0;
+    },
+    { timeoutMs: 600_000, intervalMs: 20 },
+  );
   const seconds = (performance.now() - started) / 1000;
   const { rows: check } = await stack.db.pool.query<{ state: string; n: number }>(
     `select state, count(*)::int as n from sync_studio.job where id >= $1 group by state`,

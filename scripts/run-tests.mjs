@@ -1,9 +1,14 @@
 #!/usr/bin/env node
-// Runs every compiled test file (dist/**/*.test.js) with Node's own test runner.
-// Usage: node scripts/run-tests.mjs [substring filter ...]
-import { readdirSync, statSync } from 'node:fs';
+// Builds the whole tree into an emptied folder (dist/test-build/) and runs its compiled test files
+// (*.test.js) with Node's own test runner. The folder is emptied first so a deleted or renamed
+// test never runs from an old build.
+// Usage: node scripts/run-tests.mjs [substring filter ...]   (e.g. test/triggers)
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+
+const outDir = join('dist', 'test-build');
 
 function walk(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -12,13 +17,20 @@ function walk(dir) {
   });
 }
 
+rmSync(outDir, { recursive: true, force: true });
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+const build = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json', '--outDir', outDir, '--incremental', 'false'], {
+  stdio: 'inherit',
+});
+if (build.status !== 0) process.exit(build.status ?? 1);
+
 const filters = process.argv.slice(2);
-const files = walk('dist')
+const files = walk(outDir)
   .filter((f) => f.endsWith('.test.js'))
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
   .sort();
 if (files.length === 0) {
-  console.error('no test files found under dist/ (did the build run?)');
+  console.error(`no test files match ${filters.join(', ') || 'anything'} under ${outDir}`);
   process.exit(1);
 }
 const result = spawnSync(

@@ -23,6 +23,7 @@ import { checkSecretKey, SecretCipher } from '../../server/src/secrets/index.js'
 import { createLogger } from '../../server/src/shared/logger.js';
 import { createTestDatabase, openTestDatabase, type TestDatabase } from './db.js';
 import { TEST_SECRET } from './app.js';
+import { pollUntil } from './poll.js';
 
 export interface TestStack extends Runtime {
   db: TestDatabase;
@@ -134,18 +135,20 @@ export async function createTestStack(
       return { projectId: project.id, taskId: task.id, triggerId: trigger.id };
     },
     async settled(jobId, timeoutMs = 15_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const { rows } = await db.pool.query(
-          `select j.*, (select count(*)::int from sync_studio.job c where c.parent_job_id = j.id and c.state in ('pending','started')) as open_children
-             from sync_studio.job j where j.id = $1`,
-          [jobId],
-        );
-        const job = rows[0];
-        if (job && !['pending', 'started'].includes(job.state) && job.open_children === 0) return job;
-        if (Date.now() > deadline) throw new Error(`job ${jobId} did not settle within ${timeoutMs} ms (state ${job?.state})`);
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
+      let job: Record<string, any> | undefined;
+      return pollUntil(
+        () => `job ${jobId} to settle (state ${job?.state}, open sub-jobs ${job?.open_children})`,
+        async () => {
+          const { rows } = await db.pool.query(
+            `select j.*, (select count(*)::int from sync_studio.job c where c.parent_job_id = j.id and c.state in ('pending','started')) as open_children
+               from sync_studio.job j where j.id = $1`,
+            [jobId],
+          );
+          job = rows[0];
+          return job && !['pending', 'started'].includes(job.state) && job.open_children === 0 ? job : undefined;
+        },
+        { timeoutMs },
+      );
     },
     async close() {
       await runtime.close();

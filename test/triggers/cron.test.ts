@@ -9,6 +9,7 @@ import { CronScheduler, cronJobKey } from '../../server/src/triggers/index.js';
 import { createLogger } from '../../server/src/shared/logger.js';
 import type { Clock } from '../../server/src/shared/clock.js';
 import { createTestStack, type TestStack } from '../helpers/runtime.js';
+import { pollUntil } from '../helpers/poll.js';
 
 let s: TestStack;
 const clock = {
@@ -196,12 +197,10 @@ describe('through the queue', () => {
   test('a due trigger fires through graphile-worker and is rescheduled on its schedule', async () => {
     const due = new Date(Date.now() - 60_000);
     const { triggerId } = await cronTrigger({ interval_number: 1, interval_type: 'hours', nextcall: due.toISOString(), numbercall: 4 });
-    const deadline = Date.now() + 15_000;
-    let jobs = await jobsOf(triggerId);
-    while (jobs.length === 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 25));
-      jobs = await jobsOf(triggerId);
-    }
+    const jobs = await pollUntil(`a job of cron trigger ${triggerId}`, async () => {
+      const found = await jobsOf(triggerId);
+      return found.length > 0 ? found : undefined;
+    });
     assert.equal(jobs.length, 1, 'the slot ran');
     assert.equal((await s.settled(jobs[0].id)).state, 'done');
     const row = await cronRow(triggerId);

@@ -4,9 +4,17 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { adminPassword, startOdooDouble, type OdooDouble } from '../../../../../test/odoo-double/index.js';
-import { createJsonRpcClient, UserError, type OdooClient } from '../../../odoo/index.js';
-import { createEnv, decodeRecordSets, encodeRecordSets, EnvError, RecordSet, type Env, type RecordLinks } from './index.js';
+import { adminPassword, startOdooDouble, type OdooDouble } from '../odoo-double/index.js';
+import { createJsonRpcClient, UserError, type OdooClient } from '../../server/src/odoo/index.js';
+import {
+  createEnv,
+  decodeRecordSets,
+  encodeRecordSets,
+  EnvError,
+  RecordSet,
+  type Env,
+  type RecordLinks,
+} from '../../server/src/sandbox/endowments/env/index.js';
 
 interface Call {
   model: string;

@@ -8,6 +8,7 @@ import { SecretCipher } from '../../server/src/secrets/index.js';
 import { TEST_SECRET } from '../helpers/app.js';
 import { startServe, stop, runCli } from '../helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { pollUntil } from '../helpers/poll.js';
 
 let db: TestDatabase;
 let store: ProjectStore;
@@ -21,13 +22,16 @@ after(() => db.drop());
 const env = () => ({ DATABASE_URL: db.url, SYNC_STUDIO_SECRET: TEST_SECRET, PORT: '0', SYNC_STUDIO_WORKERS: '1' });
 
 async function waitForState(jobId: number, states: string[], timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { rows } = await db.pool.query('select state, attempts from sync_studio.job where id = $1', [jobId]);
-    if (rows[0] && states.includes(rows[0].state)) return rows[0];
-    if (Date.now() > deadline) throw new Error(`job ${jobId} never reached ${states} (now ${rows[0]?.state})`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  let seen: string | undefined;
+  return pollUntil(
+    () => `job ${jobId} to reach ${states} (now ${seen})`,
+    async () => {
+      const { rows } = await db.pool.query('select state, attempts from sync_studio.job where id = $1', [jobId]);
+      seen = rows[0]?.state;
+      return rows[0] && states.includes(rows[0].state) ? rows[0] : undefined;
+    },
+    { timeoutMs, intervalMs: 50 },
+  );
 }
 
 test('kill -9 during a queued job, then restart: the job runs again and finishes; nothing stays "started"', async () => {

@@ -8,6 +8,7 @@ import { after, test } from 'node:test';
 import { startEmbeddedPostgres } from '../../server/src/db/index.js';
 import { prepareDataDir } from '../../server/src/config/standalone.js';
 import { startServe, stop } from '../helpers/cli.js';
+import { pollUntil } from '../helpers/poll.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'sync-studio-pg-restart-'));
 after(() => rm(dir, { recursive: true, force: true }));
@@ -21,12 +22,9 @@ const freePort = () =>
     });
   });
 
+/** Waits for `check` (its errors, e.g. while PostgreSQL is down, count as "not yet"). */
 async function until(check: () => Promise<boolean>, what: string, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await pollUntil(what, () => check().catch(() => false), { timeoutMs, intervalMs: 100 });
 }
 
 test('jobs run before and after PostgreSQL restarts; /readyz follows the database', async () => {

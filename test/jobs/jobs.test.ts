@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createTestStack, logsOf, type TestStack } from '../helpers/runtime.js';
+import { pollUntil } from '../helpers/poll.js';
 
 let s: TestStack;
 before(async () => {
@@ -190,13 +191,10 @@ describe('queued jobs', () => {
     });
     const before = Date.now();
     const res = await s.call('developer', 'POST', `/api/triggers/cron/${triggerId}/run`, {});
-    const waiting = await (async () => {
-      for (;;) {
-        const job = (await s.call('user', 'GET', `/api/jobs/${res.body.job_id}`)).body;
-        if (job.retrying_at) return job;
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-    })();
+    const waiting = await pollUntil(`job ${res.body.job_id} to wait for its retry`, async () => {
+      const job = (await s.call('user', 'GET', `/api/jobs/${res.body.job_id}`)).body;
+      return job.retrying_at ? job : undefined;
+    });
     assert.equal(waiting.state, 'pending');
     assert.equal(waiting.attempts, 1);
     const delay = new Date(waiting.retrying_at).getTime() - before;
