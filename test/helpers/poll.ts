@@ -1,10 +1,11 @@
 /**
  * Waiting for something another process or the queue does: `pollUntil` calls `probe` every
  * `intervalMs` until it returns a value (anything but `undefined` or `false`) and resolves with it,
- * or rejects after `timeoutMs` with an error naming what was awaited. Every wait in tests and
- * benchmarks goes through it, so none can hang without a deadline.
+ * or rejects once `timeoutMs` have passed with an error naming what was awaited. Every wait in
+ * tests and benchmarks goes through it, so none can hang without a deadline. (p-wait-for was tried:
+ * version 6 adds an abort listener per wait to one signal and warns after ten.)
  */
-import pWaitFor from 'p-wait-for';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface PollOptions {
   /** Default 15 s. */
@@ -20,19 +21,11 @@ export async function pollUntil<T>(
   options: PollOptions = {},
 ): Promise<T> {
   const timeoutMs = options.timeoutMs ?? 15_000;
-  return pWaitFor<T>(
-    async () => {
-      const value = await probe();
-      return value === undefined || value === false ? false : pWaitFor.resolveWith(value);
-    },
-    {
-      interval: options.intervalMs ?? 25,
-      timeout: {
-        milliseconds: timeoutMs,
-        fallback: () => {
-          throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`);
-        },
-      },
-    },
-  );
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`);
+    await sleep(options.intervalMs ?? 25);
+  }
 }
