@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds the whole tree into an emptied folder (dist/test-build/) and runs its compiled test files
+// Builds the whole tree into an emptied folder (dist-test/) and runs its compiled test files
 // (*.test.js) with Node's own test runner. The folder is emptied first so a deleted or renamed
 // test never runs from an old build.
 // Usage: node scripts/run-tests.mjs [substring filter ...]   (e.g. test/triggers)
@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 
-const outDir = join('dist', 'test-build');
+// Beside dist/ (same depth), so tests that find the repository from their own file keep working.
+const outDir = 'dist-test';
 
 function walk(dir) {
   return readdirSync(dir).flatMap((name) => {
