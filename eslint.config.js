@@ -34,7 +34,7 @@ export const layers = {
   runs: ['db', 'shared'],
   projects: ['auth', 'db', 'runs', 'secrets', 'shared'],
   jobs: ['db', 'odoo', 'plugins', 'projects', 'runs', 'sandbox/index.ts', 'secrets', 'shared'],
-  triggers: ['db', 'jobs', 'projects', 'runs', 'shared'],
+  triggers: ['db', 'jobs', 'odoo', 'projects', 'runs', 'shared'],
   http: ['auth', 'db', 'jobs', 'links', 'plugins', 'projects', 'runs', 'sandbox/index.ts', 'secrets', 'shared', 'triggers'],
   'main.ts': [
     'auth',
@@ -52,7 +52,7 @@ export const layers = {
     'shared',
     'triggers',
   ],
-  cli: ['config', 'db', 'main.ts', 'projects', 'secrets', 'shared'],
+  cli: ['config', 'db', 'main.ts', 'projects', 'secrets', 'shared', 'triggers'],
 };
 
 const parts = Object.keys(layers);
