@@ -10,6 +10,7 @@ import { createTokenVerifier } from './auth/index.js';
 import type { Config } from './config/index.js';
 import { resolveCredentials, type Credentials } from './config/standalone.js';
 import { createPool, migrate, startEmbeddedPostgres, type Pool } from './db/index.js';
+import { TaskHttpClient } from './egress/index.js';
 import { createApp } from './http/app.js';
 import { ProjectStore } from './projects/index.js';
 import { checkSecretKey, SecretCipher } from './secrets/index.js';
@@ -90,7 +91,13 @@ export interface Runtime {
 /** The sandbox pool, the Odoo client and the job runtime over an open store (not started). */
 export function createRuntime(opened: OpenStore, logger: Logger): Runtime {
   const { config, pool, plugins } = opened;
-  const sandbox = createSandboxPool({ workers: config.sandboxWorkers, memoryMb: config.jobMemoryMb, logger });
+  const http = new TaskHttpClient({ allow: config.egressAllow, maxBytes: config.httpMaxBytes, concurrency: config.httpConcurrency });
+  const sandbox = createSandboxPool({
+    workers: config.sandboxWorkers,
+    memoryMb: config.jobMemoryMb,
+    logger,
+    hostBytes: () => http.heldBytes(),
+  });
   const odoo =
     config.odooUrl === undefined
       ? undefined
@@ -106,6 +113,7 @@ export function createRuntime(opened: OpenStore, logger: Logger): Runtime {
     plugins,
     cipher: opened.cipher,
     odoo,
+    http,
     links: (op) => executeLinkOp(pool, op),
     jobTimeoutSeconds: config.jobTimeoutSeconds,
     retryDelaysSeconds: config.retryDelays,

@@ -6,7 +6,8 @@ import { pollUntil } from '../helpers/poll.js';
 
 let s: TestStack;
 before(async () => {
-  s = await createTestStack();
+  // The retry test's counter is a stub server on loopback, which the egress policy refuses unless allowed.
+  s = await createTestStack({ env: { SYNC_STUDIO_EGRESS_ALLOW: '127.0.0.1' } });
 });
 after(() => s.close());
 

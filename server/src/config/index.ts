@@ -10,6 +10,7 @@
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { parseAllowEntry } from '../egress/policy.js';
 import { ConfigError } from '../shared/errors.js';
 
 /** Every setting: its environment name, its flag, and its schema. */
@@ -147,6 +148,36 @@ const settings = {
     flag: 'dbEventRetentionHours',
     schema: z.coerce.number().positive().max(87_600).default(72),
     expect: 'hours processed DB events are kept, a positive number',
+  egressAllow: {
+    env: 'SYNC_STUDIO_EGRESS_ALLOW',
+    flag: 'egressAllow',
+    schema: z
+      .string()
+      .default('')
+      .transform((s) =>
+        s
+          .split(',')
+          .map((entry) => entry.trim())
+          .filter((entry) => entry !== ''),
+      )
+      .refine((entries) => entries.every((entry) => parseAllowEntry(entry) !== undefined)),
+    expect: 'comma-separated host names, IP addresses or CIDR networks that task code may reach, e.g. api.internal,10.1.2.0/24',
+  },
+  httpMaxBytes: {
+    env: 'SYNC_STUDIO_HTTP_MAX_BYTES',
+    flag: 'httpMaxBytes',
+    schema: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(5 * 1024 * 1024),
+    expect: 'bytes, an integer of at least 1024 (largest response body task code may receive)',
+  },
+  httpConcurrency: {
+    env: 'SYNC_STUDIO_HTTP_CONCURRENCY',
+    flag: 'httpConcurrency',
+    schema: z.coerce.number().int().min(1).max(256).default(4),
+    expect: 'an integer from 1 to 256 (HTTP requests of one job running at once)',
   },
   liveStreamsPerUser: {
     env: 'SYNC_STUDIO_LIVE_STREAMS_PER_USER',

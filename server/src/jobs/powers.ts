@@ -3,9 +3,7 @@
  * protocol). Every line a job logs goes through here, so secret redaction, capping and the
  * "worst level seen" that decides done / done_warning / failed live in one place.
  */
-import axios, { type AxiosInstance } from 'axios';
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
+import type { TaskHttpSession } from '../egress/index.js';
 import type { OdooClient } from '../odoo/index.js';
 import type { EvalContextPlugin, PluginRegistry, PluginExport } from '../plugins/index.js';
 import type { LogLevel, LogType, LogWriter } from '../runs/logs.js';
@@ -38,16 +36,8 @@ export interface PowersDeps {
   plugins: PluginRegistry;
   links: (op: unknown) => Promise<unknown>;
   addSubJob: (parent: ClaimedJob, request: SubJobRequest, log: (message: string, level?: LogLevel) => void) => Promise<void>;
-  http: AxiosInstance;
-}
-
-export function createHttpClient(): AxiosInstance {
-  return axios.create({
-    httpAgent: new HttpAgent({ keepAlive: true }),
-    httpsAgent: new HttpsAgent({ keepAlive: true }),
-    maxRedirects: 5,
-    validateStatus: () => true,
-  });
+  /** This run's HTTP session (egress policy, caps; ended with the run). */
+  http: TaskHttpSession;
 }
 
 const levelRank: Record<LogLevel, number> = { debug: 0, info: 1, warning: 2, error: 3, critical: 4 };
@@ -138,29 +128,23 @@ export function createJobPowers(deps: PowersDeps, job: ClaimedJob, project: Proj
         target,
       );
       try {
-        const response = await deps.http.request({
-          method: request.method,
-          url: request.url,
-          headers: request.headers,
-          params: request.params,
-          data: request.data,
-          timeout: request.timeoutMs ?? 30_000,
-          responseType: request.responseType === 'arraybuffer' ? 'arraybuffer' : 'text',
-          transformResponse: (data: unknown) => data,
-        });
-        const headers = Object.fromEntries(Object.entries(response.headers).map(([k, v]) => [k, String(v)]));
-        const data = decodeBody(response.data, request.responseType, headers['content-type']);
+        const response = await track(deps.http.request(request));
+        const text = request.responseType === 'arraybuffer' ? undefined : response.body.toString('utf8');
+        const data =
+          text === undefined ? new Uint8Array(response.body) : decodeBody(text, request.responseType, response.headers['content-type']);
         write(
           response.status >= 400 ? 'warning' : 'info',
-          `${response.status} ${response.statusText}\n${request.responseType === 'arraybuffer' ? `<${(response.data as ArrayBuffer).byteLength} bytes>` : String(response.data)}`,
+          `${response.status} ${response.statusText}\n${text ?? `<${response.body.length} bytes>`}`,
           'data_in',
           target,
         );
-        return { status: response.status, headers, data };
+        return { status: response.status, headers: response.headers, data };
       } catch (error) {
         const message = `${request.method.toUpperCase()} ${request.url} failed: ${(error as Error).message}`;
         write('error', message, 'data_in', target);
-        throw new SyncStudioError('http_request_failed', message);
+        const failure = new SyncStudioError(error instanceof SyncStudioError ? error.code : 'http_request_failed', message);
+        if (error instanceof SyncStudioError) failure.name = error.name;
+        throw failure;
       }
     },
     async plugin(call) {
@@ -238,15 +222,14 @@ function stringify(data: unknown): string {
   return typeof data === 'string' ? data : JSON.stringify(data);
 }
 
-function decodeBody(data: unknown, responseType: string | undefined, contentType: string | undefined): unknown {
-  if (responseType === 'arraybuffer') return new Uint8Array(data as ArrayBuffer);
-  if (responseType === 'text') return data;
-  if (typeof data === 'string' && (responseType === 'json' || /json/i.test(contentType ?? ''))) {
+function decodeBody(text: string, responseType: string | undefined, contentType: string | undefined): unknown {
+  if (responseType === 'text') return text;
+  if (responseType === 'json' || /json/i.test(contentType ?? '')) {
     try {
-      return JSON.parse(data);
+      return JSON.parse(text);
     } catch {
-      return data;
+      return text;
     }
   }
-  return data;
+  return text;
 }

@@ -16,6 +16,7 @@
 import { randomInt } from 'node:crypto';
 import type { ParsedCronItem } from 'graphile-worker';
 import { jsonbText, warmPool, withTransaction, type Pool, type PoolClient, type Queryable } from '../db/index.js';
+import type { TaskHttpClient } from '../egress/index.js';
 import type { OdooClient } from '../odoo/index.js';
 import type { PluginRegistry } from '../plugins/index.js';
 import { claimJobs, finishJobs, insertJob, setQueueJobId, type ClaimedJob, type JobFinish, type NewJob } from '../runs/jobs.js';
@@ -26,7 +27,7 @@ import type { SecretCipher } from '../secrets/cipher.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { SyncStudioError } from '../shared/errors.js';
-import { createHttpClient, createJobPowers, type JobPowers, type PluginDescription, type SubJobRequest } from './powers.js';
+import { createJobPowers, type JobPowers, type PluginDescription, type SubJobRequest } from './powers.js';
 import { ProjectDataCache, textsIn, type ProjectData } from './project-data.js';
 import { addQueueJob, startQueueRunner, type QueueHandler, type QueueRunner } from './queue.js';
 import { assertEnabled, loadTrigger, type TriggerInfo } from './triggers.js';
@@ -59,6 +60,8 @@ export interface JobRuntimeOptions {
   plugins: PluginRegistry;
   cipher: SecretCipher;
   odoo: OdooClient | undefined;
+  /** Task code's `http`: egress policy and caps (one session per run). */
+  http: TaskHttpClient;
   links: (op: unknown) => Promise<unknown>;
   jobTimeoutSeconds: number;
   retryDelaysSeconds: readonly number[];
@@ -71,7 +74,6 @@ export interface JobRuntimeOptions {
 export class SyncJobRuntime implements JobRuntime {
   readonly instanceId = randomInt(1, 2 ** 31 - 1);
   private readonly projectData: ProjectDataCache;
-  private readonly http = createHttpClient();
   private readonly queueHandlers: Record<string, QueueHandler> = {};
   private readonly cronItems: ParsedCronItem[] = [];
   private runner: QueueRunner | undefined;
@@ -216,6 +218,8 @@ export class SyncJobRuntime implements JobRuntime {
     const project = await this.projectData.get(job.project_id, job.project_version);
     const known = job.odoo_user_id === null ? undefined : await this.users.get(job.odoo_user_id);
     const user = known?.user;
+    const timeoutMs = (job.task_timeout_seconds ?? this.options.jobTimeoutSeconds) * 1000;
+    const http = this.options.http.session(Date.now() + timeoutMs);
     const powers = createJobPowers(
       {
         logs: this.options.logs,
@@ -223,7 +227,7 @@ export class SyncJobRuntime implements JobRuntime {
         plugins: this.options.plugins,
         links: this.options.links,
         addSubJob: (parent, request, log) => this.addSubJob(parent, request, log),
-        http: this.http,
+        http,
       },
       job,
       project,
@@ -237,12 +241,19 @@ export class SyncJobRuntime implements JobRuntime {
     powers.write('debug', 'Job started');
     if (known?.problem) powers.write('warning', `${known.problem}; texts and env use ${DEFAULT_LANG} and ${DEFAULT_TZ}`);
     for (const line of hooks.firstLines ?? []) powers.write(line.level, line.message, line.type, line.name);
-    const outcome = await this.options.sandbox.run(this.request(job, project, user, powers.describePlugins()), powers);
+    const outcome = await this.options.sandbox.run(this.request(job, project, user, powers.describePlugins(), timeoutMs), powers);
+    http.end();
     await powers.drain();
     return this.settle(job, powers, outcome, hooks.finalLines);
   }
 
-  private request(job: ClaimedJob, project: ProjectData, user: OdooUser | undefined, plugins: PluginDescription[]): RunRequest {
+  private request(
+    job: ClaimedJob,
+    project: ProjectData,
+    user: OdooUser | undefined,
+    plugins: PluginDescription[],
+    timeoutMs: number,
+  ): RunRequest {
     const lang = user?.lang ?? DEFAULT_LANG;
     return {
       jobId: job.id,
@@ -260,7 +271,7 @@ export class SyncJobRuntime implements JobRuntime {
         tz: user?.tz ?? DEFAULT_TZ,
         plugins,
       },
-      timeoutMs: (job.task_timeout_seconds ?? this.options.jobTimeoutSeconds) * 1000,
+      timeoutMs,
     };
   }
 

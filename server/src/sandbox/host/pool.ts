@@ -23,6 +23,8 @@ export interface SandboxOptions {
   /** Jobs one worker runs at once; default 8. */
   concurrencyPerWorker?: number;
   logger?: Logger;
+  /** Bytes the host holds on behalf of running jobs (e.g. HTTP response bodies being received). */
+  hostBytes?: () => number;
 }
 
 export interface SandboxPool {
@@ -70,12 +72,13 @@ class Pool implements SandboxPool, WorkerEvents {
    * worker), so the process's resident memory beyond the main thread's own is checked instead:
    * past twice the workers' budgets plus slack, the busy workers are stopped as out of memory
    * (one busy worker: its job fails with the memory limit; several: collateral, then the
-   * suspects run alone). This keeps a buffer bomb from taking the sidecar down.
+   * suspects run alone). Bytes the host holds for jobs (HTTP responses) count too. This keeps a
+   * buffer bomb from taking the sidecar down.
    */
   private watchMemory(): void {
     const { rss, heapTotal, external } = process.memoryUsage();
     const budget = (this.workers.length * this.options.memoryMb * 2 + MEMORY_SLACK_MB) * 1024 * 1024;
-    if (rss - heapTotal - external <= budget) return;
+    if (rss - heapTotal - external + (this.options.hostBytes?.() ?? 0) <= budget) return;
     const busy = this.workers.filter((worker) => worker.load > 0);
     if (busy.length === 0) return;
     this.logger.warn({ rssMb: Math.round(rss / 1048576), workers: busy.length }, 'sandbox memory over budget: stopping busy workers');
