@@ -193,7 +193,12 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
       cipher: opened.cipher,
       publicUrl: config.publicUrl,
       logger,
-      verifier: createTokenVerifier({ secret: opened.credentials.secret, adminToken: opened.credentials.adminToken }),
+      verifier: createTokenVerifier({
+        secret: opened.credentials.secret,
+        adminToken: opened.credentials.adminToken,
+        db: config.odooDb,
+        maxLifetimeSeconds: config.tokenMaxLifetime,
+      }),
       // The Odoo database this sidecar serves: ODOO_DB, else the database DATABASE_URL names (Odoo mode).
       odooDb:
         config.odooDb ??

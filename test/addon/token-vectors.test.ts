@@ -31,7 +31,7 @@ const refusals: Record<string, RegExp> = {
 };
 
 describe('shared panel-token vectors', () => {
-  const verifier = createTokenVerifier({ secret: vectors.secret, now: () => vectors.now });
+  const verifier = createTokenVerifier({ secret: vectors.secret, db: vectors.database, now: () => vectors.now });
 
   test('cover valid, expired, tampered, wrong-database and wrong-role tokens', () => {
     assert.deepEqual(new Set(vectors.cases.map((c) => c.kind)), new Set(['valid', 'expired', 'tampered', 'wrong-database', 'wrong-role']));
@@ -43,9 +43,7 @@ describe('shared panel-token vectors', () => {
         assert.equal(mintToken(vectors.secret, vector.payload!), vector.token);
       });
     }
-    // The db claim is compared with ODOO_DB by the hardening issue's verifier change (issue 15).
-    const pending = vector.expect === 'database' ? { todo: 'the sidecar compares the db claim once issue 15 lands' } : {};
-    test(`verifies ${vector.name}`, pending, () => {
+    test(`verifies ${vector.name}`, () => {
       if (typeof vector.expect === 'object') {
         assert.deepEqual(verifier.verify(vector.token), vector.expect);
       } else {

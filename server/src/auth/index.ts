@@ -52,8 +52,22 @@ export interface TokenVerifier {
   verify(bearer: string | undefined): Principal;
 }
 
-export function createTokenVerifier(options: { secret: string; adminToken?: string | undefined; now?: () => number }): TokenVerifier {
+export interface TokenVerifierOptions {
+  secret: string;
+  adminToken?: string | undefined;
+  /** The Odoo database this sidecar serves (ODOO_DB): tokens minted for another database are refused. Unset: not checked. */
+  db?: string | undefined;
+  /** Tokens whose `exp` lies further in the future than this are refused (SYNC_STUDIO_TOKEN_MAX_LIFETIME). */
+  maxLifetimeSeconds?: number | undefined;
+  /** Unix seconds. */
+  now?: () => number;
+}
+
+export const DEFAULT_TOKEN_MAX_LIFETIME_SECONDS = 43_200;
+
+export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
   const now = options.now ?? (() => Date.now() / 1000);
+  const maxLifetime = options.maxLifetimeSeconds ?? DEFAULT_TOKEN_MAX_LIFETIME_SECONDS;
   return {
     verify(bearer) {
       if (!bearer) throw new UnauthorizedError('an Authorization: Bearer token is required');
@@ -68,7 +82,16 @@ export function createTokenVerifier(options: { secret: string; adminToken?: stri
       } catch {
         throw new UnauthorizedError('the token payload is malformed');
       }
-      if (payload.exp <= now()) throw new UnauthorizedError('the token has expired');
+      const at = now();
+      if (payload.exp <= at) throw new UnauthorizedError('the token has expired');
+      if (payload.exp - at > maxLifetime) {
+        throw new UnauthorizedError(
+          `the token expires more than ${maxLifetime} s from now (SYNC_STUDIO_TOKEN_MAX_LIFETIME); mint a shorter-lived one`,
+        );
+      }
+      if (options.db !== undefined && payload.db !== options.db) {
+        throw new UnauthorizedError(`the token was minted for another database than this sidecar's (ODOO_DB)`);
+      }
       return { uid: payload.uid, db: payload.db, role: payload.role };
     },
   };

@@ -148,6 +148,13 @@ const settings = {
     flag: 'dbEventRetentionHours',
     schema: z.coerce.number().positive().max(87_600).default(72),
     expect: 'hours processed DB events are kept, a positive number',
+  },
+  tokenMaxLifetime: {
+    env: 'SYNC_STUDIO_TOKEN_MAX_LIFETIME',
+    flag: 'tokenMaxLifetime',
+    schema: z.coerce.number().int().min(60).max(604800).default(43200),
+    expect: 'seconds, an integer from 60 to 604800 (panel tokens expiring later than this from now are refused)',
+  },
   egressAllow: {
     env: 'SYNC_STUDIO_EGRESS_ALLOW',
     flag: 'egressAllow',
