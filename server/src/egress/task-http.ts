@@ -42,6 +42,8 @@ export class HttpLimitError extends SyncStudioError {
 
 export interface TaskHttpSession {
   request(request: HttpRequest): Promise<TaskHttpResponse>;
+  /** The job's time limit starts counting now (requests made before use the time from their own start). */
+  start(): void;
   /** Aborts every request of the job, running or waiting. */
   end(): void;
 }
@@ -68,12 +70,16 @@ export class TaskHttpClient {
     return this.held;
   }
 
-  /** The requests of one job; `deadline` is when its time limit runs out (epoch milliseconds). */
-  session(deadline: number): TaskHttpSession {
+  /** The requests of one job whose time limit is `timeLimitMs`. */
+  session(timeLimitMs: number): TaskHttpSession {
     const ended = new AbortController();
     const limit = pLimit(this.options.concurrency);
+    let deadline: number | undefined;
     return {
-      request: (request) => this.limited(limit, ended.signal, deadline, request),
+      request: (request) => this.limited(limit, ended.signal, deadline ?? Date.now() + timeLimitMs, request),
+      start: () => {
+        deadline = Date.now() + timeLimitMs;
+      },
       end: () => ended.abort(),
     };
   }

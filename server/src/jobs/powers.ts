@@ -11,6 +11,7 @@ import type { ClaimedJob } from '../runs/jobs.js';
 import type { HostPowers, RunRequest } from '../sandbox/index.js';
 import { SyncStudioError } from '../shared/errors.js';
 import type { ProjectData } from './project-data.js';
+import { redactorForJob } from './redaction.js';
 
 export class OdooNotConfiguredError extends SyncStudioError {
   constructor() {
@@ -57,7 +58,7 @@ export interface JobPowers extends HostPowers {
 }
 
 export function createJobPowers(deps: PowersDeps, job: ClaimedJob, project: ProjectData): JobPowers {
-  const { redact } = project;
+  const redact = redactorForJob(project.redact, job.args);
   let worst: LogLevel = 'debug';
   const write = (level: LogLevel, message: string, type: LogType = 'server', name = 'Log') => {
     if (levelRank[level] > levelRank[worst]) worst = level;
@@ -109,6 +110,7 @@ export function createJobPowers(deps: PowersDeps, job: ClaimedJob, project: Proj
       if (!deps.odoo) throw new OdooNotConfiguredError();
       return deps.odoo.executeKw(call.model, call.method, call.args, call.kwargs);
     },
+    started: () => deps.http.start(),
     drain: async () => {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },

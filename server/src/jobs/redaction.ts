@@ -1,14 +1,15 @@
 /**
- * Redaction of a project's secret values from everything a job writes (log lines, transmitted
- * data, error messages), whatever path they take. Values shorter than 4 characters are not
- * redacted: they would blank out ordinary text and protect nothing.
+ * A job's redactor: its project's secret values (pattern cached per project version) plus the
+ * credentials of the request it runs for (e.g. a webhook caller's Authorization header, or a
+ * request handed on to a sub-job), blanked out of everything the job writes.
  */
-export const REDACTED = '[redacted]';
+import { createRedactor, credentialValues } from '../shared/redaction.js';
 
-export function createRedactor(secretValues: readonly string[]): (text: string) => string {
-  const values = [...new Set(secretValues.filter((v) => v.length >= 4))].sort((a, b) => b.length - a.length);
-  if (values.length === 0) return (text) => text;
-  const variants = values.flatMap((v) => [v, encodeURIComponent(v), Buffer.from(v).toString('base64'), JSON.stringify(v).slice(1, -1)]);
-  const pattern = new RegExp([...new Set(variants)].map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
-  return (text) => text.replace(pattern, REDACTED);
+export { createRedactor, REDACTED } from '../shared/redaction.js';
+
+export function redactorForJob(projectRedact: (text: string) => string, args: unknown): (text: string) => string {
+  const credentials = credentialValues(args);
+  if (credentials.length === 0) return projectRedact;
+  const redactCredentials = createRedactor(credentials);
+  return (text) => redactCredentials(projectRedact(text));
 }

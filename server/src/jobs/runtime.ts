@@ -219,7 +219,7 @@ export class SyncJobRuntime implements JobRuntime {
     const known = job.odoo_user_id === null ? undefined : await this.users.get(job.odoo_user_id);
     const user = known?.user;
     const timeoutMs = (job.task_timeout_seconds ?? this.options.jobTimeoutSeconds) * 1000;
-    const http = this.options.http.session(Date.now() + timeoutMs);
+    const http = this.options.http.session(timeoutMs);
     const powers = createJobPowers(
       {
         logs: this.options.logs,

@@ -122,6 +122,8 @@ export interface HostPowers {
   /** Should resolve for every HTTP status; the sandbox's client applies axios's status rule. */
   http(request: HttpRequest): Promise<HttpResponse>;
   plugin(call: PluginCall): Promise<unknown>;
+  /** Called when the run's time limit starts counting (its worker took it). */
+  started?(): void;
 }
 
 /** The powers a worker may call and wait for (log is fire-and-forget). */

@@ -6,6 +6,7 @@
 import { Hono } from 'hono';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import { z } from 'zod';
+import { hasRole } from '../../auth/index.js';
 import type { Pool } from '../../db/index.js';
 import { isTriggerKind } from '../../projects/index.js';
 import { countLogs, getJob, listJobs, listLogs, parseJobFilter, parseLogFilter, type LiveLogHub } from '../../runs/index.js';
@@ -13,6 +14,7 @@ import type { SyncJobRuntime } from '../../jobs/index.js';
 import type { SandboxPool } from '../../sandbox/index.js';
 import type { Logger } from '../../shared/logger.js';
 import { InvalidInputError, NotFoundError } from '../../shared/errors.js';
+import { redactCredentials } from '../../shared/redaction.js';
 import { listOf, parseInput } from '../../shared/validation.js';
 import { readId, readJson, readQuery } from '../body.js';
 import { requireRole, type AppEnv } from '../context.js';
@@ -50,7 +52,11 @@ export function runRoutes(deps: RunRoutesDeps): Hono<AppEnv> {
     const { include } = parseInput(jobQuery, readQuery(c), 'job');
     const job = await getJob(deps.pool, readId(c), { args: include?.includes('args') });
     const subJobs = await listJobs(deps.pool, parseJobFilter({ parent_job_id: String(job.id), limit: '1000' }));
-    return c.json({ ...job, sub_jobs: subJobs.items });
+    // Callers' credentials (a webhook's Authorization, cookies, signatures) only for administrators.
+    const shown = hasRole(c.get('principal'), 'administrator')
+      ? job
+      : { ...job, args: redactCredentials(job.args), result: redactCredentials(job.result) };
+    return c.json({ ...shown, sub_jobs: subJobs.items });
   });
   app.post('/jobs/:id/requeue', async (c) => {
     requireRole(c, 'developer', 'requeueing a job');

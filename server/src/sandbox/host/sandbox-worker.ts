@@ -84,6 +84,7 @@ export class SandboxWorker {
     this.exclusive = exclusive;
     this.runs.set(run.runId, run);
     run.startedAt = performance.now();
+    run.powers.started?.();
     this.timers.set(
       run.runId,
       setTimeout(() => this.timedOut(run), run.request.timeoutMs),

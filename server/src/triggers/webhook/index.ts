@@ -9,4 +9,4 @@ export * from './service.js';
 export * from './routes.js';
 export * from './server-limits.js';
 export { listJournal, type JournaledRequest } from './journal.js';
-export { isSensitiveHeader, redactHeaders } from './redaction.js';
+export { isSensitiveHeader, redactHeaders } from '../../shared/redaction.js';

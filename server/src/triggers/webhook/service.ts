@@ -21,7 +21,7 @@ import {
   type WebhookTarget,
 } from './journal.js';
 import type { BodyReader } from './body.js';
-import { redactHeaders } from './redaction.js';
+import { redactHeaders } from '../../shared/redaction.js';
 import { decode, parseWebhookRequest, type RawWebhookRequest, type WebhookRequest } from './request.js';
 import { replyFromResult, toResponse, type WebhookReply } from './response.js';
 
