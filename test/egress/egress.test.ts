@@ -47,7 +47,7 @@ async function stub(host: string, handler: (req: IncomingMessage, res: ServerRes
 
 const runTask = async (stack: TestStack, code: string, trigger: Record<string, unknown> = {}) => {
   const { triggerId, taskId } = await stack.project(code, { trigger });
-  return { taskId, res: await stack.call('developer', 'POST', `/api/triggers/button/${triggerId}/run`, {}) };
+  return { taskId, res: await stack.call('developer', 'POST', `/api/triggers/button/${triggerId}/run`, { wait: true }) };
 };
 
 /** The task returns [error name, message] for each URL it tried. */
@@ -106,7 +106,7 @@ describe('egress policy (default: internal addresses refused)', () => {
     assert.match(results[10]![1], /carrier-grade NAT/);
     assert.match(results[11]![1], /unique local/);
     assert.deepEqual(internal.hits, [], 'no request reached the internal server');
-    const lines = await logsOf(s, res.body.jobId);
+    const lines = await logsOf(s, res.body.job_id);
     assert.ok(!lines.some((l) => l.message.includes('internal data')));
   });
 
@@ -282,7 +282,7 @@ describe('task HTTP resource caps', () => {
       );
       assert.equal(res.body.result, 'left them running');
       await waitFor(() => hanging.open() === 0, 'the requests were aborted with the job');
-      const lines = await logsOf(s, res.body.jobId);
+      const lines = await logsOf(s, res.body.job_id);
       assert.ok(lines.some((l) => /aborted: the job ended/.test(l.message)));
     } finally {
       await hanging.close();

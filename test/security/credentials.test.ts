@@ -69,8 +69,8 @@ test('secret values are redacted inside Basic-auth pairs and in other letter cas
      }`,
   );
   await s.store.create('secret', ids.projectId, { key: 'PASSWORD', value: 'hunter2-secret' });
-  const run = await s.call('developer', 'POST', `/api/triggers/button/${ids.triggerId}/run`, {});
-  const lines = (await logsOf(s, run.body.jobId)).map((l) => l.message);
+  const run = await s.call('developer', 'POST', `/api/triggers/button/${ids.triggerId}/run`, { wait: true });
+  const lines = (await logsOf(s, run.body.job_id)).map((l) => l.message);
   assert.ok(lines.includes('Authorization: Basic [redacted]'), lines.join('\n'));
   assert.ok(lines.includes('shouted: [redacted]'), lines.join('\n'));
 });
