@@ -26,6 +26,9 @@ function configFrom(command: Command): Config {
 const program = new Command('sync-studio')
   .description('Sync Studio sidecar: connect Odoo to everything with small JavaScript tasks')
   .showHelpAfterError()
+  // A terminal's own width when there is one; 120 columns when the help is piped or captured
+  // (commander's 80 would split "(env NAME)" from its option once the option column grows).
+  .configureHelp({ helpWidth: process.stdout.columns ?? 120 })
   .exitOverride();
 
 interface ActionContext {
