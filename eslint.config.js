@@ -62,7 +62,7 @@ const zones = parts.map((part) => ({
   message: `${part} may import only: ${layers[part].join(', ') || 'packages'} (server/README.md, "Layout")`,
 }));
 export default tseslint.config(
-  { ignores: ['dist/', 'dist-test/', 'node_modules/', 'ui/dist/', '.data/', '.cache/', 'test/fixtures/'] },
+  { ignores: ['dist/', 'dist-test/', 'node_modules/', 'ui/dist/', '.data/', '.cache/', 'test/fixtures/', 'test-artifacts/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -32,6 +32,7 @@ import { systemClock } from './shared/clock.js';
 import { CronScheduler, DbTriggerService, httpServerOptions, WebhookService, webhookRoutes } from './triggers/index.js';
 import { dbTriggerRoutes } from './http/routes/db-triggers.js';
 import { webhookApiRoutes } from './http/routes/webhooks.js';
+import { panelRoutes } from './http/routes/panel.js';
 
 export interface OpenStore {
   config: Config;
@@ -223,7 +224,7 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
         webhookApiRoutes({ pool: opened.pool, webhooks }),
         dbTriggerRoutes({ pool: opened.pool }),
       ],
-      rootRoutes: [webhookRoutes(webhooks), metricsRoutes({ pool: opened.pool, sandbox })],
+      rootRoutes: [webhookRoutes(webhooks), metricsRoutes({ pool: opened.pool, sandbox }), panelRoutes()],
     });
     const server = await listen(app.fetch, config);
     const port = (server.address() as AddressInfo).port;

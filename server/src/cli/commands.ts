@@ -1,10 +1,9 @@
 /** The actions behind each CLI command. */
-import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config/index.js';
 import { ConfigError, InvalidInputError, NotFoundError } from '../shared/errors.js';
-import { packageRoot } from '../shared/paths.js';
+import { panelBuilt } from '../http/routes/panel.js';
 import { withTransaction } from '../db/index.js';
 import type { Logger } from '../shared/logger.js';
 import { createRuntime, openStore, serve } from '../main.js';
@@ -18,10 +17,15 @@ export async function serveCommand(config: Config, logger: Logger): Promise<void
   const lines = [
     `Sync Studio is running in ${config.mode} mode${config.mode === 'standalone' ? ` (embedded PostgreSQL in ${config.dataDir})` : ''}`,
     `  API:    ${server.url}/api`,
-    ...(existsSync(join(packageRoot, 'ui', 'dist', 'index.html')) ? [`  Panel:  ${server.url}/ui/`] : []),
     `  Health: ${server.url}/readyz`,
   ];
-  if (server.store.credentials.adminTokenGenerated) lines.push(`  Administrator token: ${server.store.credentials.adminToken}`);
+  const { adminToken, adminTokenGenerated } = server.store.credentials;
+  if (panelBuilt()) {
+    // The token rides in the fragment, which browsers never send to a server nor put in a Referer.
+    const signIn = adminTokenGenerated ? `#token=${encodeURIComponent(adminToken!)}` : '';
+    lines.push(`  Panel:  ${server.url}/ui/${signIn}`);
+  }
+  if (adminTokenGenerated) lines.push(`  Administrator token: ${adminToken}`);
   process.stdout.write(`${lines.join('\n')}\n`);
   let stopping = false;
   const stop = async (signal: string) => {

@@ -7,3 +7,4 @@ export * from './resources.js';
 export * from './store.js';
 export * from './duplicate.js';
 export * from './present.js';
+export * from './summary.js';

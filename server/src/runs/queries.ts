@@ -146,3 +146,14 @@ export async function countLogs(db: Queryable, filter: LogFilter) {
   );
   return { group_by: groups, groups: rows };
 }
+
+/** Failed top-level and sub-jobs created since `since`, per project (projects without failures are absent). */
+export async function countRecentFailures(db: Queryable, projectIds: readonly number[], since: Date): Promise<Map<number, number>> {
+  if (projectIds.length === 0) return new Map();
+  const { rows } = await db.query<{ project_id: string; n: number }>(
+    `select project_id, count(*)::int as n from sync_studio.job
+      where project_id = any($1) and state = 'failed' and created_at >= $2 group by project_id`,
+    [projectIds, since],
+  );
+  return new Map(rows.map((r) => [Number(r.project_id), r.n]));
+}

@@ -11,11 +11,14 @@ import {
   presentRow,
   resources,
   isTriggerKind,
+  listProjectSummaries,
+  parseProjectFilter,
   type ProjectStore,
   type ResourceKind,
   type PresentOptions,
   type Row,
 } from '../../projects/index.js';
+import { countRecentFailures } from '../../runs/index.js';
 import { ForbiddenError, NotFoundError } from '../../shared/errors.js';
 import { readId, readJson, readPage } from '../body.js';
 import { requireRole, type AppEnv } from '../context.js';
@@ -23,6 +26,9 @@ import { requireRole, type AppEnv } from '../context.js';
 export interface ProjectRoutesDeps extends PresentOptions {
   store: ProjectStore;
 }
+
+/** The projects list counts the failed jobs of the last 24 hours. */
+const RECENT_FAILURES_MS = 24 * 3600 * 1000;
 
 const projectChildren: Record<string, ResourceKind> = { params: 'param', texts: 'text', secrets: 'secret', tasks: 'task' };
 
@@ -73,7 +79,23 @@ export function projectRoutes(deps: ProjectRoutesDeps): Hono<AppEnv> {
     return c.body(null, 204);
   };
 
-  app.get('/projects', (c) => list(c, 'project'));
+  app.get('/projects', async (c) => {
+    const filterKeys = ['active', 'search'];
+    const query = c.req.query();
+    const page = readPage(c, filterKeys);
+    const filter = parseProjectFilter(Object.fromEntries(Object.entries(query).filter(([key]) => filterKeys.includes(key))));
+    const { items, total } = await listProjectSummaries(store.pool, filter, page);
+    const failures = await countRecentFailures(
+      store.pool,
+      items.map((row) => row.id),
+      new Date(Date.now() - RECENT_FAILURES_MS),
+    );
+    return c.json({
+      items: items.map((row) => ({ ...present(c, 'project', row), recent_failure_count: failures.get(row.id) ?? 0 })),
+      total,
+      ...page,
+    });
+  });
   app.post('/projects', (c) => create(c, 'project', null));
   app.get('/projects/:id', (c) => read(c, 'project'));
   app.patch('/projects/:id', (c) => update(c, 'project'));

@@ -1,0 +1,49 @@
+/**
+ * The projects list of the panel: filtered by archived state and a name search, each project with
+ * its number of tasks and of enabled triggers (a trigger is enabled when it and its task are active).
+ */
+import { z } from 'zod';
+import type { Queryable } from '../db/index.js';
+import { parseInput } from '../shared/validation.js';
+import type { Page, Row } from './store.js';
+
+export const projectFilterSchema = z.strictObject({
+  active: z.enum(['true', 'false', 'all'], { error: 'expected true, false or all' }).default('all'),
+  search: z.string().max(200).optional(),
+});
+export type ProjectFilter = z.output<typeof projectFilterSchema>;
+
+export function parseProjectFilter(query: Record<string, string>): ProjectFilter {
+  return parseInput(projectFilterSchema, query, 'query');
+}
+
+const enabledTriggers = ['cron', 'db', 'webhook', 'button']
+  .map(
+    (kind) => `(select count(*) from sync_studio.trigger_${kind} g join sync_studio.task t on t.id = g.task_id
+                     where t.project_id = p.id and t.active and g.active)`,
+  )
+  .join(' + ');
+
+export async function listProjectSummaries(db: Queryable, filter: ProjectFilter, page: Page): Promise<{ items: Row[]; total: number }> {
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+  if (filter.active !== 'all') {
+    params.push(filter.active === 'true');
+    conditions.push(`p.active = $${params.length}`);
+  }
+  if (filter.search) {
+    params.push(`%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    conditions.push(`p.name ilike $${params.length}`);
+  }
+  const where = conditions.length ? `where ${conditions.join(' and ')}` : '';
+  const [items, count] = await Promise.all([
+    db.query<Row>(
+      `select p.*, (select count(*)::int from sync_studio.task t where t.project_id = p.id) as task_count,
+              (${enabledTriggers})::int as enabled_trigger_count
+         from sync_studio.project p ${where} order by p.name, p.id limit ${page.limit} offset ${page.offset}`,
+      params,
+    ),
+    db.query<{ total: number }>(`select count(*)::int as total from sync_studio.project p ${where}`, params),
+  ]);
+  return { items: items.rows, total: count.rows[0]!.total };
+}

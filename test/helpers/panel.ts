@@ -1,0 +1,72 @@
+/**
+ * One sidecar (`sync-studio serve`, standalone mode, the printed panel URL) and one Chromium per
+ * panel test file, with the helpers the panel tests share.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { mintToken, type Role } from '../../server/src/auth/index.js';
+import { artifactsDir, launchChromium } from './browser.js';
+import { startServe, stop } from './cli.js';
+
+const secret = 'panel-test-secret-with-more-than-32-characters';
+
+export interface PanelStack {
+  serve: Awaited<ReturnType<typeof startServe>>;
+  env: Record<string, string>;
+  browser: Browser;
+  admin: BrowserContext;
+  page: Page;
+  panelUrl: string;
+  api(path: string, init?: RequestInit): Promise<Response>;
+  shot(p: Page, name: string): Promise<void>;
+  tokenFor(role: Role, lifetimeSeconds?: number): string;
+  close(): Promise<void>;
+}
+
+export async function startPanelStack(): Promise<PanelStack> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'sync-studio-panel-'));
+  const shots = artifactsDir('panel');
+  const env: Record<string, string> = { SYNC_STUDIO_DATA_DIR: dataDir, PORT: '0', SYNC_STUDIO_WORKERS: '1', SYNC_STUDIO_SECRET: secret };
+  const serve = await startServe(env);
+  env.PORT = new URL(serve.url).port;
+  const browser = await launchChromium();
+  const admin = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await admin.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: serve.url });
+  const page = await admin.newPage();
+  page.setDefaultTimeout(10_000);
+  const stack: PanelStack = {
+    serve,
+    env,
+    browser,
+    admin,
+    page,
+    panelUrl: serve.output().match(/Panel:\s+(\S+)/)![1]!,
+    api: (path, init = {}) =>
+      fetch(`${stack.serve.url}/api${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json', ...init.headers },
+      }),
+    shot: async (p, name) => {
+      await p.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+    },
+    tokenFor: (role, lifetimeSeconds = 3600) =>
+      mintToken(secret, { uid: 7, db: 'test', role, exp: Math.floor(Date.now() / 1000) + lifetimeSeconds }),
+    close: async () => {
+      await browser.close();
+      await stop(stack.serve.child);
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+  return stack;
+}
+
+/** Replaces the editor's whole text (CodeMirror reads typed input, so insertText does what a paste does). */
+export async function setCode(p: Page, code: string): Promise<void> {
+  const editor = p.locator('.cm-content').first();
+  await editor.click();
+  await p.keyboard.press('ControlOrMeta+a');
+  await p.keyboard.press('Delete');
+  await p.keyboard.insertText(code);
+}

@@ -1,0 +1,330 @@
+/**
+ * <ss-project-list>: the projects list — active/archived filter, search, counts of tasks, enabled
+ * triggers and recent failures, paged by the server; create (administrators), archive, duplicate,
+ * delete with confirmation, export, and import of an XML project file by drop or picker.
+ */
+import { css, html, nothing } from 'lit';
+import { customElement, query, state } from 'lit/decorators.js';
+import { Task } from '@lit/task';
+import type { ImportReport, Page, Project, ProjectSummary } from '../api/types.js';
+import { downloadText, fileNameOf } from '../download.js';
+import { ViewBase } from './view-base.js';
+import { confirmAction, type SsDialog } from './ss-dialog.js';
+import './ss-control-panel.js';
+import './ss-pager.js';
+import './ss-dialog.js';
+
+const LIMIT = 50;
+
+@customElement('ss-project-list')
+export class SsProjectList extends ViewBase {
+  static override styles = [
+    ...ViewBase.styles,
+    css`
+      .drop {
+        border: 2px dashed var(--o-border);
+        padding: 16px;
+        text-align: center;
+        background: #fff;
+        margin: 8px 0;
+      }
+      .drop.over {
+        border-color: var(--o-brand);
+        background: #f6f0f4;
+      }
+      .row-actions {
+        display: flex;
+        gap: 2px;
+        flex-wrap: wrap;
+      }
+    `,
+  ];
+
+  @state() private active: 'all' | 'true' | 'false' = 'all';
+  @state() private search = '';
+  @state() private offset = 0;
+  @state() private newName = '';
+  @state() private report: ImportReport | undefined;
+  @state() private dragging = false;
+  @query('#create') private createDialog!: SsDialog;
+  @query('#report') private reportDialog!: SsDialog;
+
+  private readonly projects = new Task(this, {
+    task: ([active, search, offset]) => this.api.get<Page<ProjectSummary>>('/projects', { active, search, offset, limit: LIMIT }),
+    args: () => [this.active, this.search, this.offset] as const,
+  });
+
+  override render() {
+    const page = this.projects.value;
+    return html`<ss-control-panel .crumbs=${[{ label: 'Projects' }]}>
+        <span slot="buttons">
+          ${
+            this.can('administrator')
+              ? html`<button class="btn btn-primary" @click=${() => void this.createDialog.open()}>New</button>
+                  <label class="btn" for="import-file">Import XML</label>
+                  <input
+                    id="import-file"
+                    class="visually-hidden"
+                    type="file"
+                    accept=".xml,application/xml,text/xml"
+                    @change=${this.picked}
+                  />`
+              : nothing
+          }
+        </span>
+        <span slot="side">
+          <label class="visually-hidden" for="state">Show</label>
+          <select
+            id="state"
+            .value=${this.active}
+            @change=${(e: Event) => this.filter({ active: (e.target as HTMLSelectElement).value as 'all' })}
+          >
+            <option value="all">All projects</option>
+            <option value="true">Active</option>
+            <option value="false">Archived</option>
+          </select>
+          <input
+            type="search"
+            aria-label="Search projects"
+            placeholder="Search…"
+            .value=${this.search}
+            @change=${(e: Event) => this.filter({ search: (e.target as HTMLInputElement).value })}
+          />
+          <ss-pager
+            .offset=${this.offset}
+            .limit=${LIMIT}
+            .total=${page?.total ?? 0}
+            @ss-page=${(e: CustomEvent<number>) => (this.offset = e.detail)}
+          ></ss-pager>
+        </span>
+      </ss-control-panel>
+      <div class="content">
+        ${
+          this.can('administrator')
+            ? html`<div
+                class="drop ${this.dragging ? 'over' : ''}"
+                @dragover=${(e: DragEvent) => {
+                  e.preventDefault();
+                  this.dragging = true;
+                }}
+                @dragleave=${() => (this.dragging = false)}
+                @drop=${this.dropped}
+              >
+                Drop an XML project file here to import it
+              </div>`
+            : nothing
+        }
+        ${this.projects.render({
+          pending: () => html`<p role="status">Loading…</p>`,
+          error: () => html`<p role="alert">The projects could not be loaded.</p>`,
+          complete: (p) => this.table(p.items),
+        })}
+      </div>
+      ${this.createForm()} ${this.reportView()}`;
+  }
+
+  private table(items: ProjectSummary[]) {
+    if (items.length === 0) return html`<p class="muted">No project matches.</p>`;
+    return html`<div class="list-wrap">
+      <table class="o-list">
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Status</th>
+            <th scope="col" class="num">Tasks</th>
+            <th scope="col" class="num">Enabled triggers</th>
+            <th scope="col" class="num">Failures (24 h)</th>
+            <th scope="col"><span class="visually-hidden">Actions</span></th>
+          </tr>
+        </thead>
+        <tbody>
+          ${items.map(
+            (p) =>
+              html`<tr>
+                <td>${this.link(`/projects/${p.id}/parameters`, p.name)}</td>
+                <td><span class="badge ${p.active ? 'success' : ''}">${p.active ? 'Active' : 'Archived'}</span></td>
+                <td class="num">${p.task_count}</td>
+                <td class="num">${p.enabled_trigger_count}</td>
+                <td class="num">
+                  ${
+                    p.recent_failure_count
+                      ? this.link(
+                          `/jobs?project_id=${p.id}&state=failed`,
+                          html`<span class="badge danger">${p.recent_failure_count}</span>`,
+                          {
+                            label: `${p.recent_failure_count} failed jobs`,
+                          },
+                        )
+                      : '0'
+                  }
+                </td>
+                <td class="row-actions">${this.rowActions(p)}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+    </div>`;
+  }
+
+  private rowActions(p: Project) {
+    return html`<button class="btn btn-link" @click=${() => void this.exportProject(p)} aria-label="Export ${p.name}">Export</button> ${
+        this.can('developer')
+          ? html`<button
+              class="btn btn-link"
+              @click=${() => void this.setActive(p, !p.active)}
+              aria-label="${p.active ? 'Archive' : 'Unarchive'} ${p.name}"
+            >
+              ${p.active ? 'Archive' : 'Unarchive'}
+            </button>`
+          : nothing
+      }
+      ${
+        this.can('administrator')
+          ? html`<button class="btn btn-link" @click=${() => void this.duplicate(p)} aria-label="Duplicate ${p.name}">Duplicate</button>`
+          : nothing
+      }
+      ${
+        this.can('developer')
+          ? html`<button class="btn btn-link" @click=${() => void this.deleteRow(p)} aria-label="Delete ${p.name}">Delete</button>`
+          : nothing
+      }`;
+  }
+
+  private createForm() {
+    return html`<ss-dialog id="create" heading="New project">
+      <form id="create-form" class="form-grid" @submit=${this.create}>
+        <label for="new-name">Name</label>
+        <div>
+          <input
+            id="new-name"
+            required
+            .value=${this.newName}
+            aria-invalid=${this.invalid('name')}
+            aria-describedby="new-name-error"
+            @input=${(e: Event) => (this.newName = (e.target as HTMLInputElement).value)}
+          />
+          ${this.errorOf('name', 'new-name-error')}
+        </div>
+      </form>
+      <button slot="footer" class="btn btn-primary" type="submit" form="create-form">Create</button>
+      <button slot="footer" class="btn" @click=${() => this.createDialog.close()}>Discard</button>
+    </ss-dialog>`;
+  }
+
+  private reportView() {
+    const r = this.report;
+    return html`<ss-dialog id="report" heading="Import report">
+      ${
+        r
+          ? html`<p>Project ${r.project.created ? 'created' : 'updated'}: ${r.created} records created, ${r.updated} updated.</p>
+              ${
+                r.warnings.length
+                  ? html`<h3>Warnings</h3>
+                      <ul>
+                        ${r.warnings.map((w) => html`<li>${w}</li>`)}
+                      </ul>`
+                  : nothing
+              }
+              ${
+                r.ignored.length
+                  ? html`<h3>Ignored</h3>
+                      <ul>
+                        ${r.ignored.map((i) => html`<li>${i.record}${i.field ? ` (${i.field})` : ''}: ${i.reason}</li>`)}
+                      </ul>`
+                  : nothing
+              }
+              ${r.archivedPythonTasks.length ? html`<p>Python tasks kept but archived: ${r.archivedPythonTasks.join(', ')}</p>` : nothing}`
+          : nothing
+      }
+      ${
+        r
+          ? html`<button
+              slot="footer"
+              class="btn btn-primary"
+              @click=${() => {
+                this.reportDialog.close();
+                this.go(`/projects/${r.project.id}/parameters`);
+              }}
+            >
+              Open the project
+            </button>`
+          : nothing
+      }
+      <button slot="footer" class="btn" @click=${() => this.reportDialog.close()}>Close</button>
+    </ss-dialog>`;
+  }
+
+  private filter(change: { active?: 'all' | 'true' | 'false'; search?: string }): void {
+    if (change.active !== undefined) this.active = change.active;
+    if (change.search !== undefined) this.search = change.search;
+    this.offset = 0;
+  }
+
+  private async create(event: Event): Promise<void> {
+    event.preventDefault();
+    let created: Project | undefined;
+    const ok = await this.attempt(async () => {
+      created = await this.api.post<Project>('/projects', { name: this.newName });
+    }, ['name']);
+    if (ok && created) {
+      this.createDialog.close();
+      this.go(`/projects/${created.id}/parameters`);
+    }
+  }
+
+  private async setActive(p: Project, active: boolean): Promise<void> {
+    if (await this.attempt(() => this.api.patch(`/projects/${p.id}`, { active }))) void this.projects.run();
+  }
+
+  private async duplicate(p: Project): Promise<void> {
+    if (await this.attempt(() => this.api.post(`/projects/${p.id}/duplicate`))) {
+      this.notify(`${p.name} duplicated (the copy is archived).`, 'success');
+      void this.projects.run();
+    }
+  }
+
+  private async deleteRow(p: Project): Promise<void> {
+    const sure = await confirmAction(
+      this.renderRoot,
+      'Delete project',
+      `Delete the project "${p.name}" with its tasks, triggers, jobs and logs? This cannot be undone.`,
+      'Delete',
+    );
+    if (sure && (await this.attempt(() => this.api.delete(`/projects/${p.id}`)))) {
+      this.notify(`${p.name} deleted.`, 'success');
+      void this.projects.run();
+    }
+  }
+
+  private async exportProject(p: Project): Promise<void> {
+    try {
+      downloadText(fileNameOf(p.name, 'xml'), await this.api.text(`/projects/${p.id}/export`), 'application/xml');
+    } catch (error) {
+      this.failed(error);
+    }
+  }
+
+  private picked(event: Event): void {
+    const input = event.target as HTMLInputElement;
+    const file = input.files?.[0];
+    input.value = '';
+    if (file) void this.importFile(file);
+  }
+
+  private dropped(event: DragEvent): void {
+    event.preventDefault();
+    this.dragging = false;
+    const file = event.dataTransfer?.files[0];
+    if (file) void this.importFile(file);
+  }
+
+  private async importFile(file: File): Promise<void> {
+    try {
+      this.report = await this.api.upload<ImportReport>('/projects/import', await file.text(), 'application/xml');
+      void this.projects.run();
+      await this.reportDialog.open();
+    } catch (error) {
+      this.failed(error);
+    }
+  }
+}

@@ -1,0 +1,83 @@
+/** <ss-tasks-tab>: the Available Tasks tab — the project's tasks, and a new task (developers). */
+import { html, nothing } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { Task as LitTask } from '@lit/task';
+import type { Page, Task } from '../api/types.js';
+import { ViewBase } from './view-base.js';
+import type { SsDialog } from './ss-dialog.js';
+import './ss-dialog.js';
+
+@customElement('ss-tasks-tab')
+export class SsTasksTab extends ViewBase {
+  @property({ type: Number }) projectId = 0;
+  @state() private name = '';
+  @query('ss-dialog') private dialog!: SsDialog;
+
+  private readonly tasks = new LitTask(this, {
+    task: ([id]) => this.api.get<Page<Task>>(`/projects/${id}/tasks`, { limit: 500 }),
+    args: () => [this.projectId] as const,
+  });
+
+  override render() {
+    return html`<p class="muted">Crons, webhooks and DB triggers run only when the project and the task are active.</p>
+      ${this.tasks.render({
+        pending: () => html`<p role="status">Loading…</p>`,
+        error: (e) => html`<p role="alert">${(e as Error).message}</p>`,
+        complete: ({ items }) =>
+          items.length === 0
+            ? html`<p class="muted">No task yet.</p>`
+            : html`<div class="list-wrap">
+                <table class="o-list" aria-label="Tasks">
+                  <thead>
+                    <tr>
+                      <th scope="col">Task</th>
+                      <th scope="col">Status</th>
+                      <th scope="col">Jobs</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    ${items.map(
+                      (t) =>
+                        html`<tr>
+                          <td>${this.link(`/tasks/${t.id}`, t.name)}</td>
+                          <td><span class="badge ${t.active ? 'success' : ''}">${t.active ? 'Active' : 'Archived'}</span></td>
+                          <td>${this.link(`/jobs?task_id=${t.id}`, 'Jobs', { label: `Jobs of ${t.name}` })}</td>
+                        </tr>`,
+                    )}
+                  </tbody>
+                </table>
+              </div>`,
+      })}
+      ${this.can('developer') ? html`<button class="btn btn-primary" @click=${() => void this.dialog.open()}>New task</button>` : nothing}
+      <ss-dialog heading="New task">
+        <form id="task-form" class="form-grid" @submit=${this.create}>
+          <label for="task-name">Name</label>
+          <div>
+            <input
+              id="task-name"
+              required
+              .value=${this.name}
+              aria-invalid=${this.invalid('name')}
+              aria-describedby="e-name"
+              @input=${(e: Event) => (this.name = (e.target as HTMLInputElement).value)}
+            />
+            ${this.errorOf('name', 'e-name')}
+          </div>
+        </form>
+        <button slot="footer" class="btn btn-primary" type="submit" form="task-form">Create</button>
+        <button slot="footer" class="btn" @click=${() => this.dialog.close()}>Discard</button>
+      </ss-dialog>`;
+  }
+
+  private async create(event: Event): Promise<void> {
+    event.preventDefault();
+    let task: Task | undefined;
+    const ok = await this.attempt(async () => {
+      task = await this.api.post<Task>(`/projects/${this.projectId}/tasks`, { name: this.name });
+    }, ['name']);
+    if (ok && task) {
+      this.dialog.close();
+      this.go(`/tasks/${task.id}`);
+    }
+  }
+}
