@@ -1,7 +1,10 @@
 /**
- * One sidecar (`sync-studio serve`, standalone mode, the printed panel URL) and one Chromium per
- * panel test file, with the helpers the panel tests share.
+ * One sidecar (`sync-studio serve`) and one Chromium per panel test file, with the helpers the
+ * panel tests share. Standalone mode (embedded PostgreSQL, the printed panel URL) is what a
+ * newcomer meets; the other files run the sidecar in Odoo mode on a test database, which starts
+ * much faster.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +12,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { mintToken, type Role } from '../../server/src/auth/index.js';
 import { artifactsDir, launchChromium } from './browser.js';
 import { startServe, stop } from './cli.js';
+import { createEmptyDatabase } from './db.js';
 
 const secret = 'panel-test-secret-with-more-than-32-characters';
 
@@ -18,19 +22,24 @@ export interface PanelStack {
   browser: Browser;
   admin: BrowserContext;
   page: Page;
+  /** The panel URL that signs the administrator in (printed by the sidecar in standalone mode). */
   panelUrl: string;
+  adminToken: string;
   api(path: string, init?: RequestInit): Promise<Response>;
   shot(p: Page, name: string): Promise<void>;
   tokenFor(role: Role, lifetimeSeconds?: number): string;
   close(): Promise<void>;
 }
 
-export async function startPanelStack(): Promise<PanelStack> {
+export async function startPanelStack(mode: 'standalone' | 'odoo' = 'odoo'): Promise<PanelStack> {
   const dataDir = await mkdtemp(join(tmpdir(), 'sync-studio-panel-'));
+  const database = mode === 'odoo' ? await createEmptyDatabase('ss_panel') : undefined;
   const shots = artifactsDir('panel');
   const env: Record<string, string> = { SYNC_STUDIO_DATA_DIR: dataDir, PORT: '0', SYNC_STUDIO_WORKERS: '1', SYNC_STUDIO_SECRET: secret };
+  if (database) Object.assign(env, { DATABASE_URL: database.url, SYNC_STUDIO_ADMIN_TOKEN: `ssa_${randomBytes(18).toString('base64url')}` });
   const serve = await startServe(env);
   env.PORT = new URL(serve.url).port;
+  const adminToken = serve.token ?? env.SYNC_STUDIO_ADMIN_TOKEN!;
   const browser = await launchChromium();
   const admin = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   await admin.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: serve.url });
@@ -42,11 +51,12 @@ export async function startPanelStack(): Promise<PanelStack> {
     browser,
     admin,
     page,
-    panelUrl: serve.output().match(/Panel:\s+(\S+)/)![1]!,
+    panelUrl: mode === 'standalone' ? serve.output().match(/Panel:\s+(\S+)/)![1]! : `${serve.url}/ui/#token=${adminToken}`,
+    adminToken,
     api: (path, init = {}) =>
       fetch(`${stack.serve.url}/api${path}`, {
         ...init,
-        headers: { authorization: `Bearer ${serve.token}`, 'content-type': 'application/json', ...init.headers },
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json', ...init.headers },
       }),
     shot: async (p, name) => {
       await p.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
@@ -56,6 +66,7 @@ export async function startPanelStack(): Promise<PanelStack> {
     close: async () => {
       await browser.close();
       await stop(stack.serve.child);
+      await database?.drop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

@@ -138,13 +138,12 @@ export const odooStyles = css`
     display: grid;
     grid-template-columns: minmax(120px, 180px) 1fr;
     gap: 8px 16px;
-    align-items: start;
+    align-items: baseline;
     margin-bottom: 12px;
   }
   .form-grid > label,
   .form-grid > .label {
     font-weight: 600;
-    padding-top: 5px;
   }
   .form-grid input:not([type='checkbox']),
   .form-grid select {

@@ -207,7 +207,8 @@ export interface ImportReport {
   archivedPythonTasks: string[];
 }
 
+/** Run Now answers at once with the started (manual) or queued (cron) job. */
 export interface RunNowAnswer {
-  jobId: number;
+  job_id: number;
   state: JobState;
 }

@@ -113,7 +113,8 @@ export class SsJobForm extends ViewBase {
           <span class="badge ${stateClass(job.effective_state)}" id="job-state">${stateLabels[job.effective_state]}</span>
         </h1>
         <div class="form-grid">
-          <span class="label">Trigger</span><span>${job.trigger_kind ?? 'sub-job'} · ${job.function}</span>
+          <span class="label">Trigger</span
+          ><span>${job.trigger_kind === 'button' ? 'manual' : (job.trigger_kind ?? 'sub-job')} · ${job.function}</span>
           ${job.parent_job_id ? html`<span class="label">Parent job</span><span>${this.link(`/jobs/${job.parent_job_id}`, `Job ${job.parent_job_id}`)}</span>` : nothing}
           <span class="label">Started</span><span>${when(job.started_at) || 'not yet'}</span> <span class="label">Finished</span
           ><span>${when(job.finished_at)}</span> <span class="label">Duration</span

@@ -83,11 +83,9 @@ ${r.body_encoding === 'utf8' ? (prettyJson(r.body) ?? r.body).slice(0, 2000) : `
 
   private async replay(request: WebhookRequest): Promise<void> {
     try {
-      const answer = await this.api.post<{ jobId?: number; job_id?: number }>(`/webhook-requests/${request.id}/replay`, {});
-      const jobId = answer.jobId ?? answer.job_id;
+      const answer = await this.api.post<{ jobId: number }>(`/webhook-requests/${request.id}/replay`, {});
       this.notify('Request replayed.', 'success');
-      if (jobId) this.go(`/jobs/${jobId}`);
-      else void this.requests.run();
+      this.go(`/jobs/${answer.jobId}`);
     } catch (error) {
       this.failed(error);
     }

@@ -92,7 +92,7 @@ export class ViewBase extends LitElement {
         if (!sure) return;
         answer = await run(true);
       }
-      this.go(`/jobs/${answer.jobId}`);
+      this.go(`/jobs/${answer.job_id}`);
     } catch (error) {
       this.failed(error);
     }
