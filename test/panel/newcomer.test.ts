@@ -57,7 +57,7 @@ test('a newcomer signs in from the printed URL, builds a task and sees its log l
       'async function handle_button() {',
       "  log(params.greeting + ' first');",
       '  let n = 0;',
-      '  for (let i = 0; i < 2e8; i++) n += i;',
+      '  for (let i = 0; i < 5e7; i++) n += i;',
       "  log('second line ' + (n > 0));",
       '}',
     ].join('\n'),
@@ -70,10 +70,10 @@ test('a newcomer signs in from the printed URL, builds a task and sees its log l
   await s.page.getByRole('button', { name: 'Add a manual trigger' }).click();
   await s.page.getByLabel('Trigger name').fill('say_hello');
   await s.page.locator('ss-dialog[open]').getByRole('button', { name: 'Save' }).click();
-  await s.page.getByRole('button', { name: 'Run say_hello now' }).waitFor();
+  await s.page.getByRole('button', { name: 'Run Now say_hello' }).waitFor();
   await s.shot(s.page, '03-task');
 
-  await s.page.getByRole('button', { name: 'Run say_hello now' }).click();
+  await s.page.getByRole('button', { name: 'Run Now say_hello' }).click();
   // The project is new, hence archived (as upstream): Run Now asks before forcing the run.
   await s.page.locator('ss-dialog[open]').getByRole('button', { name: 'Run anyway' }).click();
   await s.page.getByText('hello first').waitFor();

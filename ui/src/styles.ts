@@ -14,7 +14,7 @@ export const odooStyles = css`
     --o-border: #d8dadd;
     --o-bg: #f9fafb;
     --o-danger: #d23f3a;
-    --o-success: #28a745;
+    --o-success: #1e7e34;
     --o-warning: #e99d00;
     --o-info: #17a2b8;
     font-family: -apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, 'Noto Sans', Ubuntu, 'Liberation Sans', Arial, sans-serif;

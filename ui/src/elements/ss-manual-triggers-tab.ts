@@ -52,7 +52,7 @@ export class SsManualTriggersTab extends ViewBase {
                             this.can('developer')
                               ? html`<button
                                   class="btn btn-primary"
-                                  aria-label="Run ${trigger.trigger_name} now"
+                                  aria-label="Run Now ${trigger.trigger_name}"
                                   @click=${() => void this.runNow('button', trigger.id, trigger.trigger_name)}
                                 >
                                   Run Now

@@ -151,7 +151,7 @@ export class SsTriggerList extends ViewBase {
       runnable && this.can('developer')
         ? html`<button
             class="btn btn-primary"
-            aria-label="Run ${t.trigger_name} now"
+            aria-label="Run Now ${t.trigger_name}"
             @click=${() => void this.runNow(this.kind, t.id, t.trigger_name)}
           >
             Run Now
