@@ -34,6 +34,9 @@ import { dbTriggerRoutes } from './http/routes/db-triggers.js';
 import { webhookApiRoutes } from './http/routes/webhooks.js';
 import { panelRoutes } from './http/routes/panel.js';
 
+/** Whether the panel bundle is built (the CLI prints the panel's URL then). */
+export { panelBuilt } from './http/routes/panel.js';
+
 export interface OpenStore {
   config: Config;
   pool: Pool;
