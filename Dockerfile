@@ -6,9 +6,11 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
+# The build compiles the tests' types too and builds the panel (ui/ → ui/dist, served at /ui/).
 COPY server ./server
 COPY test ./test
 COPY bench ./bench
+COPY ui ./ui
 RUN npm run build && npm prune --omit=dev
 
 # Runtime stage: slim Node 24, non-root user, only what the sidecar needs (no compiler, no tests).
@@ -23,6 +25,7 @@ RUN groupadd --system syncstudio && useradd --system --gid syncstudio --home-dir
 COPY --from=build --chown=syncstudio:syncstudio /app/package.json ./
 COPY --from=build --chown=syncstudio:syncstudio /app/node_modules ./node_modules
 COPY --from=build --chown=syncstudio:syncstudio /app/dist/server ./dist/server
+COPY --from=build --chown=syncstudio:syncstudio /app/ui/dist ./ui/dist
 COPY --from=build --chown=syncstudio:syncstudio /app/server/migrations ./server/migrations
 COPY --from=build --chown=syncstudio:syncstudio /app/server/samples ./server/samples
 USER syncstudio
