@@ -17,7 +17,13 @@ const src = './server/src';
  */
 export const layers = {
   shared: [],
-  config: ['shared'],
+  // Task code's egress policy: the address rules (which config parses SYNC_STUDIO_EGRESS_ALLOW
+  // with) sit at the bottom; the HTTP client that enforces them sits beside the sandbox it serves.
+  'egress/policy.ts': ['shared'],
+  'egress/agents.ts': ['egress/policy.ts'],
+  'egress/task-http.ts': ['egress/agents.ts', 'egress/policy.ts', 'sandbox/index.ts', 'shared'],
+  'egress/index.ts': ['egress/policy.ts', 'egress/task-http.ts'],
+  config: ['egress/policy.ts', 'shared'],
   db: ['shared'],
   secrets: ['db', 'shared'],
   auth: ['shared'],
@@ -33,13 +39,14 @@ export const layers = {
   links: ['db', 'shared'],
   runs: ['db', 'shared'],
   projects: ['auth', 'db', 'runs', 'secrets', 'shared'],
-  jobs: ['db', 'odoo', 'plugins', 'projects', 'runs', 'sandbox/index.ts', 'secrets', 'shared'],
+  jobs: ['db', 'egress/index.ts', 'odoo', 'plugins', 'projects', 'runs', 'sandbox/index.ts', 'secrets', 'shared'],
   triggers: ['db', 'jobs', 'odoo', 'projects', 'runs', 'shared'],
   http: ['auth', 'db', 'jobs', 'links', 'plugins', 'projects', 'runs', 'sandbox/index.ts', 'secrets', 'shared', 'triggers'],
   'main.ts': [
     'auth',
     'config',
     'db',
+    'egress/index.ts',
     'http',
     'jobs',
     'links',
