@@ -36,7 +36,18 @@ if (files.length === 0) {
 }
 const result = spawnSync(
   process.execPath,
-  ['--enable-source-maps', '--test', '--test-reporter=spec', '--test-concurrency=2', '--test-timeout=120000', ...files],
+  // --test-force-exit: a file whose tests have all finished is ended rather than left to hit the
+  // per-file time limit because of a handle nobody awaits (seen: a MessagePort left open after the
+  // DB-trigger PostgreSQL-restart test passed; to be tracked down). Each test still has its limit.
+  [
+    '--enable-source-maps',
+    '--test',
+    '--test-reporter=spec',
+    '--test-concurrency=2',
+    '--test-timeout=120000',
+    '--test-force-exit',
+    ...files,
+  ],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);
