@@ -32,7 +32,7 @@ const actions: Record<string, { least: Role; run: (role: Role) => Promise<{ stat
   'duplicate a project': { least: 'administrator', run: (r) => t.call(r, 'POST', `/api/projects/${projectId}/duplicate`) },
   'update a project': { least: 'developer', run: (r) => t.call(r, 'PATCH', `/api/projects/${projectId}`, { common_code: `// ${r}` }) },
   'delete a project': {
-    least: 'developer',
+    least: 'administrator',
     run: async (r) => {
       const created = await t.call('administrator', 'POST', '/api/projects', { name: 'doomed' });
       return t.call(r, 'DELETE', `/api/projects/${created.body.id}`);

@@ -98,7 +98,13 @@ test('the syntax check reports line and column without running the code', async 
   assert.equal(res.body.problems.length, 1);
   assert.equal(res.body.problems[0].line, 2);
   assert.ok(res.body.problems[0].column > 0);
-  assert.deepEqual((await s.call('user', 'POST', '/api/syntax-check', { code: 'const a = 1;' })).body.problems, []);
+  assert.deepEqual((await s.call('developer', 'POST', '/api/syntax-check', { code: 'const a = 1;' })).body.problems, []);
+});
+
+test('the syntax check needs the developer role (a user gets 403)', async () => {
+  const refused = await s.call('user', 'POST', '/api/syntax-check', { code: 'const a = 1;' });
+  assert.equal(refused.status, 403);
+  assert.match(refused.body.error.message, /developer/);
 });
 
 describe('queued jobs', () => {

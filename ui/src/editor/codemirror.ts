@@ -55,8 +55,8 @@ export function createEditor(options: EditorOptions): EditorView {
         ]),
         basicSetup,
         javascript(),
-        syntax,
-        lintGutter(),
+        // Read-only viewers (role user) are not allowed the server's syntax check, nor need it.
+        ...(options.readOnly ? [] : [syntax, lintGutter()]),
         EditorState.readOnly.of(options.readOnly),
         EditorView.contentAttributes.of({ 'aria-label': options.label }),
         EditorView.updateListener.of((update) => {

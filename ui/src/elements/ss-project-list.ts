@@ -184,7 +184,7 @@ export class SsProjectList extends ViewBase {
           : nothing
       }
       ${
-        this.can('developer')
+        this.can('administrator')
           ? html`<button class="btn btn-link" @click=${() => void this.deleteRow(p)} aria-label="Delete ${p.name}">Delete</button>`
           : nothing
       }`;

@@ -1,7 +1,7 @@
 /**
  * The project API: the same five routes (list, create, read, update, delete) for every resource
  * kind of the registry, plus duplicate and webhook-path regeneration. Roles: users read; developers
- * edit everything but cannot create or duplicate projects, nor read or write secret values;
+ * edit everything but cannot create, duplicate or delete projects, nor read or write secret values;
  * administrators do everything.
  */
 import { Hono, type Context } from 'hono';
@@ -74,7 +74,8 @@ export function projectRoutes(deps: ProjectRoutesDeps): Hono<AppEnv> {
     return c.json(present(c, kind, await store.update(kind, readId(c), body)));
   };
   const remove = async (c: Context<AppEnv>, kind: ResourceKind) => {
-    requireRole(c, 'developer', `deleting a ${resources[kind].label}`);
+    // A project takes its secrets with it: deleting one is, like creating one, an administrator action.
+    requireRole(c, kind === 'project' ? 'administrator' : 'developer', `deleting a ${resources[kind].label}`);
     await store.remove(kind, readId(c));
     return c.body(null, 204);
   };

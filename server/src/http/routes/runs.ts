@@ -112,6 +112,7 @@ export function runRoutes(deps: RunRoutesDeps): Hono<AppEnv> {
   });
 
   app.post('/syntax-check', async (c) => {
+    requireRole(c, 'developer', 'checking code');
     const { code } = parseInput(syntaxInput, await readJson(c), 'syntax check');
     return c.json({ problems: await deps.sandbox.checkSyntax(code) });
   });
