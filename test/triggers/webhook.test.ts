@@ -103,6 +103,38 @@ describe('answering from the handler', () => {
     assert.match(warning!.message, /Set-Cookie/);
   });
 
+  test('every webhook response carries nosniff and a sandbox CSP; redirect and CORS headers need the webhook to opt in', async () => {
+    const code = `function handle_webhook(request) {
+       return ['<script>parent.document</script>', 302, {
+         'Content-Type': 'text/html', Location: 'https://evil.example/', Refresh: '0;url=https://evil.example/',
+         'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Credentials': 'true',
+         'Content-Security-Policy': 'default-src *', 'X-Content-Type-Options': 'sniff', 'X-Kept': 'yes' }];
+     }`;
+    const form = { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1' };
+    const closed = await webhook(code, { kind: 'http' });
+    const res = await s.app.request(closed.url, form);
+    assert.equal(res.status, 302);
+    assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+    assert.equal(res.headers.get('content-security-policy'), 'sandbox', "the handler's own policy is dropped");
+    for (const name of ['location', 'refresh', 'access-control-allow-origin', 'access-control-allow-credentials'])
+      assert.equal(res.headers.get(name), null, `${name} is dropped`);
+    assert.equal(res.headers.get('x-kept'), 'yes');
+    const [job] = await webhookJobs(closed.triggerId);
+    const warning = (await logsOf(s, job.id)).find((l) => l.level === 'warning');
+    assert.match(warning!.message, /Location, Refresh, Access-Control-Allow-Origin, Access-Control-Allow-Credentials/);
+
+    const open = await webhook(code, { kind: 'http', allow_redirect_and_cors: true });
+    const opened = await s.app.request(open.url, form);
+    assert.equal(opened.headers.get('location'), 'https://evil.example/');
+    assert.equal(opened.headers.get('access-control-allow-origin'), '*');
+    assert.equal(opened.headers.get('content-security-policy'), 'sandbox', 'the opt-in never lifts the sandbox');
+
+    const refused = await s.app.request(`/sync/webhook/00000000-0000-4000-8000-000000000000`, form);
+    assert.equal(refused.status, 404);
+    assert.equal(refused.headers.get('x-content-type-options'), 'nosniff', 'our own error replies too');
+    assert.equal(refused.headers.get('content-security-policy'), 'sandbox');
+  });
+
   test('http webhooks get multipart fields and files', async () => {
     const hook = await webhook(
       `function handle_webhook(request) { const f = request.files[0]; return [JSON.stringify([request.form, f.field, f.filename, f.content_type, f.size, f.base64]), 200]; }`,

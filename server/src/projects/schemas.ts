@@ -75,5 +75,7 @@ export const webhookInput = z.strictObject({
     .regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name')
     .nullable()
     .optional(),
+  /** Keep the handler's Location, Refresh and Access-Control-* headers (dropped by default). */
+  allow_redirect_and_cors: z.boolean().optional(),
 });
 export const buttonInput = z.strictObject(triggerBase);

@@ -94,6 +94,7 @@ export interface WebhookTrigger extends TriggerBase {
   kind: 'json' | 'http';
   reply_mode: 'handler' | 'queued';
   dedup_header: string | null;
+  allow_redirect_and_cors: boolean;
   path: string;
   url: string;
 }

@@ -34,7 +34,7 @@ const defaults: Record<TriggerKind, Draft> = {
     date_range: '',
     date_range_type: 'day',
   },
-  webhook: { kind: 'json', reply_mode: 'handler', dedup_header: '' },
+  webhook: { kind: 'json', reply_mode: 'handler', dedup_header: '', allow_redirect_and_cors: 'false' },
   button: {},
 };
 
@@ -273,7 +273,11 @@ export class SsTriggerList extends ViewBase {
           ['handler', 'With the handler result'],
           ['queued', 'At once; the job runs queued'],
         ])}
-        ${this.input('dedup_header', 'Deduplication header', { placeholder: 'X-GitHub-Delivery' })}`;
+        ${this.input('dedup_header', 'Deduplication header', { placeholder: 'X-GitHub-Delivery' })}
+        ${this.select('allow_redirect_and_cors', 'Redirect and CORS headers', [
+          ['false', 'Dropped from the handler reply'],
+          ['true', 'Sent as the handler sets them'],
+        ])}`;
       default:
         return nothing;
     }
@@ -333,7 +337,12 @@ export class SsTriggerList extends ViewBase {
           Object.assign(body, { date_field: d.date_field || null, date_range: num(d.date_range), date_range_type: d.date_range_type });
         break;
       case 'webhook':
-        Object.assign(body, { kind: d.kind, reply_mode: d.reply_mode, dedup_header: d.dedup_header || null });
+        Object.assign(body, {
+          kind: d.kind,
+          reply_mode: d.reply_mode,
+          dedup_header: d.dedup_header || null,
+          allow_redirect_and_cors: String(d.allow_redirect_and_cors) === 'true',
+        });
         break;
     }
     return body;

@@ -146,6 +146,7 @@ const triggerFields: Record<TriggerKind, (row: Row) => OutField[]> = {
     text('webhook_type', row.kind),
     ...(row.reply_mode === 'handler' ? [] : [text('reply_mode', row.reply_mode)]),
     ...(row.dedup_header === null ? [] : [text('dedup_header', row.dedup_header)]),
+    ...(row.allow_redirect_and_cors === true ? [bool('allow_redirect_and_cors', true)] : []),
   ],
 };
 

@@ -140,6 +140,7 @@ export const recordFields: Record<StoredKind, Record<string, FieldReader>> = {
     webhook_type: choice('kind', ['json', 'http']),
     reply_mode: choice('reply_mode', ['handler', 'queued']),
     dedup_header: column('dedup_header', (source, at) => nameOf(source, at) || null),
+    allow_redirect_and_cors: flag('allow_redirect_and_cors'),
   },
 };
 

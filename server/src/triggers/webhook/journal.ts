@@ -15,6 +15,7 @@ export interface WebhookTarget {
   kind: WebhookKind;
   reply_mode: 'handler' | 'queued';
   dedup_header: string | null;
+  allow_redirect_and_cors: boolean;
   active: boolean;
   task_id: number;
   task_active: boolean;
@@ -22,7 +23,7 @@ export interface WebhookTarget {
   project_active: boolean;
 }
 
-const targetColumns = `w.id, w.trigger_name, w.kind, w.reply_mode, w.dedup_header, w.active,
+const targetColumns = `w.id, w.trigger_name, w.kind, w.reply_mode, w.dedup_header, w.allow_redirect_and_cors, w.active,
   t.id as task_id, t.active as task_active, t.project_id, p.active as project_active
   from sync_studio.trigger_webhook w join sync_studio.task t on t.id = w.task_id join sync_studio.project p on p.id = t.project_id`;
 

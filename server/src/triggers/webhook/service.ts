@@ -218,7 +218,7 @@ function replyFor(target: WebhookTarget, outcome: JobOutcome): { reply: WebhookR
       return { reply: errorReply(504, 'handler_timeout', `the webhook handler ran out of time (job ${outcome.jobId})`), lines: [] };
     return { reply: errorReply(500, 'handler_failed', `the webhook handler failed (job ${outcome.jobId})`), lines: [] };
   }
-  const result = replyFromResult(target.kind, outcome.result);
+  const result = replyFromResult(target.kind, outcome.result, { allowRedirectAndCors: target.allow_redirect_and_cors });
   if (!result.ok) {
     const line: LogLine = {
       level: 'error',
