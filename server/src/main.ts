@@ -13,7 +13,7 @@ import { createPool, migrate, startEmbeddedPostgres, type Pool } from './db/inde
 import { TaskHttpClient } from './egress/index.js';
 import { createApp } from './http/app.js';
 import { ProjectStore } from './projects/index.js';
-import { checkSecretKey, SecretCipher } from './secrets/index.js';
+import { bindOlderSecrets, checkSecretKey, SecretCipher } from './secrets/index.js';
 import type { Logger } from './shared/logger.js';
 import { SyncStudioError } from './shared/errors.js';
 import { loadSampleProjectOnce } from './projects/sample.js';
@@ -65,6 +65,8 @@ export async function openStore(config: Config, logger: Logger, plugins = new Pl
     await installQueue(pool);
     const cipher = new SecretCipher(credentials.secret);
     await checkSecretKey(pool, cipher);
+    const bound = await bindOlderSecrets(pool, cipher);
+    if (bound > 0) logger.info({ bound }, 'secret values re-encrypted for their rows (migration 000005)');
     const store = new ProjectStore(pool, cipher, (name) => plugins.get(name) !== undefined);
     return { config, pool, connectionString, credentials, cipher, store, plugins, close };
   } catch (error) {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ProjectStore } from '../../server/src/projects/index.js';
-import { SecretCipher, checkSecretKey } from '../../server/src/secrets/index.js';
+import { SecretCipher, checkSecretKey, openSecret, type StoredSecret } from '../../server/src/secrets/index.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { runCli } from '../helpers/cli.js';
 
@@ -37,11 +37,9 @@ test('rotate-secret re-encrypts every value under the new key; the old key then 
   assert.equal((await cli(['migrate'], keyB)).code, 0);
   assert.equal((await cli(['migrate'], keyA)).code, 1);
   const cipher = new SecretCipher(keyB);
-  const { rows } = await db.pool.query<{ key: string; value_encrypted: string }>(
-    'select key, value_encrypted from sync_studio.project_secret order by key',
-  );
+  const { rows } = await db.pool.query<StoredSecret>('select * from sync_studio.project_secret order by key');
   assert.deepEqual(
-    rows.map((r) => [r.key, cipher.decrypt(r.value_encrypted)]),
+    rows.map((r) => [r.key, openSecret(cipher, r)]),
     [
       ['OTHER', 'value-two'],
       ['TOKEN', 'value-one'],

@@ -6,7 +6,7 @@
  */
 import type { Queryable } from '../db/index.js';
 import { webhookUrl } from '../projects/index.js';
-import type { SecretCipher } from '../secrets/cipher.js';
+import { openSecret, type SecretCipher, type StoredSecret } from '../secrets/index.js';
 import { createRedactor } from './redaction.js';
 
 export interface ProjectData {
@@ -35,12 +35,13 @@ export class ProjectDataCache {
     const cached = this.cache.get(projectId);
     if (cached && cached.version >= version) return cached;
     const { rows } = await this.db.query<
-      Omit<ProjectData, 'webhooks' | 'redact'> & { webhook_paths: Record<string, string>; secrets: Record<string, string | null> }
+      Omit<ProjectData, 'webhooks' | 'redact'> & { webhook_paths: Record<string, string>; secrets: Record<string, StoredSecret> }
     >(
       `select p.version, p.name,
          coalesce((select json_object_agg(key, value) from sync_studio.project_param where project_id = p.id), '{}') as params,
          coalesce((select json_object_agg(key, value) from sync_studio.project_text where project_id = p.id), '{}') as texts,
-         coalesce((select json_object_agg(key, value_encrypted) from sync_studio.project_secret where project_id = p.id), '{}') as secrets,
+         coalesce((select json_object_agg(key, json_build_object('project_id', project_id, 'key', key, 'value_encrypted', value_encrypted,
+           'cipher_version', cipher_version)) from sync_studio.project_secret where project_id = p.id), '{}') as secrets,
          coalesce((select json_object_agg(w.trigger_name, w.path) from sync_studio.trigger_webhook w
                     join sync_studio.task t on t.id = w.task_id where t.project_id = p.id), '{}') as webhook_paths
        from sync_studio.project p where p.id = $1`,
@@ -48,7 +49,7 @@ export class ProjectDataCache {
     );
     const row = rows[0]!;
     const secrets = Object.freeze(
-      Object.fromEntries(Object.entries(row.secrets).map(([key, value]) => [key, value === null ? null : this.cipher.decrypt(value)])),
+      Object.fromEntries(Object.entries(row.secrets).map(([key, stored]) => [key, openSecret(this.cipher, stored)])),
     );
     const data: ProjectData = {
       version: row.version,

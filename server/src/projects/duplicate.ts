@@ -2,9 +2,11 @@
  * Deep copy of a project: parameters, texts, secrets (values included), tasks and their triggers.
  * The copy starts archived, is named "<name> (copy)", has no xml ids (it is a new record for project
  * files) and gets new webhook paths, so the copy never answers the original's URLs (upstream
- * copied the tokens, SPEC.md §8.5).
+ * copied the tokens, SPEC.md §8.5). Secret values are sealed again for their new rows (their
+ * ciphertexts are bound to project and key).
  */
 import { withTransaction, type Pool, type Queryable } from '../db/index.js';
+import { secretColumns, type SecretCipher, type StoredSecret } from '../secrets/index.js';
 import { NotFoundError } from '../shared/errors.js';
 import { triggerKinds } from './resources.js';
 
@@ -40,7 +42,24 @@ async function copyChildren(
   return new Map(rows.map((r) => [r.old_id, r.new_id]));
 }
 
-export async function duplicateProject(pool: Pool, projectId: number): Promise<number> {
+/** Seals the copied secret values (still bound to the original rows) for the copy's rows. */
+async function resealCopiedSecrets(db: Queryable, cipher: SecretCipher, copies: Map<number, number>, copyId: number): Promise<void> {
+  const { rows } = await db.query<StoredSecret & { id: number }>(
+    'select id, project_id, key, value_encrypted, cipher_version from sync_studio.project_secret where id = any($1)',
+    [[...copies.keys()]],
+  );
+  for (const original of rows) {
+    const sealed = secretColumns(cipher, { projectId: copyId, key: original.key }, undefined, original);
+    if (sealed.value_encrypted === undefined) continue;
+    await db.query('update sync_studio.project_secret set value_encrypted = $2, cipher_version = $3 where id = $1', [
+      copies.get(original.id),
+      sealed.value_encrypted,
+      sealed.cipher_version,
+    ]);
+  }
+}
+
+export async function duplicateProject(pool: Pool, cipher: SecretCipher, projectId: number): Promise<number> {
   return withTransaction(pool, async (client) => {
     const { rows } = await client.query<{ id: number }>(
       `insert into sync_studio.project (name, active, common_code, eval_contexts)
@@ -49,8 +68,8 @@ export async function duplicateProject(pool: Pool, projectId: number): Promise<n
     );
     if (!rows[0]) throw new NotFoundError('project', projectId);
     const copyId = rows[0].id;
-    for (const table of ['project_param', 'project_text', 'project_secret'])
-      await copyChildren(client, table, 'project_id', projectId, copyId);
+    for (const table of ['project_param', 'project_text']) await copyChildren(client, table, 'project_id', projectId, copyId);
+    await resealCopiedSecrets(client, cipher, await copyChildren(client, 'project_secret', 'project_id', projectId, copyId), copyId);
     const tasks = await copyChildren(client, 'task', 'project_id', projectId, copyId);
     for (const [oldTask, newTask] of tasks) {
       for (const kind of triggerKinds) await copyChildren(client, `trigger_${kind}`, 'task_id', oldTask, newTask);

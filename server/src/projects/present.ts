@@ -3,7 +3,7 @@
  * `has_value`), webhook rows with their public URL.
  */
 import { hasRole, type Principal } from '../auth/index.js';
-import type { SecretCipher } from '../secrets/cipher.js';
+import { openSecret, type SecretCipher, type StoredSecret } from '../secrets/index.js';
 import type { ResourceKind } from './resources.js';
 import type { Row } from './store.js';
 
@@ -18,12 +18,11 @@ export function webhookUrl(publicUrl: string, path: string): string {
 
 export function presentRow(kind: ResourceKind, row: Row, principal: Principal, options: PresentOptions): Record<string, unknown> {
   if (kind === 'secret') {
-    const { value_encrypted, ...rest } = row;
-    const encrypted = value_encrypted as string | null;
+    const { value_encrypted, cipher_version: _version, ...rest } = row;
     return {
       ...rest,
-      has_value: encrypted !== null,
-      ...(hasRole(principal, 'administrator') ? { value: encrypted === null ? null : options.cipher.decrypt(encrypted) } : {}),
+      has_value: value_encrypted !== null,
+      ...(hasRole(principal, 'administrator') ? { value: openSecret(options.cipher, row as unknown as StoredSecret) } : {}),
     };
   }
   if (kind === 'webhook') return { ...row, url: webhookUrl(options.publicUrl, row.path as string) };

@@ -6,7 +6,7 @@
  */
 import type { DatabaseError } from 'pg';
 import { withTransaction, type Pool, type Queryable } from '../db/index.js';
-import type { SecretCipher } from '../secrets/cipher.js';
+import { secretColumns, type SecretCipher, type StoredSecret } from '../secrets/index.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../shared/errors.js';
 import { parseInput } from '../shared/validation.js';
 import { deleteUnownedHistory, type HistoryOwner } from '../runs/index.js';
@@ -85,12 +85,14 @@ export class ProjectStore {
 
   async create(kind: ResourceKind, parentId: number | null, input: unknown): Promise<Row> {
     const spec = resources[kind];
-    const values = this.toColumns(kind, parseInput(spec.input, input, `new ${spec.label}`));
+    const parsed = parseInput(spec.input, input, `new ${spec.label}`);
+    const values = this.toColumns(kind, parsed);
     return this.write(kind, async (client) => {
       if (spec.parent) {
         await this.get(spec.parent.kind, parentId!, client);
         values[spec.parent.column] = parentId;
       }
+      if (kind === 'secret') Object.assign(values, this.sealValue(parentId!, values.key as string, parsed.value));
       if (kind === 'cron' && values.numbercall === undefined) values.numbercall = -1;
       await this.checkUniqueName(kind, client, values, parentId, null);
       await this.runChecks(kind, values, client);
@@ -106,10 +108,16 @@ export class ProjectStore {
 
   async update(kind: ResourceKind, id: number, patch: unknown): Promise<Row> {
     const spec = resources[kind];
-    const values = this.toColumns(kind, parseInput(spec.input.partial(), patch, `${spec.label} ${id}`));
+    const parsed = parseInput(spec.input.partial(), patch, `${spec.label} ${id}`);
+    const values = this.toColumns(kind, parsed);
     return this.write(kind, async (client) => {
       const current = await this.get(kind, id, client);
       const parentId = spec.parent ? (current[spec.parent.column] as number) : null;
+      if (kind === 'secret')
+        Object.assign(
+          values,
+          this.sealValue(parentId!, (values.key ?? current.key) as string, parsed.value, current as unknown as StoredSecret),
+        );
       await this.checkUniqueName(kind, client, values, parentId, id);
       await this.runChecks(kind, { ...current, ...values }, client);
       const columns = Object.keys(values);
@@ -175,16 +183,20 @@ export class ProjectStore {
       throw new InvalidInputError(`eval_contexts: no plugin named "${unknownPlugin}" is installed`, 'eval_contexts');
     const values: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(input)) {
-      if (value === undefined) continue;
-      if (kind === 'secret' && key === 'value') {
-        values.value_encrypted = value === null || value === '' ? null : this.cipher.encrypt(value as string);
-      } else if (kind === 'param' && key === 'value') {
+      // A secret's value is sealed for its row once the row is known (sealValue).
+      if (value === undefined || (kind === 'secret' && key === 'value')) continue;
+      if (kind === 'param' && key === 'value') {
         values.value = value === '' ? null : value;
       } else {
         values[key] = value;
       }
     }
     return values;
+  }
+
+  /** A secret's value columns: `value` sealed for (project, key), or the current value sealed again if its key changes. */
+  private sealValue(projectId: number, key: string, value: unknown, current?: StoredSecret) {
+    return secretColumns(this.cipher, { projectId, key }, value as string | null | undefined, current);
   }
 
   private async checkUniqueName(

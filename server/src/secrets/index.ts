@@ -4,9 +4,11 @@
  */
 import { withTransaction, type Pool, type Queryable } from '../db/index.js';
 import { SecretKeyError } from '../shared/errors.js';
+import { resealSecrets } from './binding.js';
 import { SecretCipher } from './cipher.js';
 
-export { SecretCipher };
+export { SecretCipher, type SecretBinding } from './cipher.js';
+export { bindOlderSecrets, openSecret, resealSecrets, secretColumns, type StoredSecret } from './binding.js';
 
 const FINGERPRINT = 'secret_key_fingerprint';
 
@@ -51,19 +53,11 @@ export async function rotateSecretKey(pool: Pool, current: SecretCipher, next: S
     if (stored !== undefined && !current.matches(stored)) {
       throw new SecretKeyError('the configured SYNC_STUDIO_SECRET is not the current key; rotation needs the current key');
     }
-    const { rows } = await client.query<{ id: number; value_encrypted: string }>(
-      'select id, value_encrypted from sync_studio.project_secret where value_encrypted is not null for update',
-    );
-    for (const row of rows) {
-      await client.query('update sync_studio.project_secret set value_encrypted = $2 where id = $1', [
-        row.id,
-        next.encrypt(current.decrypt(row.value_encrypted)),
-      ]);
-    }
+    const count = await resealSecrets(client, current, next, 'true', []);
     await client.query(
       'insert into sync_studio.setting (key, value) values ($1, $2) on conflict (key) do update set value = excluded.value',
       [FINGERPRINT, next.fingerprint()],
     );
-    return rows.length;
+    return count;
   });
 }

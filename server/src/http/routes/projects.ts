@@ -103,7 +103,7 @@ export function projectRoutes(deps: ProjectRoutesDeps): Hono<AppEnv> {
   app.delete('/projects/:id', (c) => remove(c, 'project'));
   app.post('/projects/:id/duplicate', async (c) => {
     requireRole(c, 'administrator', 'duplicating a project');
-    const copyId = await duplicateProject(store.pool, readId(c));
+    const copyId = await duplicateProject(store.pool, deps.cipher, readId(c));
     return c.json(present(c, 'project', await store.get('project', copyId)), 201);
   });
   for (const [segment, kind] of Object.entries(projectChildren)) {

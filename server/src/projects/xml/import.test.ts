@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '../../../../test/helpers/db.js';
 import { withTransaction } from '../../db/index.js';
-import { SecretCipher } from '../../secrets/cipher.js';
+import { openSecret, SecretCipher, type StoredSecret } from '../../secrets/index.js';
 import { InvalidInputError } from '../../shared/errors.js';
 import { packageRoot, samplesDir } from '../../shared/paths.js';
 import { exportProject, importProjectXml, type ImportOptions, type ImportReport } from './index.js';
@@ -161,16 +161,12 @@ describe('project files: import', () => {
         `<record id="s_token" model="sync.project.secret"><field name="key">TOKEN</field><field name="project_id" ref="p"/>${value}</record>`,
       );
     const report = await importXml(file('<field name="value">s3cr3t-value</field>'));
-    const stored = await one<{ value_encrypted: string }>(
-      `select value_encrypted from sync_studio.project_secret where xml_id = 'p/s_token'`,
-    );
+    const stored = await one<StoredSecret>(`select * from sync_studio.project_secret where xml_id = 'p/s_token'`);
     assert.notEqual(stored.value_encrypted, 's3cr3t-value');
-    assert.equal(cipher.decrypt(stored.value_encrypted), 's3cr3t-value');
+    assert.equal(openSecret(cipher, stored), 's3cr3t-value');
     await importXml(file('<field name="initial_value">other</field>'));
-    const kept = await one<{ value_encrypted: string }>(
-      `select value_encrypted from sync_studio.project_secret where xml_id = 'p/s_token'`,
-    );
-    assert.equal(cipher.decrypt(kept.value_encrypted), 's3cr3t-value');
+    const kept = await one<StoredSecret>(`select * from sync_studio.project_secret where xml_id = 'p/s_token'`);
+    assert.equal(openSecret(cipher, kept), 's3cr3t-value');
     const exported = await exportProject(db.pool, report.project.id);
     assert.doesNotMatch(exported, /s3cr3t-value/);
     assert.match(

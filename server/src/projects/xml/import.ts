@@ -5,7 +5,7 @@
  * nothing written once the caller rolls back.
  */
 import type { Queryable } from '../../db/index.js';
-import type { SecretCipher } from '../../secrets/cipher.js';
+import { secretColumns, type SecretCipher, type StoredSecret } from '../../secrets/index.js';
 import { InvalidInputError } from '../../shared/errors.js';
 import { parseInput } from '../../shared/validation.js';
 import { resources } from '../resources.js';
@@ -148,6 +148,7 @@ class ProjectImporter {
           throw new InvalidInputError(`record "${record.id}": a new ${spec.label} needs the field ${fieldNameOf(kind, missing)}`, missing);
       }
       if (spec.parent) columns[spec.parent.column] = parentId;
+      if (kind === 'secret') this.sealSecretValue(columns, parentId!, existing);
       row = existing ? await this.update(kind, existing.id, columns) : await this.insert(kind, storedId, columns);
       this.report[existing ? 'updated' : 'created'] += 1;
     }
@@ -217,7 +218,7 @@ class ProjectImporter {
       columns[column] = applyManyCommands(current, commands, (ref) => this.resolveMany(recordId, column, ref));
     }
     if (draft.value) Object.assign(columns, this.valueColumns(kind, draft.value, existing));
-    const { value_encrypted: _secret, ...checked } = columns;
+    const checked = { ...columns };
     if (checked.nextcall instanceof Date) checked.nextcall = checked.nextcall.toISOString();
     const spec = resources[kind];
     parseInput(spec.input.partial(), checked, `record "${recordId}" (${fileModels[kind].model})`);
@@ -245,11 +246,20 @@ class ProjectImporter {
       if (value.mode === 'initial' && (currentText || !fill)) return {};
       return { value: value.text === '' ? others : { ...current, en_US: value.text } };
     }
-    const column = kind === 'secret' ? 'value_encrypted' : 'value';
-    const current = existing?.[column] as string | null | undefined;
+    const current = existing?.[kind === 'secret' ? 'value_encrypted' : 'value'] as string | null | undefined;
     if (!fill || (value.mode === 'initial' && current)) return {};
-    if (value.text === '') return { [column]: null };
-    return { [column]: kind === 'secret' ? this.options.cipher.encrypt(value.text) : value.text };
+    return { value: value.text === '' ? null : value.text };
+  }
+
+  /** Replaces a secret's clear `value` among `columns` by its value sealed for the row (or the current value sealed again if the key changed). */
+  private sealSecretValue(columns: Record<string, unknown>, projectId: number, existing: Row | undefined): void {
+    const { value } = columns;
+    delete columns.value;
+    const key = (columns.key ?? existing?.key) as string;
+    Object.assign(
+      columns,
+      secretColumns(this.options.cipher, { projectId, key }, value as string | null | undefined, existing as StoredSecret | undefined),
+    );
   }
 
   private checkWatchedFieldModels(recordId: string, draft: RecordDraft, model: string): void {
