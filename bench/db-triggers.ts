@@ -176,7 +176,7 @@ async function captureCost(): Promise<void> {
     ]);
     for (const clients of [1, 8]) {
       const without = pgbench(clients, script);
-      await reconcileCapture(pool, plans, 1000);
+      await reconcileCapture(pool, async () => plans, 1000);
       const withCapture = pgbench(clients, script);
       await uninstallCapture(pool, 1000);
       const without2 = pgbench(clients, script);
@@ -211,7 +211,7 @@ async function captureCostThroughDouble(): Promise<void> {
     ]);
     await uninstallCapture(pool, 1000);
     const without = await writes();
-    await reconcileCapture(pool, plans, 1000);
+    await reconcileCapture(pool, async () => plans, 1000);
     const withCapture = await writes();
     await uninstallCapture(pool, 1000);
     const without2 = await writes();

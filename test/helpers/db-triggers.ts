@@ -3,7 +3,7 @@
  * (as in Odoo mode), a JSON-RPC client, and helpers to create DB triggers, wait for capture and
  * collect a trigger's settled jobs. `useDbTriggerHarness()` registers the before/after hooks.
  */
-import { after, before } from 'node:test';
+import { after, afterEach, before } from 'node:test';
 import pg from 'pg';
 import { createJsonRpcClient, type OdooClient } from '../../server/src/odoo/index.js';
 import { adminPassword, startOdooDouble, type OdooDouble } from '../odoo-double/index.js';
@@ -26,6 +26,11 @@ export function useDbTriggerHarness(): void {
       env: { ODOO_URL: odoo.url, ODOO_DB: 'odoo', ODOO_USER: 'admin', ODOO_PASSWORD: adminPassword, SYNC_STUDIO_DB_CHUNK: '1000' },
     });
     rpc = createJsonRpcClient({ url: odoo.url, db: 'odoo', login: 'admin', password: adminPassword });
+  });
+  // A test that failed before disabling its triggers must not leave capture wanted for the next ones.
+  afterEach(async () => {
+    const { rows } = await s.db.pool.query<{ id: number }>('select id from sync_studio.trigger_db where active');
+    for (const { id } of rows) await disable(id);
   });
   after(async () => {
     rpc.close();

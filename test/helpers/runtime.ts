@@ -64,7 +64,7 @@ export async function createTestStack(
   await checkSecretKey(db.pool, cipher);
   const plugins = new PluginRegistry(options.plugins ?? []);
   const store = new ProjectStore(db.pool, cipher, (name) => plugins.get(name) !== undefined);
-  const logger = createLogger('silent');
+  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const opened: OpenStore = {
     config,
     pool: db.pool,

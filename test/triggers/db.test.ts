@@ -13,7 +13,13 @@ import { createLogger } from '../../server/src/shared/logger.js';
 import { DbTriggerService, DbTriggersUnavailableError } from '../../server/src/triggers/index.js';
 import { RecordLoader, present } from '../../server/src/triggers/db/records.js';
 import { OnTimeScanner } from '../../server/src/triggers/db/on-time.js';
-import { planCapture, reconcileCapture, uninstallCapture } from '../../server/src/triggers/db/capture.js';
+import {
+  planCapture,
+  plansOfEnabledTriggers,
+  reconcileCapture,
+  uninstallCapture,
+  type CapturePlanner,
+} from '../../server/src/triggers/db/capture.js';
 import { TEST_SECRET } from '../helpers/app.js';
 import { openTestDatabase } from '../helpers/db.js';
 import {
@@ -155,6 +161,17 @@ describe('capture', () => {
     });
     assert.equal(refused.status, 400);
     assert.match(refused.body.error.message, /model x_no\.such_model does not exist/);
+  });
+
+  test('a reconciliation that read the triggers before one was saved never removes the capture installed for it', async () => {
+    const id = await dbTrigger({ kind: 'on_create', trigger_name: 'RACE' });
+    // As a background reconciliation queued before RACE was saved: its first read saw no trigger.
+    let reads = 0;
+    const stale: CapturePlanner = async (db) => (reads++ === 0 ? [] : plansOfEnabledTriggers(db));
+    const result = await reconcileCapture(s.db.pool, stale, 50);
+    assert.deepEqual(result, { installed: [], removed: [], unchanged: ['res_partner'] });
+    assert.deepEqual(await pgTriggers(), ['res_partner.sync_studio_delete', 'res_partner.sync_studio_insert']);
+    await disable(id);
   });
 
   test('standalone mode: saving a DB trigger says DB triggers need Odoo mode', async () => {
@@ -314,14 +331,14 @@ describe('schema dropped, uninstall-capture', () => {
       const plans = await planCapture(db.pool, [
         { model: 'res.partner', kind: 'on_create_or_write', watched_fields: ['email'], filter_pre_domain: '' },
       ]);
-      await reconcileCapture(db.pool, plans, 50);
+      await reconcileCapture(db.pool, async () => plans, 50);
       assert.deepEqual(await installedTriggers(), ['sync_studio_delete', 'sync_studio_insert', 'sync_studio_update']);
-      assert.deepEqual((await reconcileCapture(db.pool, plans, 50)).unchanged, ['res_partner'], 'idempotent');
+      assert.deepEqual((await reconcileCapture(db.pool, async () => plans, 50)).unchanged, ['res_partner'], 'idempotent');
       assert.deepEqual(await uninstallCapture(db.pool, 1000), ['res_partner']);
       assert.deepEqual(await installedTriggers(), []);
       const { rows } = await db.pool.query(`select count(*)::int as n from pg_proc where proname like 'capture\\_%'`);
       assert.equal(rows[0].n, 0);
-      await reconcileCapture(db.pool, plans, 50);
+      await reconcileCapture(db.pool, async () => plans, 50);
       await db.pool.query('drop schema sync_studio cascade');
       assert.deepEqual(await installedTriggers(), []);
       await db.pool.query(`insert into res_partner (name) values ('After the schema')`);

@@ -218,12 +218,12 @@ function dropTriggerSql(table: string, operation: Operation): string {
 }
 
 /** One table's change, in its own transaction, serialised across sidecars, waiting at most `lockTimeoutMs` for a table lock. */
-async function changeTable(pool: Pool, table: string, lockTimeoutMs: number, change: (db: PoolClient) => Promise<void>): Promise<void> {
+async function changeTable<T>(pool: Pool, table: string, lockTimeoutMs: number, change: (db: PoolClient) => Promise<T>): Promise<T> {
   try {
-    await withTransaction(pool, async (db) => {
+    return await withTransaction(pool, async (db) => {
       await db.query(`select pg_advisory_xact_lock(hashtext('sync_studio.capture'), hashtext($1))`, [table]);
       await db.query(`select set_config('lock_timeout', $1, true)`, [`${lockTimeoutMs}ms`]);
-      await change(db);
+      return change(db);
     });
   } catch (error) {
     if ((error as { code?: string }).code === '55P03') throw new CaptureBusyError(table, error);
@@ -237,59 +237,59 @@ export interface ReconcileResult {
   unchanged: string[];
 }
 
+/** What capture should be, read with the connection given (so under the table's lock it is read as it is then). */
+export type CapturePlanner = (db: Queryable) => Promise<TableCapture[]>;
+
+/** The plans the enabled DB triggers need, as committed when called. */
+export const plansOfEnabledTriggers: CapturePlanner = async (db) => planCapture(db, await enabledTriggers(db));
+
+function isCurrent(state: Installed, plan: TableCapture, version: string): boolean {
+  const have = state.triggers.get(plan.table) ?? new Set();
+  return (
+    state.functions.get(functionName(plan.table)) === version &&
+    plan.operations.every((op) => have.has(op)) &&
+    [...have].every((op) => plan.operations.includes(op))
+  );
+}
+
 /**
- * Brings the pg triggers in line with the plans: functions regenerated when their version
+ * Brings the pg triggers in line with the planner: functions regenerated when their version
  * differs, missing pg triggers created, unneeded ones dropped, tables nobody watches cleaned up.
- * Idempotent; a table whose lock could not be had is reported by a CaptureBusyError after the
- * other tables were handled.
+ * Each table is decided under its lock from the plan read then, so a reconciliation that started
+ * before a trigger was saved can never undo the capture a later one installed. Idempotent; a table
+ * whose lock could not be had is reported by a CaptureBusyError after the other tables were handled.
  */
-export async function reconcileCapture(pool: Pool, plans: readonly TableCapture[], lockTimeoutMs: number): Promise<ReconcileResult> {
+export async function reconcileCapture(pool: Pool, planner: CapturePlanner, lockTimeoutMs: number): Promise<ReconcileResult> {
   const current = await installed(pool);
+  const planned = (await planner(pool)).map((p) => p.table);
+  const leftovers = [...current.triggers.keys(), ...[...current.functions.keys()].map((f) => f.slice(FUNCTION_PREFIX.length))];
   const result: ReconcileResult = { installed: [], removed: [], unchanged: [] };
   let busy: CaptureBusyError | undefined;
-  const attempt = async (table: string, change: (db: PoolClient) => Promise<void>) => {
+  for (const table of new Set([...planned, ...leftovers])) {
     try {
-      await changeTable(pool, table, lockTimeoutMs, change);
-      return true;
+      const outcome = await changeTable(pool, table, lockTimeoutMs, async (db): Promise<keyof ReconcileResult | undefined> => {
+        const plan = (await planner(db)).find((p) => p.table === table);
+        const now = await installed(db, table);
+        if (!plan) {
+          if (!now.triggers.has(table) && !now.functions.has(functionName(table))) return undefined;
+          await dropCapture(db, table, now.triggers.get(table));
+          return 'removed';
+        }
+        const sql = functionSql(plan);
+        const version = versionOf(sql);
+        if (isCurrent(now, plan, version)) return 'unchanged';
+        const have = now.triggers.get(table) ?? new Set();
+        await db.query(sql);
+        await db.query(`comment on function sync_studio.${ident(functionName(table))}() is ${literal(version)}`);
+        for (const op of have) if (!plan.operations.includes(op)) await db.query(dropTriggerSql(table, op));
+        for (const op of plan.operations) if (!have.has(op)) await db.query(triggerSql(table, op));
+        return 'installed';
+      });
+      if (outcome) result[outcome].push(table);
     } catch (error) {
       if (!(error instanceof CaptureBusyError)) throw error;
       busy ??= error;
-      return false;
     }
-  };
-  const wanted = new Set(plans.map((p) => p.table));
-  for (const plan of plans) {
-    const sql = functionSql(plan);
-    const version = versionOf(sql);
-    const isCurrent = (state: Installed) => {
-      const have = state.triggers.get(plan.table) ?? new Set();
-      return (
-        state.functions.get(functionName(plan.table)) === version &&
-        plan.operations.every((op) => have.has(op)) &&
-        [...have].every((op) => plan.operations.includes(op))
-      );
-    };
-    if (isCurrent(current)) {
-      result.unchanged.push(plan.table);
-      continue;
-    }
-    const done = await attempt(plan.table, async (db) => {
-      // Read again under the lock: another sidecar may have just done it.
-      const now = await installed(db, plan.table);
-      if (isCurrent(now)) return;
-      const have = now.triggers.get(plan.table) ?? new Set();
-      await db.query(sql);
-      await db.query(`comment on function sync_studio.${ident(functionName(plan.table))}() is ${literal(version)}`);
-      for (const op of have) if (!plan.operations.includes(op)) await db.query(dropTriggerSql(plan.table, op));
-      for (const op of plan.operations) if (!have.has(op)) await db.query(triggerSql(plan.table, op));
-    });
-    if (done) result.installed.push(plan.table);
-  }
-  const leftovers = new Set([...current.triggers.keys(), ...[...current.functions.keys()].map((f) => f.slice(FUNCTION_PREFIX.length))]);
-  for (const table of leftovers) {
-    if (wanted.has(table)) continue;
-    const done = await attempt(table, async (db) => dropCapture(db, table, (await installed(db, table)).triggers.get(table)));
-    if (done) result.removed.push(table);
   }
   if (busy) throw busy;
   return result;

@@ -15,7 +15,7 @@ import { readPythonLiteral } from '../../projects/xml/python-literal.js';
 import type { Clock } from '../../shared/clock.js';
 import { InvalidInputError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
-import { CaptureBusyError, enabledTriggers, planCapture, reconcileCapture, type ReconcileResult } from './capture.js';
+import { CaptureBusyError, plansOfEnabledTriggers, reconcileCapture, type ReconcileResult } from './capture.js';
 import { checkModel, DbTriggersUnavailableError, storedFields } from './catalog.js';
 import { DbDispatcher } from './dispatcher.js';
 import { compileDomain } from './domain.js';
@@ -122,7 +122,7 @@ export class DbTriggerService {
   /** Brings the pg triggers on Odoo's tables in line with the enabled DB triggers. */
   async reconcileCapture(): Promise<ReconcileResult> {
     const { pool, logger } = this.options;
-    const result = await reconcileCapture(pool, await planCapture(pool, await enabledTriggers(pool)), CAPTURE_LOCK_TIMEOUT_MS);
+    const result = await reconcileCapture(pool, plansOfEnabledTriggers, CAPTURE_LOCK_TIMEOUT_MS);
     if (result.installed.length || result.removed.length)
       logger.info({ installed: result.installed, removed: result.removed }, 'capture updated');
     return result;
