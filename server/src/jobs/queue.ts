@@ -51,6 +51,32 @@ export async function addQueueJob(db: Queryable, identifier: string, payload: un
   return rows[0]!.id;
 }
 
+export interface QueueJobSpec extends Omit<QueueOptions, 'jobKeyMode'> {
+  identifier: string;
+  payload: unknown;
+}
+
+/** Adds queue jobs with one call of graphile-worker's `add_jobs` inside `db`'s transaction; returns their ids in order. */
+export async function addQueueJobs(db: Queryable, specs: readonly QueueJobSpec[]): Promise<string[]> {
+  if (specs.length === 0) return [];
+  const { rows } = await db.query<{ id: string }>(
+    `select id::text from graphile_worker.add_jobs(array(select json_populate_recordset(null::graphile_worker.job_spec, $1::json)))`,
+    [
+      JSON.stringify(
+        specs.map((spec) => ({
+          identifier: spec.identifier,
+          payload: spec.payload,
+          run_at: spec.runAt?.toISOString() ?? null,
+          max_attempts: spec.maxAttempts ?? 10,
+          job_key: spec.jobKey ?? null,
+          priority: spec.priority ?? 0,
+        })),
+      ),
+    ],
+  );
+  return rows.map((r) => r.id);
+}
+
 /** Removes a waiting queue job by its key (e.g. a cron trigger that was deleted). */
 export async function removeQueueJob(db: Queryable, jobKey: string): Promise<void> {
   await db.query('select graphile_worker.remove_job($1)', [jobKey]);

@@ -19,7 +19,17 @@ import { jsonbText, warmPool, withTransaction, type Pool, type PoolClient, type 
 import type { TaskHttpClient } from '../egress/index.js';
 import type { OdooClient } from '../odoo/index.js';
 import type { PluginRegistry } from '../plugins/index.js';
-import { claimJobs, finishJobs, insertJob, setQueueJobId, type ClaimedJob, type JobFinish, type NewJob } from '../runs/jobs.js';
+import {
+  claimJobs,
+  finishJobs,
+  insertJob,
+  insertJobs,
+  setQueueJobId,
+  setQueueJobIds,
+  type ClaimedJob,
+  type JobFinish,
+  type NewJob,
+} from '../runs/jobs.js';
 import { Batcher } from '../shared/batcher.js';
 import type { LogLevel, LogWriter } from '../runs/logs.js';
 import type { RunOutcome, RunRequest, SandboxPool } from '../sandbox/index.js';
@@ -29,7 +39,7 @@ import type { Logger } from '../shared/logger.js';
 import { SyncStudioError } from '../shared/errors.js';
 import { createJobPowers, type JobPowers, type PluginDescription, type SubJobRequest } from './powers.js';
 import { ProjectDataCache, textsIn, type ProjectData } from './project-data.js';
-import { addQueueJob, startQueueRunner, type QueueHandler, type QueueRunner } from './queue.js';
+import { addQueueJob, addQueueJobs, startQueueRunner, type QueueHandler, type QueueRunner } from './queue.js';
 import { assertEnabled, loadTrigger, type TriggerInfo } from './triggers.js';
 import { ImmediateJobWriter } from './immediate-writes.js';
 import { InstanceLock, isInstanceDead } from './instance-lock.js';
@@ -138,20 +148,46 @@ export class SyncJobRuntime implements JobRuntime {
   }
 
   async enqueue(spec: TriggerJobSpec, options: EnqueueOptions = {}): Promise<{ jobId: number }> {
+    return (await this.enqueueMany([spec], options))[0]!;
+  }
+
+  /** Queues jobs with a few statements whatever their number (each trigger read once); ids in the order given. */
+  async enqueueMany(specs: readonly TriggerJobSpec[], options: EnqueueOptions = {}): Promise<{ jobId: number }[]> {
+    if (specs.length === 0) return [];
+    if (options.jobKey !== undefined && specs.length > 1) throw new Error('a job key names one queue job: enqueue one spec with it');
     const work = async (db: PoolClient) => {
-      const trigger = await loadTrigger(db, spec.trigger.kind, spec.trigger.id);
-      assertEnabled(trigger, spec.force);
-      const jobId = await insertJob(
+      const triggers = new Map<string, Promise<TriggerInfo>>();
+      const triggerOf = (spec: TriggerJobSpec) => {
+        const key = `${spec.trigger.kind}:${spec.trigger.id}`;
+        if (!triggers.has(key)) triggers.set(key, loadTrigger(db, spec.trigger.kind, spec.trigger.id));
+        return triggers.get(key)!;
+      };
+      const jobs: NewJob[] = [];
+      for (const spec of specs) {
+        const trigger = await triggerOf(spec);
+        assertEnabled(trigger, spec.force);
+        jobs.push(
+          jobOfTrigger(trigger, spec, {
+            maxRetries: options.maxRetries ?? 5,
+            priority: options.priority ?? 10,
+            runAt: options.runAt ?? null,
+            runMode: 'queued',
+          }),
+        );
+      }
+      const jobIds = await insertJobs(db, jobs);
+      const queueJobIds = await addQueueJobs(
         db,
-        jobOfTrigger(trigger, spec, {
-          maxRetries: options.maxRetries ?? 5,
-          priority: options.priority ?? 10,
-          runAt: options.runAt ?? null,
-          runMode: 'queued',
-        }),
+        jobIds.map((jobId) => ({
+          identifier: RUN_JOB,
+          payload: { jobId },
+          runAt: options.runAt,
+          priority: options.priority,
+          jobKey: options.jobKey,
+        })),
       );
-      await this.queue(db, jobId, { runAt: options.runAt, priority: options.priority, jobKey: options.jobKey });
-      return { jobId };
+      await setQueueJobIds(db, jobIds, queueJobIds);
+      return jobIds.map((jobId) => ({ jobId }));
     };
     return options.db ? work(options.db) : withTransaction(this.options.pool, work);
   }

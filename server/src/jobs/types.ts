@@ -84,6 +84,7 @@ export interface RunNowHooks {
 
 export interface JobRuntime {
   enqueue(spec: TriggerJobSpec, options?: EnqueueOptions): Promise<{ jobId: number }>;
+  enqueueMany(specs: readonly TriggerJobSpec[], options?: EnqueueOptions): Promise<{ jobId: number }[]>;
   runNow(spec: TriggerJobSpec, hooks?: RunNowHooks): Promise<JobOutcome>;
 }
 

@@ -30,7 +30,6 @@ export interface NewJob {
 
 const jobColumns = `project_id, task_id, trigger_kind, trigger_id, trigger_name, parent_job_id, function, args,
   description, identity_key, max_retries, priority, run_at, odoo_user_id, run_mode`;
-const jobPlaceholders = '$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, coalesce($13, now()), $14, $15';
 
 function jobValues(job: NewJob): unknown[] {
   return [
@@ -53,11 +52,20 @@ function jobValues(job: NewJob): unknown[] {
 }
 
 export async function insertJob(db: Queryable, job: NewJob): Promise<number> {
-  const { rows } = await db.query<{ id: number }>(
-    `insert into sync_studio.job (${jobColumns}) values (${jobPlaceholders}) returning id`,
-    jobValues(job),
-  );
-  return rows[0]!.id;
+  return (await insertJobs(db, [job]))[0]!;
+}
+
+/** Writes jobs in one statement; returns their ids in the order given. */
+export async function insertJobs(db: Queryable, jobs: readonly NewJob[]): Promise<number[]> {
+  if (jobs.length === 0) return [];
+  const { rows } = await db.query<{ id: number }>({
+    name: 'sync_studio_insert_jobs',
+    text: `with ${jobInputSql(1)},
+     inserted as (insert into sync_studio.job (id, ${jobColumns}) select ${insertedJobValuesSql} from input i join numbered n using (ord))
+     select id from numbered order by ord`,
+    values: jobInputValues(jobs),
+  });
+  return rows.map((r) => Number(r.id));
 }
 
 /** Everything a run needs, read in the same statement that marks the job started. */
@@ -152,6 +160,28 @@ export interface JobWrites<Item> {
 }
 
 const START_PARAMS = 15;
+
+/** CTEs `input` (the jobs as rows, with their order) and `numbered` (each one's new id), from parameters `first`…`first + 14`. */
+function jobInputSql(first: number): string {
+  const p = (n: number) => `$${first + n}`;
+  return `input as (
+       select * from unnest(${p(0)}::bigint[], ${p(1)}::bigint[], ${p(2)}::text[], ${p(3)}::bigint[], ${p(4)}::text[], ${p(5)}::bigint[],
+                            ${p(6)}::text[], ${p(7)}::jsonb[], ${p(8)}::text[], ${p(9)}::text[], ${p(10)}::int[], ${p(11)}::int[],
+                            ${p(12)}::timestamptz[], ${p(13)}::int[], ${p(14)}::text[])
+         with ordinality as i(project_id, task_id, trigger_kind, trigger_id, trigger_name, parent_job_id, function, args,
+                              description, identity_key, max_retries, priority, run_at, odoo_user_id, run_mode, ord)),
+     numbered as (select nextval('sync_studio.job_id_seq') as id, ord from input)`;
+}
+
+/** The select list writing `input i` joined to `numbered n` into `(id, <jobColumns>)`. */
+const insertedJobValuesSql = `n.id, i.project_id, i.task_id, i.trigger_kind, i.trigger_id, i.trigger_name, i.parent_job_id, i.function, i.args,
+              i.description, i.identity_key, i.max_retries, i.priority, coalesce(i.run_at, now()), i.odoo_user_id, i.run_mode`;
+
+/** The parameters of jobInputSql: one array per column. */
+function jobInputValues(jobs: readonly NewJob[]): unknown[][] {
+  const rows = jobs.map(jobValues);
+  return Array.from({ length: START_PARAMS }, (_, index) => rows.map((values) => values[index]));
+}
 const FINISH_PARAMS = 5;
 const LOG_PARAMS = 9;
 
@@ -161,25 +191,16 @@ const LOG_PARAMS = 9;
  */
 export async function writeJobs<Item>(db: Queryable, writes: JobWrites<Item>, instanceId: number): Promise<ClaimedJob[]> {
   const { starts, companion, finishes } = writes;
-  const columns = starts.map(jobValues);
-  const column = (index: number) => columns.map((values) => values[index]);
   const finishFirst = START_PARAMS + 2;
   const logFirst = finishFirst + FINISH_PARAMS;
   const companionFirst = logFirst + LOG_PARAMS;
   const companionCte = companion ? `, companion as (${companion.companion.cte(companionFirst)})` : '';
   const { rows } = await db.query<Pick<ClaimedJob, 'id' | CodeColumn> & { ord: string }>({
     name: companion ? `sync_studio_write_jobs_${companion.companion.name}` : 'sync_studio_write_jobs',
-    text: `with input as (
-       select * from unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::bigint[], $7::text[], $8::jsonb[],
-                            $9::text[], $10::text[], $11::int[], $12::int[], $13::timestamptz[], $14::int[], $15::text[])
-         with ordinality as i(project_id, task_id, trigger_kind, trigger_id, trigger_name, parent_job_id, function, args,
-                              description, identity_key, max_retries, priority, run_at, odoo_user_id, run_mode, ord)),
-     numbered as (select nextval('sync_studio.job_id_seq') as id, ord from input),
+    text: `with ${jobInputSql(1)},
      claimed as (
        insert into sync_studio.job (id, ${jobColumns}, state, attempts, started_at, instance_id)
-       select n.id, i.project_id, i.task_id, i.trigger_kind, i.trigger_id, i.trigger_name, i.parent_job_id, i.function, i.args,
-              i.description, i.identity_key, i.max_retries, i.priority, coalesce(i.run_at, now()), i.odoo_user_id, i.run_mode,
-              'started', 1, now(), $16
+       select ${insertedJobValuesSql}, 'started', 1, now(), $16
          from input i join numbered n using (ord)
        returning id, task_id, project_id),
      logged as (${insertLogsSql(logFirst)} returning 1),
@@ -192,7 +213,7 @@ export async function writeJobs<Item>(db: Queryable, writes: JobWrites<Item>, in
        where j.id = f.id)${companionCte}
      select n.ord, c.id, ${codeColumns} join numbered n on n.id = c.id`,
     values: [
-      ...Array.from({ length: START_PARAMS }, (_, index) => column(index)),
+      ...jobInputValues(starts),
       instanceId,
       finishes.map((f) => f.jobId),
       finishes.map((f) => f.state),
@@ -234,7 +255,16 @@ export async function finishJobs(db: Queryable, finishes: readonly JobFinish[]):
 }
 
 export async function setQueueJobId(db: Queryable, jobId: number, queueJobId: string): Promise<void> {
-  await db.query('update sync_studio.job set queue_job_id = $2 where id = $1', [jobId, queueJobId]);
+  await setQueueJobIds(db, [jobId], [queueJobId]);
+}
+
+/** Records each job's queue entry (`queueJobIds[i]` belongs to `jobIds[i]`). */
+export async function setQueueJobIds(db: Queryable, jobIds: readonly number[], queueJobIds: readonly string[]): Promise<void> {
+  await db.query(
+    `update sync_studio.job j set queue_job_id = q.queue_job_id
+       from unnest($1::bigint[], $2::bigint[]) as q(id, queue_job_id) where j.id = q.id`,
+    [jobIds, queueJobIds],
+  );
 }
 
 /** The state a user sees: the job's own state rolled up with all its sub-jobs. */

@@ -6,7 +6,7 @@
  * The events are marked processed in the same transaction as the jobs are written.
  */
 import { withTransaction, type Pool, type PoolClient } from '../../db/index.js';
-import type { JobRuntime } from '../../jobs/index.js';
+import type { JobRuntime, TriggerJobSpec } from '../../jobs/index.js';
 import { OdooError, type OdooClient } from '../../odoo/index.js';
 import type { Logger } from '../../shared/logger.js';
 import { foldEvents, type Row, type TableChange } from './folding.js';
@@ -94,7 +94,7 @@ export class DbDispatcher {
       db,
       [...loaded.values()].flatMap((l) => [...l.rows.values()].map((r) => r.write_uid)),
     );
-    let jobs = 0;
+    const specs: TriggerJobSpec[] = [];
     for (const { trigger, change, ids } of matches) {
       let records: Row[];
       let uid: number | null;
@@ -112,29 +112,27 @@ export class DbDispatcher {
         // Records deleted since (by a later transaction) have nothing left to hand over.
         records = raw.map((row) => present(model, Number(row.id), lang)!);
       }
-      jobs += await enqueueChunks(this.options.jobs, db, trigger, records, uid, this.options.chunkSize);
+      specs.push(...chunkedJobs(trigger, records, uid, this.options.chunkSize));
     }
-    return jobs;
+    // One statement for every job of the claim, however many transactions it folded.
+    return (await this.options.jobs.enqueueMany(specs, { db })).length;
   }
 }
 
-/** One job per `chunkSize` records, each carrying its records' values; returns the number of jobs. */
-export async function enqueueChunks(
-  jobs: JobRuntime,
-  db: PoolClient,
+/** One job per `chunkSize` records, each carrying its records' values. */
+export function chunkedJobs(
   trigger: Pick<DbTriggerRow, 'id' | 'model'>,
   records: Row[],
   uid: number | null,
   chunkSize: number,
-): Promise<number> {
-  let count = 0;
+): TriggerJobSpec[] {
+  const specs: TriggerJobSpec[] = [];
   for (let start = 0; start < records.length; start += chunkSize) {
     const chunk = records.slice(start, start + chunkSize);
     const recordSet = { __recordset__: { model: trigger.model, ids: chunk.map((r) => r.id), values: chunk } };
-    await jobs.enqueue({ trigger: { kind: 'db', id: trigger.id }, args: [recordSet], odooUserId: uid }, { db });
-    count++;
+    specs.push({ trigger: { kind: 'db', id: trigger.id }, args: [recordSet], odooUserId: uid });
   }
-  return count;
+  return specs;
 }
 
 async function logTriggerError(db: PoolClient, trigger: DbTriggerRow, message: string): Promise<void> {

@@ -13,7 +13,7 @@ import { readPythonLiteral } from '../../projects/xml/python-literal.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import { tableOf } from './catalog.js';
-import { enqueueChunks } from './dispatcher.js';
+import { chunkedJobs } from './dispatcher.js';
 import { compileDomain, quoteIdent } from './domain.js';
 import { present, type RecordLoader } from './records.js';
 
@@ -75,7 +75,7 @@ export class OnTimeScanner {
     if (ids.length === 0) return 0;
     const loaded = await this.options.loader.load(trigger.model, ids, db);
     const records = ids.map((rid) => present(loaded, rid, 'en_US')).filter((r) => r !== undefined);
-    return enqueueChunks(this.options.jobs, db, trigger, records, null, this.options.chunkSize);
+    return (await this.options.jobs.enqueueMany(chunkedJobs(trigger, records, null, this.options.chunkSize), { db })).length;
   }
 
   /** Ids whose due time is in [from, to), satisfying the apply-on domain. */
