@@ -31,12 +31,26 @@ export interface PanelStack {
   close(): Promise<void>;
 }
 
-export async function startPanelStack(mode: 'standalone' | 'odoo' = 'odoo'): Promise<PanelStack> {
+/**
+ * A sidecar and a browser signed in as administrator. Mode `odoo` runs the sidecar on its own empty
+ * database, or, with `odoo`, inside an Odoo double's database as a real deployment does (DB triggers).
+ */
+export async function startPanelStack(
+  mode: 'standalone' | 'odoo' = 'odoo',
+  options: { odoo?: { databaseUrl: string; env: Record<string, string> } } = {},
+): Promise<PanelStack> {
   const dataDir = await mkdtemp(join(tmpdir(), 'sync-studio-panel-'));
-  const database = mode === 'odoo' ? await createEmptyDatabase('ss_panel') : undefined;
+  const database = mode === 'odoo' && !options.odoo ? await createEmptyDatabase('ss_panel') : undefined;
   const shots = artifactsDir('panel');
   const env: Record<string, string> = { SYNC_STUDIO_DATA_DIR: dataDir, PORT: '0', SYNC_STUDIO_WORKERS: '1', SYNC_STUDIO_SECRET: secret };
-  if (database) Object.assign(env, { DATABASE_URL: database.url, SYNC_STUDIO_ADMIN_TOKEN: `ssa_${randomBytes(18).toString('base64url')}` });
+  const databaseUrl = options.odoo?.databaseUrl ?? database?.url;
+  if (databaseUrl) {
+    Object.assign(
+      env,
+      { DATABASE_URL: databaseUrl, SYNC_STUDIO_ADMIN_TOKEN: `ssa_${randomBytes(18).toString('base64url')}` },
+      options.odoo?.env,
+    );
+  }
   const serve = await startServe(env);
   env.PORT = new URL(serve.url).port;
   const adminToken = serve.token ?? env.SYNC_STUDIO_ADMIN_TOKEN!;

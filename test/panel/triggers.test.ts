@@ -3,12 +3,21 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import { startPanelStack, type PanelStack } from '../helpers/panel.js';
+import { adminPassword, startOdooDouble, type OdooDouble } from '../odoo-double/index.js';
 
+let odoo: OdooDouble;
 let s: PanelStack;
 let projectId: number;
 let taskId: number;
 before(async () => {
-  s = await startPanelStack();
+  // In Odoo's database (the double's), as deployed: DB triggers watch its tables.
+  odoo = await startOdooDouble({ databases: ['odoo'] });
+  s = await startPanelStack('odoo', {
+    odoo: {
+      databaseUrl: odoo.databaseUrl('odoo'),
+      env: { ODOO_URL: odoo.url, ODOO_DB: 'odoo', ODOO_USER: 'admin', ODOO_PASSWORD: adminPassword },
+    },
+  });
   const post = async (path: string, body: unknown) =>
     (await (await s.api(path, { method: 'POST', body: JSON.stringify(body) })).json()) as any;
   projectId = (await post('/projects', { name: 'Triggers project' })).id;
@@ -16,45 +25,49 @@ before(async () => {
   await s.page.goto(s.panelUrl);
   await s.page.getByRole('link', { name: 'Triggers project' }).waitFor();
 });
-after(() => s?.close());
+after(async () => {
+  await s?.close();
+  await odoo?.stop();
+});
 
-// Skipped until fixed: since DB triggers landed, saving one on a sidecar whose database has no Odoo
-// tables answers 500 "internal error" instead of an error naming the problem (reported to dbtrig).
-test(
-  'a DB trigger is made with the form: model, kind, domains and watched fields reach the API',
-  { skip: 'DB trigger save answers 500 without Odoo tables (dbtrig)' },
-  async () => {
-    const { page } = s;
-    await page.goto(`${s.serve.url}/ui/#/tasks/${taskId}`);
-    await page.getByRole('button', { name: 'Add a DB trigger' }).click();
-    const form = page.locator('ss-dialog[open]');
-    await form.getByLabel('Trigger name').fill('partner_changed');
-    await form.getByLabel('Model').fill('res.partner');
-    await form.getByLabel('Trigger', { exact: true }).selectOption('on_write');
-    await form.getByLabel('Before update domain').fill("[('active', '=', True)]");
-    await form.getByLabel('Apply on (domain)').fill("[('customer_rank', '>', 0)]");
-    await form.getByLabel('Watched fields').fill('name, email');
-    await s.shot(page, '08-db-trigger-form');
-    await form.getByRole('button', { name: 'Save' }).click();
-    const saved = page.getByRole('cell', { name: 'partner_changed' });
-    const refused = form.locator('.field-error').or(page.locator('ss-notifications').getByRole('alert'));
-    await saved.or(refused).first().waitFor();
-    if (await refused.count()) {
-      // DB triggers need an Odoo database (dbtrig): the refusal names the problem, next to its field
-      // when it names one, and the form keeps what was typed.
-      assert.match(await refused.first().innerText(), /Odoo|model|res\.partner/i);
-      assert.equal(await form.getByLabel('Watched fields').inputValue(), 'name, email');
-      await form.getByRole('button', { name: 'Discard' }).click();
-      return;
-    }
-    const list = (await (await s.api(`/tasks/${taskId}/triggers/db`)).json()) as any;
-    assert.equal(list.items.length, 1);
-    assert.deepEqual(
-      [list.items[0].model, list.items[0].kind, list.items[0].filter_domain, list.items[0].watched_fields],
-      ['res.partner', 'on_write', "[('customer_rank', '>', 0)]", ['name', 'email']],
-    );
-  },
-);
+test('a DB trigger is made with the form: model, kind, domains and watched fields reach the API', async () => {
+  const { page } = s;
+  await page.goto(`${s.serve.url}/ui/#/tasks/${taskId}`);
+  await page.getByRole('button', { name: 'Add a DB trigger' }).click();
+  const form = page.locator('ss-dialog[open]');
+  await form.getByLabel('Trigger name').fill('partner_changed');
+  await form.getByLabel('Model').fill('res.partner');
+  await form.getByLabel('Trigger', { exact: true }).selectOption('on_write');
+  await form.getByLabel('Before update domain').fill("[('active', '=', True)]");
+  await form.getByLabel('Apply on (domain)').fill("[('email', '!=', False)]");
+  await form.getByLabel('Watched fields').fill('name, email');
+  await s.shot(page, '08-db-trigger-form');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('cell', { name: 'partner_changed', exact: true }).waitFor();
+  const list = (await (await s.api(`/tasks/${taskId}/triggers/db`)).json()) as any;
+  assert.equal(list.items.length, 1);
+  assert.deepEqual(
+    [list.items[0].model, list.items[0].kind, list.items[0].filter_pre_domain, list.items[0].filter_domain, list.items[0].watched_fields],
+    ['res.partner', 'on_write', "[('active', '=', True)]", "[('email', '!=', False)]", ['name', 'email']],
+  );
+});
+
+test('a DB trigger on a model Odoo does not have is refused next to the Model field; the form keeps what was typed', async () => {
+  const { page } = s;
+  await page.goto(`${s.serve.url}/ui/#/tasks/${taskId}`);
+  await page.getByRole('button', { name: 'Add a DB trigger' }).click();
+  const form = page.locator('ss-dialog[open]');
+  await form.getByLabel('Trigger name').fill('ghost_model');
+  await form.getByLabel('Model').fill('x_no.such_model');
+  await form.getByLabel('Watched fields').fill('name');
+  await form.getByRole('button', { name: 'Save' }).click();
+  const error = form.locator('.field-error');
+  await error.waitFor();
+  assert.match(await error.first().innerText(), /model x_no\.such_model does not exist/);
+  assert.equal(await form.getByLabel('Model').getAttribute('aria-invalid'), 'true');
+  assert.equal(await form.getByLabel('Watched fields').inputValue(), 'name');
+  await form.getByRole('button', { name: 'Discard' }).click();
+});
 
 test('an invalid trigger name is shown next to its field and the form keeps what was typed', async () => {
   const { page } = s;

@@ -22,6 +22,7 @@ import {
 } from '../../server/src/triggers/db/capture.js';
 import { TEST_SECRET } from '../helpers/app.js';
 import { openTestDatabase } from '../helpers/db.js';
+import { createTestStack } from '../helpers/runtime.js';
 import {
   captureInstalled,
   dbTrigger,
@@ -172,6 +173,23 @@ describe('capture', () => {
     assert.deepEqual(result, { installed: [], removed: [], unchanged: ['res_partner'] });
     assert.deepEqual(await pgTriggers(), ['res_partner.sync_studio_delete', 'res_partner.sync_studio_insert']);
     await disable(id);
+  });
+
+  test("Odoo mode on a database without Odoo's tables: saving a DB trigger is a 400 saying so", async () => {
+    const plain = await createTestStack();
+    try {
+      const { taskId } = await plain.project(HANDLER, { kind: 'button' });
+      const refused = await plain.call('developer', 'POST', `/api/tasks/${taskId}/triggers/db`, {
+        trigger_name: 'NO_ODOO',
+        model: 'res.partner',
+        kind: 'on_create',
+      });
+      assert.equal(refused.status, 400, JSON.stringify(refused.body));
+      assert.equal(refused.body.error.field, 'model');
+      assert.match(refused.body.error.message, /this database has none \(no ir_model table\): set DATABASE_URL to Odoo's own/);
+    } finally {
+      await plain.close();
+    }
   });
 
   test('standalone mode: saving a DB trigger says DB triggers need Odoo mode', async () => {

@@ -22,17 +22,28 @@ export class DbTriggersUnavailableError extends SyncStudioError {
   }
 }
 
-/** The model's table exists in the database (and the model in ir_model when Odoo's registry is there). */
+/** The database the sidecar runs on has no Odoo registry (`ir_model`): it is not Odoo's database. */
+export class NotAnOdooDatabaseError extends SyncStudioError {
+  constructor() {
+    super(
+      'not_an_odoo_database',
+      "DB triggers watch Odoo's tables, and this database has none (no ir_model table): set DATABASE_URL to Odoo's own PostgreSQL database",
+      { status: 400, field: 'model' },
+    );
+  }
+}
+
+/** The model is in Odoo's registry and its table exists. */
 export async function checkModel(db: Queryable, model: string): Promise<void> {
   const table = tableOf(model);
-  const { rows } = await db.query<{ table_exists: boolean; registry: boolean; registered: boolean }>(
-    `select to_regclass(quote_ident($1)) is not null as table_exists,
-            to_regclass('ir_model') is not null as registry,
-            to_regclass('ir_model') is not null and exists (select 1 from ir_model where model = $2) as registered`,
-    [table, model],
+  const { rows } = await db.query<{ table_exists: boolean; registry: boolean }>(
+    `select to_regclass(quote_ident($1)) is not null as table_exists, to_regclass('ir_model') is not null as registry`,
+    [table],
   );
-  const row = rows[0]!;
-  if (!row.table_exists || (row.registry && !row.registered)) {
+  if (!rows[0]!.registry) throw new NotAnOdooDatabaseError();
+  // Only now may a statement name ir_model: PostgreSQL resolves every table a statement names before running it.
+  const registered = (await db.query('select 1 from ir_model where model = $1', [model])).rowCount! > 0;
+  if (!rows[0]!.table_exists || !registered) {
     throw new InvalidInputError(`model ${model} does not exist in this Odoo database (no table ${table})`, 'model');
   }
 }
