@@ -131,7 +131,7 @@ describe('kinds and folding', () => {
     await disable(viaOdoo);
   });
 
-  test('on_unlink hands the deleted records with their values; the apply-on domain is checked on them', async () => {
+  test('on_unlink hands the deleted records with their values (many2one as [id, name]); the apply-on domain is checked on them', async () => {
     const [keep, gone] = await rpc.executeKw<number[]>('res.partner', 'create', [
       [
         { name: 'Keep', email: 'k@example.com' },
@@ -143,6 +143,7 @@ describe('kinds and folding', () => {
     const jobs = await jobsOf(id, 1);
     assert.deepEqual(jobs[0]!.result.ids, [gone]);
     assert.deepEqual(jobs[0]!.result.emails, ['g@example.com']);
+    assert.deepEqual(jobs[0]!.result.first.write_uid, [2, 'Administrator'], 'many2one values as read gives them');
     await disable(id);
   });
 });

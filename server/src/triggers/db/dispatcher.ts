@@ -103,7 +103,8 @@ export class DbDispatcher {
         const captured = ids.map((id) => change.deleted.get(id) ?? { id });
         uid = firstUid(captured.map((row) => row.write_uid));
         const lang = langs.get(uid ?? -1) ?? DEFAULT_LANG;
-        records = captured.map((row) => presentCaptured(fields, row, lang));
+        const names = await loader.displayNames(fields, captured, db);
+        records = captured.map((row) => presentCaptured(fields, row, lang, names));
       } else {
         const model = loaded.get(trigger.model)!;
         const raw = ids.map((id) => model.rows.get(id)).filter((row): row is Row => row !== undefined);

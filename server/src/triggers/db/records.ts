@@ -52,7 +52,12 @@ export class RecordLoader {
     return { fields, rows: byId, names: await this.displayNames(fields, rows, db) };
   }
 
-  private async displayNames(fields: StoredField[], rows: Row[], db: Queryable): Promise<Map<string, Map<number, string>>> {
+  /** The display names of the many2one values in `rows` (loaded, or deleted rows as captured), per comodel. */
+  async displayNames(
+    fields: readonly StoredField[],
+    rows: readonly Row[],
+    db: Queryable = this.db,
+  ): Promise<Map<string, Map<number, string>>> {
     const wanted = new Map<string, Set<number>>();
     for (const field of fields) {
       if (field.type !== 'many2one' || !field.relation) continue;
@@ -114,13 +119,13 @@ export function present(loaded: LoadedModel, id: number, lang: string): Row | un
 }
 
 /** Values of a row captured by a pg trigger (to_jsonb of the deleted row), as `read` would have given them. */
-export function presentCaptured(fields: readonly StoredField[], row: Row, lang: string): Row {
+export function presentCaptured(fields: readonly StoredField[], row: Row, lang: string, names: Map<string, Map<number, string>>): Row {
   const values: Row = { id: Number(row.id) };
   for (const field of fields) {
     if (!(field.name in row)) continue;
     let value = row[field.name];
     if (typeof value === 'string' && field.type === 'datetime') value = value.replace('T', ' ').slice(0, 19);
-    values[field.name] = field.type === 'many2one' ? (value === null ? false : value) : readValue(field, value, lang, new Map());
+    values[field.name] = readValue(field, value, lang, names);
   }
   return values;
 }
