@@ -120,6 +120,8 @@ export function createRuntime(opened: OpenStore, logger: Logger): Runtime {
     cipher: opened.cipher,
     odoo,
     http,
+    envAllowModels: config.envAllowModels,
+    maxLogLines: config.jobMaxLogLines,
     links: (op) => executeLinkOp(pool, op),
     jobTimeoutSeconds: config.jobTimeoutSeconds,
     retryDelaysSeconds: config.retryDelays,

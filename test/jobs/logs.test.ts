@@ -142,6 +142,30 @@ describe('the logs API', () => {
     assert.match(long.message, /truncated: \d+ more characters/);
   });
 
+  test('one job writes at most SYNC_STUDIO_JOB_MAX_LOG_LINES (default 5,000) of its lines, then one line counting the rest', async () => {
+    const { triggerId } = await s.project(
+      `function handle_button() { for (let i = 0; i < 20000; i++) log('line ' + i); return 'looped'; }`,
+    );
+    const outcome = await run(triggerId);
+    assert.equal(outcome.result, 'looped');
+    assert.equal(outcome.state, 'done_warning', 'the cap shows in the job state');
+    const lines = await logsOf(s, outcome.job_id);
+    assert.equal(lines.filter((l) => /^line \d+$/.test(l.message)).length, 5000);
+    const counted = lines.filter((l) => /log lines were dropped/.test(l.message));
+    assert.equal(counted.length, 1);
+    assert.equal(counted[0]!.level, 'warning');
+    assert.match(
+      counted[0]!.message,
+      /^15000 more log lines were dropped: a job writes at most 5000 lines \(SYNC_STUDIO_JOB_MAX_LOG_LINES\)$/,
+    );
+    assert.ok(
+      lines.some((l) => l.message === 'Job finished'),
+      "the host's own lines are always written",
+    );
+    const api = await s.call('user', 'GET', `/api/jobs/${outcome.job_id}`);
+    assert.equal(api.body.state, 'done_warning');
+  });
+
   test('the live stream (SSE) sends a job log lines and ends with its state', async () => {
     const { triggerId } = await s.project(`function handle_cron() { for (let i = 0; i < 3; i++) log('line ' + i); }`, { kind: 'cron' });
     const queued = await s.call('developer', 'POST', `/api/triggers/cron/${triggerId}/run`, {});

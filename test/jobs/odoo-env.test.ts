@@ -52,6 +52,53 @@ describe('env in task code', () => {
   });
 });
 
+test("env refuses the models holding Odoo's own secrets, naming the setting that allows them", async () => {
+  const outcome = await run(`async function handle_button() {
+    const refused = [];
+    for (const model of ['ir.config_parameter', 'res.users.apikeys', 'ir.actions.server']) {
+      try { await env[model].search_read([], { fields: ['id'] }); } catch (e) { refused.push(e.name + ': ' + e.message); }
+    }
+    try { await env['res.partner'].call('search_count', [[]]); } catch (e) { refused.push('partner: ' + e.message); }
+    return refused;
+  }`);
+  assert.equal(outcome.state, 'done', JSON.stringify(outcome.error));
+  assert.equal(outcome.result.length, 3, 'ordinary models stay reachable');
+  for (const [i, model] of ['ir.config_parameter', 'res.users.apikeys', 'ir.actions.server'].entries()) {
+    assert.match(
+      outcome.result[i],
+      new RegExp(`^EnvModelRefusedError: env: the model ${model.replace(/\./g, '\\.')} holds Odoo's own secrets`),
+    );
+    assert.match(outcome.result[i], new RegExp(`SYNC_STUDIO_ENV_ALLOW_MODELS=${model.replace(/\./g, '\\.')}$`));
+  }
+});
+
+test('SYNC_STUDIO_ENV_ALLOW_MODELS lets the named models through to Odoo', async () => {
+  const allowing = await createTestStack({
+    env: {
+      ODOO_URL: odoo.url,
+      ODOO_DB: 'odoo',
+      ODOO_USER: 'admin',
+      ODOO_PASSWORD: adminPassword,
+      SYNC_STUDIO_ENV_ALLOW_MODELS: 'ir.config_parameter',
+    },
+  });
+  try {
+    const { triggerId } = await allowing.project(`async function handle_button() {
+      const seen = [];
+      for (const model of ['ir.config_parameter', 'res.users.apikeys']) {
+        try { await env[model].search_count([]); seen.push(model + ' reached Odoo'); } catch (e) { seen.push(e.name); }
+      }
+      return seen;
+    }`);
+    const outcome = (await allowing.call('developer', 'POST', `/api/triggers/button/${triggerId}/run`, { wait: true })).body;
+    // The Odoo double has no ir.config_parameter table: whatever Odoo answers, the call got there.
+    assert.notEqual(outcome.result[0], 'EnvModelRefusedError');
+    assert.equal(outcome.result[1], 'EnvModelRefusedError');
+  } finally {
+    await allowing.close();
+  }
+});
+
 test('texts follow the language of the Odoo user behind the event; user names them', async () => {
   const { projectId, triggerId } = await s.project(
     `function handle_button() { return [texts.HELLO, texts.ONLY_EN, user.name, env.context.lang]; }`,

@@ -186,6 +186,28 @@ const settings = {
     schema: z.coerce.number().int().min(1).max(256).default(4),
     expect: 'an integer from 1 to 256 (HTTP requests of one job running at once)',
   },
+  jobMaxLogLines: {
+    env: 'SYNC_STUDIO_JOB_MAX_LOG_LINES',
+    flag: 'jobMaxLogLines',
+    schema: z.coerce.number().int().min(10).max(10_000_000).default(5000),
+    expect: 'an integer from 10 to 10000000 (log lines one job may write; the rest are counted in one warning)',
+  },
+  envAllowModels: {
+    env: 'SYNC_STUDIO_ENV_ALLOW_MODELS',
+    flag: 'envAllowModels',
+    schema: z
+      .string()
+      .default('')
+      .transform((s) =>
+        s
+          .split(',')
+          .map((entry) => entry.trim())
+          .filter((entry) => entry !== ''),
+      )
+      .pipe(z.array(z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/))),
+    expect:
+      "comma-separated Odoo model names task code's env may use although they hold Odoo's secrets or run server code, e.g. ir.config_parameter",
+  },
   liveStreamsPerUser: {
     env: 'SYNC_STUDIO_LIVE_STREAMS_PER_USER',
     flag: 'liveStreamsPerUser',

@@ -2,6 +2,11 @@
  * The host side of a run: what task code can ask the sidecar to do (`HostPowers` of the sandbox
  * protocol). Every line a job logs goes through here, so secret redaction, capping and the
  * "worst level seen" that decides done / done_warning / failed live in one place.
+ *
+ * Lines the task causes (log(), log_transmission, http traffic, plugins' lines, add_job notes) are
+ * capped at `maxLogLines` per run: beyond it they are counted, not written, and one warning line
+ * says how many were dropped (so the job ends done with warnings at best). The host's own lines
+ * (start, finish, errors) are always written.
  */
 import type { TaskHttpSession } from '../egress/index.js';
 import type { OdooClient } from '../odoo/index.js';
@@ -39,6 +44,10 @@ export interface PowersDeps {
   addSubJob: (parent: ClaimedJob, request: SubJobRequest, log: (message: string, level?: LogLevel) => void) => Promise<void>;
   /** This run's HTTP session (egress policy, caps; ended with the run). */
   http: TaskHttpSession;
+  /** Throws for an Odoo model task code's env may not use (env-guard.ts). */
+  guardModel: (model: string) => void;
+  /** Lines the task may cause per run (SYNC_STUDIO_JOB_MAX_LOG_LINES). */
+  maxLogLines: number;
 }
 
 const levelRank: Record<LogLevel, number> = { debug: 0, info: 1, warning: 2, error: 3, critical: 4 };
@@ -55,6 +64,8 @@ export interface JobPowers extends HostPowers {
   redact(text: string): string;
   /** Resolves when every host call the task started has finished (e.g. an add_job it did not await). */
   drain(): Promise<void>;
+  /** Writes the line saying how many of the task's lines were over the cap, if any were. */
+  endLog(): void;
 }
 
 export function createJobPowers(deps: PowersDeps, job: ClaimedJob, project: ProjectData): JobPowers {
@@ -74,6 +85,17 @@ export function createJobPowers(deps: PowersDeps, job: ClaimedJob, project: Proj
       message: redact(message),
     });
   };
+  let taskLines = 0;
+  let droppedLines = 0;
+  /** A line the task caused: counted against the cap. */
+  const taskWrite = (level: LogLevel, message: string, type: LogType = 'server', name = 'Log') => {
+    if (taskLines >= deps.maxLogLines) {
+      droppedLines++;
+      return;
+    }
+    taskLines++;
+    write(level, message, type, name);
+  };
   const inFlight = new Set<Promise<unknown>>();
   const track = <T>(promise: Promise<T>): Promise<T> => {
     inFlight.add(promise);
@@ -84,7 +106,7 @@ export function createJobPowers(deps: PowersDeps, job: ClaimedJob, project: Proj
   let lastSubJob: Promise<unknown> = Promise.resolve();
   let pluginExports: Map<string, PluginInstance> | undefined;
   const pluginsFor = () => {
-    pluginExports ??= instantiatePlugins(deps, job, project, write);
+    pluginExports ??= instantiatePlugins(deps, job, project, taskWrite);
     return pluginExports;
   };
 
@@ -105,25 +127,34 @@ export function createJobPowers(deps: PowersDeps, job: ClaimedJob, project: Proj
     worstLevel: () => worst,
     write,
     redact,
-    log: (entry) => write(entry.level, entry.message, entry.type, entry.name),
+    log: (entry) => taskWrite(entry.level, entry.message, entry.type, entry.name),
     async odoo(call) {
       if (!deps.odoo) throw new OdooNotConfiguredError();
+      deps.guardModel(call.model);
       return deps.odoo.executeKw(call.model, call.method, call.args, call.kwargs);
     },
     started: () => deps.http.start(),
     drain: async () => {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
+    endLog: () => {
+      if (droppedLines === 0) return;
+      write(
+        'warning',
+        `${droppedLines} more log lines were dropped: a job writes at most ${deps.maxLogLines} lines (SYNC_STUDIO_JOB_MAX_LOG_LINES)`,
+      );
+      droppedLines = 0;
+    },
     addJob: (request) => {
       // Sub-jobs are created in the order task code asked for them, even when it does not await.
-      const created = lastSubJob.then(() => deps.addSubJob(job, request, (message, level = 'info') => write(level, message)));
+      const created = lastSubJob.then(() => deps.addSubJob(job, request, (message, level = 'info') => taskWrite(level, message)));
       lastSubJob = created.catch(() => undefined);
       return track(created);
     },
     links: (op) => deps.links(op),
     async http(request) {
       const target = safeHost(request.url);
-      write(
+      taskWrite(
         'info',
         `${request.method.toUpperCase()} ${request.url}${request.data === undefined ? '' : `\n${stringify(request.data)}`}`,
         'data_out',
@@ -134,7 +165,7 @@ export function createJobPowers(deps: PowersDeps, job: ClaimedJob, project: Proj
         const text = request.responseType === 'arraybuffer' ? undefined : response.body.toString('utf8');
         const data =
           text === undefined ? new Uint8Array(response.body) : decodeBody(text, request.responseType, response.headers['content-type']);
-        write(
+        taskWrite(
           response.status >= 400 ? 'warning' : 'info',
           `${response.status} ${response.statusText}\n${text ?? `<${response.body.length} bytes>`}`,
           'data_in',
@@ -143,7 +174,7 @@ export function createJobPowers(deps: PowersDeps, job: ClaimedJob, project: Proj
         return { status: response.status, headers: response.headers, data };
       } catch (error) {
         const message = `${request.method.toUpperCase()} ${request.url} failed: ${(error as Error).message}`;
-        write('error', message, 'data_in', target);
+        taskWrite('error', message, 'data_in', target);
         const failure = new SyncStudioError(error instanceof SyncStudioError ? error.code : 'http_request_failed', message);
         if (error instanceof SyncStudioError) failure.name = error.name;
         throw failure;

@@ -42,6 +42,7 @@ import { ProjectDataCache, textsIn, type ProjectData } from './project-data.js';
 import { addQueueJob, addQueueJobs, startQueueRunner, type QueueHandler, type QueueRunner } from './queue.js';
 import { assertEnabled, loadTrigger, type TriggerInfo } from './triggers.js';
 import { ImmediateJobWriter } from './immediate-writes.js';
+import { envModelGuard } from './env-guard.js';
 import { InstanceLock, isInstanceDead } from './instance-lock.js';
 import { DEFAULT_LANG, DEFAULT_TZ, OdooUsers, type OdooUser } from './odoo-users.js';
 import {
@@ -72,6 +73,10 @@ export interface JobRuntimeOptions {
   odoo: OdooClient | undefined;
   /** Task code's `http`: egress policy and caps (one session per run). */
   http: TaskHttpClient;
+  /** Models refused to task code's env that the operator allows anyway (SYNC_STUDIO_ENV_ALLOW_MODELS). */
+  envAllowModels: readonly string[];
+  /** Log lines a run's task may cause; the rest are counted in one warning (SYNC_STUDIO_JOB_MAX_LOG_LINES). */
+  maxLogLines: number;
   links: (op: unknown) => Promise<unknown>;
   jobTimeoutSeconds: number;
   retryDelaysSeconds: readonly number[];
@@ -102,12 +107,14 @@ export class SyncJobRuntime implements JobRuntime {
   private readonly users: OdooUsers;
   /** Runs started by `startNow` that have not finished yet. */
   private readonly immediateRuns = new Set<Promise<unknown>>();
+  private readonly guardModel: (model: string) => void;
 
   constructor(private readonly options: JobRuntimeOptions) {
     this.lock = new InstanceLock(this.instanceId, options.connectionString, options.logger);
     this.users = new OdooUsers(options.odoo);
     this.immediate = new ImmediateJobWriter(options.historyPool, this.instanceId);
     this.projectData = new ProjectDataCache(options.pool, options.publicUrl, options.cipher);
+    this.guardModel = envModelGuard(options.envAllowModels);
     this.queueHandlers[RUN_JOB] = async (payload) => {
       await this.execute((payload as { jobId: number }).jobId);
     };
@@ -264,6 +271,8 @@ export class SyncJobRuntime implements JobRuntime {
         links: this.options.links,
         addSubJob: (parent, request, log) => this.addSubJob(parent, request, log),
         http,
+        guardModel: this.guardModel,
+        maxLogLines: this.options.maxLogLines,
       },
       job,
       project,
@@ -280,6 +289,7 @@ export class SyncJobRuntime implements JobRuntime {
     const outcome = await this.options.sandbox.run(this.request(job, project, user, powers.describePlugins(), timeoutMs), powers);
     http.end();
     await powers.drain();
+    powers.endLog();
     return this.settle(job, powers, outcome, hooks.finalLines);
   }
 
