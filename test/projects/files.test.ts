@@ -43,7 +43,8 @@ test('installed plugins are listed, and a project may only select installed ones
 test('export over the API, import over the API into the same database updates instead of duplicating', async () => {
   const { projectId } = await s.project(`function handle_button() { log(sqrt(16)); }`, { evalContexts: ['math'] });
   await s.store.create('secret', projectId, { key: 'TOKEN', value: 'never-exported-value' });
-  const token = mintToken(TEST_SECRET, { uid: 2, db: 'odoo', role: 'user', exp: Math.floor(Date.now() / 1000) + 60 });
+  // A developer's export stores the generated xml ids, so the import below finds the project.
+  const token = mintToken(TEST_SECRET, { uid: 2, db: 'odoo', role: 'developer', exp: Math.floor(Date.now() / 1000) + 60 });
   const exported = await s.app.request(`/api/projects/${projectId}/export`, { headers: { authorization: `Bearer ${token}` } });
   assert.equal(exported.status, 200);
   assert.match(exported.headers.get('content-type')!, /application\/xml/);
@@ -100,4 +101,70 @@ test('sync-studio export then import into another database reproduces the projec
   } finally {
     await other.drop();
   }
+});
+
+test('an export by role user changes nothing (no xml ids written); a developer export stores them', async () => {
+  const { projectId } = await s.project(`function handle_button() {}`);
+  await s.store.create('param', projectId, { key: 'P1', value: 'v' });
+  await s.store.create('param', projectId, { key: 'P2', value: 'w' });
+  const stored = async () =>
+    (
+      await s.db.pool.query<{ n: number }>(
+        `select (select count(xml_id) from sync_studio.project where id = $1)
+              + (select count(xml_id) from sync_studio.project_param where project_id = $1)
+              + (select count(xml_id) from sync_studio.task where project_id = $1)
+              + (select count(b.xml_id) from sync_studio.trigger_button b join sync_studio.task t on t.id = b.task_id where t.project_id = $1)
+              as n`,
+        [projectId],
+      )
+    ).rows[0]!.n;
+  const exportAs = async (role: 'user' | 'developer') => {
+    const token = mintToken(TEST_SECRET, { uid: 7, db: 'odoo', role, exp: Math.floor(Date.now() / 1000) + 600 });
+    const res = await s.app.request(`/api/projects/${projectId}/export`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(res.status, 200);
+    return res.text();
+  };
+  const byUser = await exportAs('user');
+  assert.equal(Number(await stored()), 0, 'a read-only caller wrote nothing');
+  assert.match(byUser, /<record id="p1--/);
+  assert.equal(await exportAs('user'), byUser, 'the same file each time');
+  const byDeveloper = await exportAs('developer');
+  assert.equal(byDeveloper, byUser, 'the ids a developer export stores are the ones users were shown');
+  assert.equal(Number(await stored()), 5);
+});
+
+test('malformed eval values (deep nesting, \\U escapes past U+10FFFF) answer 400 naming the record and field', async () => {
+  const token = mintToken(TEST_SECRET, { uid: 2, db: 'odoo', role: 'administrator', exp: Math.floor(Date.now() / 1000) + 60 });
+  const importFile = async (field: string) => {
+    const xml = `<?xml version='1.0' encoding='UTF-8'?>
+<odoo>
+    <record id="evil--sync-project" model="sync.project">
+        <field name="name">Evil</field>
+        ${field}
+    </record>
+</odoo>`;
+    const res = await s.app.request('/api/projects/import', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/xml' },
+      body: xml,
+    });
+    return { status: res.status, body: (await res.json()) as { error: { code: string; message: string; field?: string } } };
+  };
+  const deep = await importFile(`<field name="eval_context_ids" eval="${'['.repeat(100_000)}${']'.repeat(100_000)}"/>`);
+  assert.equal(deep.status, 400);
+  assert.equal(deep.body.error.field, 'eval_context_ids');
+  assert.match(
+    deep.body.error.message,
+    /^record "evil--sync-project": field eval_context_ids: cannot read eval: lists or tuples nested deeper than 64 levels/,
+  );
+  assert.ok(deep.body.error.message.length < 1000, 'the message quotes the value shortened');
+
+  const escape = await importFile(`<field name="common_code" eval="'\\U00110000'"/>`);
+  assert.equal(escape.status, 400);
+  assert.equal(escape.body.error.field, 'common_code');
+  assert.match(
+    escape.body.error.message,
+    /^record "evil--sync-project": field common_code: cannot read eval: \\U00110000 is beyond the last Unicode character U\+10FFFF/,
+  );
+  assert.equal((await s.db.pool.query(`select 1 from sync_studio.project where name = 'Evil'`)).rowCount, 0, 'nothing imported');
 });

@@ -1,8 +1,10 @@
 /**
  * Project files over HTTP: export a project as an Odoo XML data file (secret values never
- * included) and import one (administrators only, since an import can create a project).
+ * included; for role user without storing the xml ids it generates) and import one
+ * (administrators only, since an import can create a project).
  */
 import { Hono } from 'hono';
+import { hasRole } from '../../auth/index.js';
 import { withTransaction, type Pool } from '../../db/index.js';
 import type { PluginRegistry } from '../../plugins/index.js';
 import { exportProject, importProjectXml } from '../../projects/xml/index.js';
@@ -20,7 +22,11 @@ export interface ProjectFileRoutesDeps {
 export function projectFileRoutes(deps: ProjectFileRoutesDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get('/projects/:id/export', async (c) => {
-    const xml = await exportProject(deps.pool, readId(c), { pluginDisplayName: (name) => deps.plugins.get(name)?.displayName ?? name });
+    const xml = await exportProject(deps.pool, readId(c), {
+      pluginDisplayName: (name) => deps.plugins.get(name)?.displayName ?? name,
+      // Read-only callers change nothing: the xml ids a first export generates are stored only for developers and up.
+      readOnly: !hasRole(c.get('principal'), 'developer'),
+    });
     return c.body(xml, 200, { 'content-type': 'application/xml; charset=utf-8' });
   });
   app.post('/projects/import', async (c) => {

@@ -3,7 +3,8 @@
  * secrets, params, texts, then each task followed by its buttons, crons, DB triggers and webhooks).
  * Unlike upstream, everything a project needs to run again is kept (see
  * docs/decisions/*-project-files.md) except secret values and webhook paths. Rows without an xml id
- * get one generated and stored, so later exports and imports reuse it.
+ * get one generated and stored, so later exports and imports reuse it; a read-only export (a caller
+ * who may not change the project) generates the same ids without storing them.
  */
 import type { Queryable } from '../../db/index.js';
 import { NotFoundError } from '../../shared/errors.js';
@@ -19,6 +20,8 @@ export interface ExportOptions {
   license?: string;
   /** The display name of an evaluation-context plugin (default: its name). */
   pluginDisplayName?: (name: string) => string;
+  /** Generate missing xml ids without storing them (the caller may not change the project). */
+  readOnly?: boolean;
 }
 
 /** Fixed, so that exporting twice gives the same bytes. */
@@ -45,8 +48,9 @@ export async function exportProject(db: Queryable, projectId: number, options: E
   const { rows: projects } = await db.query<Row>('select * from sync_studio.project where id = $1', [projectId]);
   const project = projects[0];
   if (!project) throw new NotFoundError('project', projectId);
-  const projectXmlId = await new XmlIds(db, '').of('project', project, String(project.name));
-  const ids = new XmlIds(db, storedChildXmlId(projectXmlId, ''));
+  const store = !options.readOnly;
+  const projectXmlId = await new XmlIds(db, '', store).of('project', project, String(project.name));
+  const ids = new XmlIds(db, storedChildXmlId(projectXmlId, ''), store);
   const children = async (kind: 'secret' | 'param' | 'text' | 'task') =>
     (await db.query<Row>(`select * from sync_studio.${resources[kind].table} where project_id = $1 order by id`, [projectId])).rows;
   const [secrets, params, texts, tasks] = [
@@ -153,12 +157,16 @@ const triggerFields: Record<TriggerKind, (row: Row) => OutField[]> = {
 /**
  * The file id of each exported row: the stored xml id without its scope (the project's xml id for
  * the project's records, see `storedChildXmlId`), else `<slug(name)>--<slug(model description)>`
- * (upstream's scheme), with `-2`, `-3`… when the scope already uses it, stored on the row at once.
+ * (upstream's scheme), with `-2`, `-3`… when the scope already uses it, stored on the row at once
+ * (unless `store` is false: then only names this export has not given out and no row holds).
  */
 class XmlIds {
+  private readonly given = new Set<string>();
+
   constructor(
     private readonly db: Queryable,
     private readonly scope: string,
+    private readonly store: boolean,
   ) {}
 
   async of(kind: Exclude<FileRecordKind, 'context'>, row: Row, name: string): Promise<string> {
@@ -167,6 +175,13 @@ class XmlIds {
     const base = `${slugify(name) || `record-${row.id}`}--${slugify(fileModels[kind].description)}`;
     for (let n = 1; ; n += 1) {
       const candidate = n === 1 ? base : `${base}-${n}`;
+      if (!this.store) {
+        if (this.given.has(candidate)) continue;
+        const { rowCount } = await this.db.query(`select 1 from ${table} where xml_id = $1`, [this.scope + candidate]);
+        if (rowCount !== 0) continue;
+        this.given.add(candidate);
+        return candidate;
+      }
       const { rowCount } = await this.db.query(
         `update ${table} set xml_id = $2 where id = $1 and xml_id is null and not exists (select 1 from ${table} where xml_id = $2)`,
         [row.id, this.scope + candidate],

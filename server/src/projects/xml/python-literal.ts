@@ -17,10 +17,14 @@ export function isPyRef(value: PyValue): value is PyRef {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Lists nested deeper than this are refused (Odoo's own files nest three levels at most). */
+const MAX_NESTING = 64;
+
 const escapes: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0', '\n': '' };
 
 class Reader {
   private pos = 0;
+  private depth = 0;
 
   constructor(private readonly source: string) {}
 
@@ -61,6 +65,7 @@ class Reader {
 
   /** A list or tuple (both read as arrays); `(x)` without a comma is just `x`, as in Python. */
   private readSequence(close: ']' | ')'): PyValue {
+    if (++this.depth > MAX_NESTING) this.fail(`lists or tuples nested deeper than ${MAX_NESTING} levels`);
     this.pos += 1;
     const items: PyValue[] = [];
     let sawComma = false;
@@ -77,6 +82,7 @@ class Reader {
       }
     }
     this.pos += 1;
+    this.depth -= 1;
     if (close === ')' && items.length === 1 && !sawComma) return items[0]!;
     return items;
   }
@@ -98,7 +104,9 @@ class Reader {
       if (hex > 0) {
         const digits = this.source.slice(this.pos + 1, this.pos + 1 + hex);
         if (!/^[0-9a-fA-F]+$/.test(digits) || digits.length !== hex) this.fail(`bad \\${next} escape`);
-        result += String.fromCodePoint(parseInt(digits, 16));
+        const codePoint = parseInt(digits, 16);
+        if (codePoint > 0x10ffff) this.fail(`\\${next}${digits} is beyond the last Unicode character U+10FFFF`);
+        result += String.fromCodePoint(codePoint);
         this.pos += 1 + hex;
       } else if (next in escapes) {
         result += escapes[next];
@@ -129,7 +137,8 @@ class Reader {
   }
 
   private fail(message: string): never {
-    throw new PythonLiteralError(`${message} at character ${this.pos + 1} of ${JSON.stringify(this.source)}`);
+    const shown = this.source.length > 200 ? `${this.source.slice(0, 200)}…` : this.source;
+    throw new PythonLiteralError(`${message} at character ${this.pos + 1} of ${JSON.stringify(shown)}`);
   }
 }
 
