@@ -1,6 +1,7 @@
 /**
- * The one error handler: typed errors become `{error: {code, message, field?}}` with their status;
- * anything else is logged and answered as a generic 500 that never leaks a stack.
+ * The one error handler: typed errors become `{error: {code, message, field?}}` with their status
+ * (4xx, and 503 "try again later" with Retry-After when the error says when); anything else is
+ * logged and answered as a generic 500 that never leaks a stack.
  */
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
@@ -14,7 +15,9 @@ export function errorBody(code: string, message: string, field?: string) {
 
 export function createErrorHandler(logger: Logger) {
   return (error: Error, c: Context) => {
-    if (error instanceof SyncStudioError && error.status < 500) {
+    if (error instanceof SyncStudioError && (error.status < 500 || error.status === 503)) {
+      const retryAfter = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+      if (typeof retryAfter === 'number') c.header('Retry-After', String(retryAfter));
       return c.json(errorBody(error.code, error.message, error.field), error.status as ContentfulStatusCode);
     }
     if (error instanceof HTTPException) {

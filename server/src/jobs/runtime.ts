@@ -47,6 +47,7 @@ import { InstanceLock, isInstanceDead } from './instance-lock.js';
 import { DEFAULT_LANG, DEFAULT_TZ, OdooUsers, type OdooUser } from './odoo-users.js';
 import {
   handlerOf,
+  JobsBusyError,
   type EnqueueOptions,
   type JobOutcome,
   type JobRuntime,
@@ -77,6 +78,12 @@ export interface JobRuntimeOptions {
   envAllowModels: readonly string[];
   /** Log lines a run's task may cause; the rest are counted in one warning (SYNC_STUDIO_JOB_MAX_LOG_LINES). */
   maxLogLines: number;
+  /**
+   * Immediate runs (webhooks answering from their handler, Run Now) waiting for or in the sandbox at
+   * once; beyond it `startNow` refuses with JobsBusyError. Queued jobs are bounded by `queueConcurrency`,
+   * so the sandbox's queue never holds more than the two together.
+   */
+  maxImmediateRuns: number;
   links: (op: unknown) => Promise<unknown>;
   jobTimeoutSeconds: number;
   retryDelaysSeconds: readonly number[];
@@ -107,6 +114,8 @@ export class SyncJobRuntime implements JobRuntime {
   private readonly users: OdooUsers;
   /** Runs started by `startNow` that have not finished yet. */
   private readonly immediateRuns = new Set<Promise<unknown>>();
+  /** Immediate runs admitted and not finished (counted from the call, before their rows exist). */
+  private immediateCount = 0;
   private readonly guardModel: (model: string) => void;
 
   constructor(private readonly options: JobRuntimeOptions) {
@@ -208,17 +217,27 @@ export class SyncJobRuntime implements JobRuntime {
    * finished and its state is written. `stop` waits for every run started here.
    */
   async startNow(spec: TriggerJobSpec, hooks: RunNowHooks = {}): Promise<StartedJob> {
-    const trigger = spec.loaded ?? (await loadTrigger(this.options.pool, spec.trigger.kind, spec.trigger.id));
-    assertEnabled(trigger, spec.force);
-    const job = await this.immediate.start(
-      jobOfTrigger(trigger, spec, { maxRetries: 1, priority: 0, runAt: null, runMode: 'immediate' }),
-      hooks.startWith,
-    );
-    const outcome = this.run(job, hooks);
-    const settled: Promise<unknown> = outcome.then(
-      () => this.immediateRuns.delete(settled),
-      () => this.immediateRuns.delete(settled),
-    );
+    if (this.immediateCount >= this.options.maxImmediateRuns) throw new JobsBusyError(this.options.maxImmediateRuns);
+    this.immediateCount++;
+    let outcome: Promise<JobOutcome>;
+    let job: ClaimedJob;
+    try {
+      const trigger = spec.loaded ?? (await loadTrigger(this.options.pool, spec.trigger.kind, spec.trigger.id));
+      assertEnabled(trigger, spec.force);
+      job = await this.immediate.start(
+        jobOfTrigger(trigger, spec, { maxRetries: 1, priority: 0, runAt: null, runMode: 'immediate' }),
+        hooks.startWith,
+      );
+      outcome = this.run(job, hooks);
+    } catch (error) {
+      this.immediateCount--;
+      throw error;
+    }
+    const done = () => {
+      this.immediateCount--;
+      this.immediateRuns.delete(settled);
+    };
+    const settled: Promise<unknown> = outcome.then(done, done);
     this.immediateRuns.add(settled);
     return { jobId: job.id, outcome };
   }

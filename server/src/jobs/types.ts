@@ -94,3 +94,14 @@ export class TriggerDisabledError extends SyncStudioError {
     super('trigger_disabled', reason, { status: 409 });
   }
 }
+
+/** Immediate runs are at their bound (config `sandboxQueue`): refused before any row is written. */
+export class JobsBusyError extends SyncStudioError {
+  readonly retryAfterSeconds = 1;
+
+  constructor(limit: number) {
+    super('sandbox_busy', `the sidecar is running ${limit} immediate jobs (its limit, SYNC_STUDIO_SANDBOX_QUEUE); try again shortly`, {
+      status: 503,
+    });
+  }
+}

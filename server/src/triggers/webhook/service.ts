@@ -6,7 +6,7 @@
  * task's current code.
  */
 import { withTransaction, type Pool } from '../../db/index.js';
-import { TriggerDisabledError, type JobRuntime, type JobOutcome } from '../../jobs/index.js';
+import { JobsBusyError, TriggerDisabledError, type JobRuntime, type JobOutcome } from '../../jobs/index.js';
 import { InvalidInputError, NotFoundError } from '../../shared/errors.js';
 import { Batcher } from '../../shared/batcher.js';
 import {
@@ -21,6 +21,7 @@ import {
   type WebhookTarget,
 } from './journal.js';
 import type { BodyReader } from './body.js';
+import { WebhookAdmission, type WebhookLimits } from './admission.js';
 import { redactHeaders } from '../../shared/redaction.js';
 import { decode, parseWebhookRequest, type RawWebhookRequest, type WebhookRequest } from './request.js';
 import { replyFromResult, toResponse, type WebhookReply } from './response.js';
@@ -37,6 +38,8 @@ export interface WebhookServiceOptions {
   publicUrl: string;
   /** Bodies over this size are refused with 413 (config `webhookMaxBytes`). */
   maxBytes: number;
+  /** Requests per second and at once per webhook (429 beyond). */
+  limits: WebhookLimits;
 }
 
 export interface ReplayResult extends JobOutcome {
@@ -65,7 +68,11 @@ export class WebhookService {
     return batch.map(() => undefined);
   });
 
-  constructor(private readonly options: WebhookServiceOptions) {}
+  private readonly admission: WebhookAdmission;
+
+  constructor(private readonly options: WebhookServiceOptions) {
+    this.admission = new WebhookAdmission(options.limits);
+  }
 
   /** Drops cached trigger rows (after any change to projects, tasks or triggers). */
   forget(): void {
@@ -88,6 +95,23 @@ export class WebhookService {
     if (!target) return errorResponse(404, 'not_found', 'no such webhook');
     const disabled = disabledMessage(target);
     if (disabled) return errorResponse(404, 'webhook_disabled', disabled);
+    const admitted = this.admission.admit(target.id);
+    if (!admitted.ok) {
+      const message =
+        admitted.reason === 'rate'
+          ? `this webhook accepts ${this.options.limits.ratePerSecond} requests per second; try again later`
+          : `this webhook is already handling ${this.options.limits.concurrency} requests; try again later`;
+      return errorResponse(429, 'too_many_requests', message, admitted.retryAfterSeconds);
+    }
+    try {
+      return await this.accept(target, request, remoteAddr, readBody);
+    } finally {
+      admitted.release();
+    }
+  }
+
+  /** An admitted request: body, parsing, journal, then the handler or the queue. */
+  private async accept(target: WebhookTarget, request: Request, remoteAddr: string | null, readBody: BodyReader): Promise<Response> {
     const url = new URL(request.url);
     const body = await readBody(this.options.maxBytes);
     const raw: RawWebhookRequest = {
@@ -109,6 +133,7 @@ export class WebhookService {
       );
     } catch (error) {
       if (error instanceof TriggerDisabledError) return errorResponse(404, 'webhook_disabled', 'this webhook is disabled');
+      if (error instanceof JobsBusyError) return errorResponse(503, error.code, error.message, error.retryAfterSeconds);
       throw error;
     }
   }
@@ -270,6 +295,8 @@ function errorReply(status: number, code: string, message: string): WebhookReply
   return jsonReply(status, { error: { code, message } });
 }
 
-function errorResponse(status: number, code: string, message: string): Response {
-  return toResponse(errorReply(status, code, message));
+function errorResponse(status: number, code: string, message: string, retryAfterSeconds?: number): Response {
+  const reply = errorReply(status, code, message);
+  if (retryAfterSeconds !== undefined) reply.headers.push(['retry-after', String(retryAfterSeconds)]);
+  return toResponse(reply);
 }
