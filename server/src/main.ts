@@ -122,6 +122,7 @@ export function createRuntime(opened: OpenStore, logger: Logger): Runtime {
     http,
     envAllowModels: config.envAllowModels,
     maxLogLines: config.jobMaxLogLines,
+    maxImmediateRuns: config.sandboxQueue,
     links: (op) => executeLinkOp(pool, op),
     jobTimeoutSeconds: config.jobTimeoutSeconds,
     retryDelaysSeconds: config.retryDelays,
@@ -141,7 +142,14 @@ export function createRuntime(opened: OpenStore, logger: Logger): Runtime {
   const cron = new CronScheduler({ pool, jobs: runtime, clock: systemClock, logger });
   cron.register(runtime);
   const stopRescheduling = opened.store.onChange(cron.onChange);
-  const webhooks = new WebhookService({ pool, historyPool, jobs: runtime, publicUrl: config.publicUrl, maxBytes: config.webhookMaxBytes });
+  const webhooks = new WebhookService({
+    pool,
+    historyPool,
+    jobs: runtime,
+    publicUrl: config.publicUrl,
+    maxBytes: config.webhookMaxBytes,
+    limits: { ratePerSecond: config.webhookRate, concurrency: config.webhookConcurrency },
+  });
   const stopForgetting = opened.store.onChange(() => webhooks.forget());
   const dbTriggers = new DbTriggerService({
     pool,
@@ -196,17 +204,18 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
     await runtime.start();
     await cron.reconcile();
     await dbTriggers.start();
+    const verifier = createTokenVerifier({
+      secret: opened.credentials.secret,
+      adminToken: opened.credentials.adminToken,
+      db: config.odooDb,
+      maxLifetimeSeconds: config.tokenMaxLifetime,
+    });
     const app = createApp({
       store: opened.store,
       cipher: opened.cipher,
       publicUrl: config.publicUrl,
       logger,
-      verifier: createTokenVerifier({
-        secret: opened.credentials.secret,
-        adminToken: opened.credentials.adminToken,
-        db: config.odooDb,
-        maxLifetimeSeconds: config.tokenMaxLifetime,
-      }),
+      verifier,
       // The Odoo database this sidecar serves: ODOO_DB, else the database DATABASE_URL names (Odoo mode).
       odooDb:
         config.odooDb ??
@@ -231,7 +240,11 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
         webhookApiRoutes({ pool: opened.pool, webhooks }),
         dbTriggerRoutes({ pool: opened.pool }),
       ],
-      rootRoutes: [webhookRoutes(webhooks), metricsRoutes({ pool: opened.pool, sandbox }), panelRoutes()],
+      rootRoutes: [
+        webhookRoutes(webhooks),
+        metricsRoutes({ pool: opened.pool, sandbox, verifier, metricsToken: config.metricsToken, clock: systemClock }),
+        panelRoutes(),
+      ],
     });
     const server = await listen(app.fetch, config);
     const port = (server.address() as AddressInfo).port;

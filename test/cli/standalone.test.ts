@@ -33,7 +33,8 @@ test('a fresh start reaches /readyz with a sample project and an administrator t
     const projects = await get(`${first.url}/api/projects`, token);
     assert.equal(projects.status, 200);
     assert.equal(projects.body.total, 1, 'the sample project is loaded');
-    const metrics = await fetch(`${first.url}/metrics`);
+    assert.equal((await fetch(`${first.url}/metrics`)).status, 401, 'metrics need a token');
+    const metrics = await fetch(`${first.url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(metrics.status, 200);
     const text = await metrics.text();
     assert.match(text, /sync_studio_sandbox_workers\{status="total"\} 1/);

@@ -66,3 +66,26 @@ test('running code with a syntax error fails the job with the same places, for t
   assert.ok(!common.ok);
   assert.equal(common.error.message, 'common code line 1, column 7: Unexpected token');
 });
+
+test('a large check is parsed off the main thread: the main thread keeps turning while it runs', async () => {
+  const big = 'const a = [' + '1, '.repeat(300_000) + '];\n';
+  let turned = false;
+  const checked = pool.checkSyntax(big).then((problems) => ({ problems, turned }));
+  setImmediate(() => (turned = true));
+  const { problems, turned: turnedMeanwhile } = await checked;
+  assert.deepEqual(problems, []);
+  assert.equal(turnedMeanwhile, true, 'the event loop ran other work before the answer arrived');
+});
+
+test('a check over its time limit is stopped with a clear error; the next check works', async () => {
+  const strict = createSandboxPool({ workers: 1, memoryMb: 64, syntax: { timeoutMs: 1 } });
+  try {
+    await assert.rejects(strict.checkSyntax('const a = [' + '1, '.repeat(300_000) + '];'), {
+      code: 'syntax_check_timeout',
+      message: 'the syntax check took longer than 0.001 s and was stopped',
+    });
+  } finally {
+    await strict.close();
+  }
+  assert.deepEqual(await pool.checkSyntax('const ok = 1;'), []);
+});

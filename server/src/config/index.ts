@@ -69,6 +69,12 @@ const settings = {
     expect:
       'the origin of Odoo in the browser, e.g. https://odoo.example.com (scheme, host, port; no path), or several separated by commas',
   },
+  metricsToken: {
+    env: 'SYNC_STUDIO_METRICS_TOKEN',
+    flag: 'metricsToken',
+    schema: z.string().min(24).optional(),
+    expect: 'at least 24 characters (a bearer token that may read /metrics; administrator tokens may too)',
+  },
   adminToken: {
     env: 'SYNC_STUDIO_ADMIN_TOKEN',
     flag: 'adminToken',
@@ -124,6 +130,25 @@ const settings = {
       .min(1024)
       .default(10 * 1024 * 1024),
     expect: 'bytes, an integer of at least 1024',
+  },
+  webhookRate: {
+    env: 'SYNC_STUDIO_WEBHOOK_RATE',
+    flag: 'webhookRate',
+    schema: z.coerce.number().positive().max(1_000_000).default(2000),
+    expect: 'requests per second one webhook accepts, a positive number (fractions allowed: 0.1 = one per 10 s); more get 429',
+  },
+  webhookConcurrency: {
+    env: 'SYNC_STUDIO_WEBHOOK_CONCURRENCY',
+    flag: 'webhookConcurrency',
+    schema: z.coerce.number().int().min(1).max(100_000).default(64),
+    expect: 'requests of one webhook handled at once, an integer of at least 1; more get 429',
+  },
+  sandboxQueue: {
+    env: 'SYNC_STUDIO_SANDBOX_QUEUE',
+    flag: 'sandboxQueue',
+    schema: z.coerce.number().int().min(1).max(100_000).default(256),
+    expect:
+      'immediate jobs (webhooks answering from their handler, Run Now) waiting for or in the sandbox at once, an integer of at least 1; more get 503',
   },
   dbWakeup: {
     env: 'SYNC_STUDIO_DB_WAKEUP',

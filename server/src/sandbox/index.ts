@@ -7,7 +7,6 @@
  */
 export { createSandboxPool, DEFAULT_CONCURRENCY_PER_WORKER, type SandboxOptions, type SandboxPool } from './host/pool.js';
 export { SandboxClosedError, SandboxUnavailableError } from './host/errors.js';
-export { findSyntaxProblems } from './source/index.js';
 export type {
   AddJobOptions,
   AddJobSpec,

@@ -155,3 +155,15 @@ export type WorkerToHost =
   | { type: 'power-call'; runId: number; callId: number; power: PowerName; payload: unknown }
   | { type: 'done'; runId: number; outcome: RunOutcome }
   | { type: 'cancelled'; runId: number };
+
+// ---- the syntax checker's thread (worker/syntax-main.ts) --------------------------------------
+
+export interface SyntaxCheckRequest {
+  id: number;
+  code: string;
+}
+
+export interface SyntaxCheckAnswer {
+  id: number;
+  problems: SyntaxProblem[];
+}

@@ -10,11 +10,11 @@
  */
 import { createLogger, type Logger } from '../../shared/logger.js';
 import type { HostPowers, RunOutcome, RunRequest, SyntaxProblem } from '../protocol.js';
-import { findSyntaxProblems } from '../source/index.js';
 import { SandboxClosedError, SandboxUnavailableError } from './errors.js';
 import { collateralOutcome, memoryLimitOutcome } from './limits.js';
 import { HostRun } from './run.js';
 import { SandboxWorker, type WorkerEnd, type WorkerEvents } from './sandbox-worker.js';
+import { SyntaxChecker, type SyntaxCheckerOptions } from './syntax-checker.js';
 
 export interface SandboxOptions {
   workers: number;
@@ -25,6 +25,8 @@ export interface SandboxOptions {
   logger?: Logger;
   /** Bytes the host holds on behalf of running jobs (e.g. HTTP response bodies being received). */
   hostBytes?: () => number;
+  /** The syntax checker's thread: its time limit per check and its queue. */
+  syntax?: SyntaxCheckerOptions;
 }
 
 export interface SandboxPool {
@@ -58,6 +60,7 @@ class Pool implements SandboxPool, WorkerEvents {
   private closed = false;
   private unavailable: SandboxUnavailableError | undefined;
   private readonly memoryWatch: NodeJS.Timeout;
+  private readonly syntax: SyntaxChecker;
 
   constructor(private readonly options: SandboxOptions) {
     if (!Number.isInteger(options.workers) || options.workers < 1) throw new RangeError('sandbox: workers must be an integer >= 1');
@@ -65,6 +68,7 @@ class Pool implements SandboxPool, WorkerEvents {
     this.logger = options.logger ?? createLogger();
     for (let i = 0; i < options.workers; i++) this.workers.push(new SandboxWorker(options.memoryMb, this));
     this.memoryWatch = setInterval(() => this.watchMemory(), MEMORY_WATCH_MS).unref();
+    this.syntax = new SyntaxChecker(options.syntax);
   }
 
   /**
@@ -94,8 +98,10 @@ class Pool implements SandboxPool, WorkerEvents {
     return run.promise;
   }
 
-  async checkSyntax(code: string): Promise<SyntaxProblem[]> {
-    return findSyntaxProblems(code);
+  /** Parsed in the syntax checker's own thread, never on the main thread. */
+  checkSyntax(code: string): Promise<SyntaxProblem[]> {
+    if (this.closed) return Promise.reject(new SandboxClosedError());
+    return this.syntax.check(code);
   }
 
   stats() {
@@ -106,6 +112,7 @@ class Pool implements SandboxPool, WorkerEvents {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.memoryWatch);
+    await this.syntax.close();
     for (const run of this.queue.splice(0)) run.finish(collateralOutcome('the sandbox pool was closed', 0));
     const ended = this.workers.map((worker) => new Promise<void>((resolve) => worker.onEnded(resolve)));
     for (const worker of this.workers) worker.stop({ kind: 'closed' });
