@@ -10,7 +10,8 @@
  *   our pg triggers (1 and 8 writers), and Odoo-shaped write calls through the double (JSON-RPC),
  *   as ratios measured in one run.
  *
- * Usage: npm run build && node dist/bench/db-triggers.js [seconds per measure=10]
+ * Usage: npm run build && node dist/bench/db-triggers.js [seconds per measure=10] [latency|dispatch|capture|double ...]
+ * (the parts named, or all of them).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -24,6 +25,8 @@ import { adminPassword, startOdooDouble } from '../test/odoo-double/index.js';
 import { createTestStack, type TestStack } from '../test/helpers/runtime.js';
 
 const seconds = Number(process.argv[2] ?? 10);
+const parts = new Set(process.argv.slice(3));
+const wanted = (part: string) => parts.size === 0 || parts.has(part);
 const odoo = await startOdooDouble();
 const url = odoo.databaseUrl('odoo');
 const odooEnv = { ODOO_URL: odoo.url, ODOO_DB: 'odoo', ODOO_USER: 'admin', ODOO_PASSWORD: adminPassword };
@@ -227,10 +230,10 @@ async function captureCostThroughDouble(): Promise<void> {
 
 try {
   console.log(`uptime: ${execFileSync('uptime', { encoding: 'utf8' }).trim()}`);
-  for (const mode of ['notify-on-idle', 'always-notify', 'poll-only']) await latency(mode);
-  await dispatchRate();
-  await captureCost();
-  await captureCostThroughDouble();
+  if (wanted('latency')) for (const mode of ['notify-on-idle', 'always-notify', 'poll-only']) await latency(mode);
+  if (wanted('dispatch')) await dispatchRate();
+  if (wanted('capture')) await captureCost();
+  if (wanted('double')) await captureCostThroughDouble();
   console.log(`uptime: ${execFileSync('uptime', { encoding: 'utf8' }).trim()}`);
 } finally {
   await odoo.stop();
