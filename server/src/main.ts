@@ -150,6 +150,7 @@ export function createRuntime(opened: OpenStore, logger: Logger): Runtime {
     maxBytes: config.webhookMaxBytes,
     limits: { ratePerSecond: config.webhookRate, concurrency: config.webhookConcurrency },
   });
+  runtime.registerArgsResolver('webhook', (job) => webhooks.argsOfJob(job));
   const stopForgetting = opened.store.onChange(() => webhooks.forget());
   const dbTriggers = new DbTriggerService({
     pool,

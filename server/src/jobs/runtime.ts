@@ -19,6 +19,7 @@ import { jsonbText, warmPool, withTransaction, type Pool, type PoolClient, type 
 import type { TaskHttpClient } from '../egress/index.js';
 import type { OdooClient } from '../odoo/index.js';
 import type { PluginRegistry } from '../plugins/index.js';
+import type { TriggerKind } from '../projects/index.js';
 import {
   claimJobs,
   finishJobs,
@@ -48,6 +49,8 @@ import { DEFAULT_LANG, DEFAULT_TZ, OdooUsers, type OdooUser } from './odoo-users
 import {
   handlerOf,
   JobsBusyError,
+  type ArgsResolver,
+  type StoredJob,
   type EnqueueOptions,
   type JobOutcome,
   type JobRuntime,
@@ -97,6 +100,7 @@ export class SyncJobRuntime implements JobRuntime {
   readonly instanceId = randomInt(1, 2 ** 31 - 1);
   private readonly projectData: ProjectDataCache;
   private readonly queueHandlers: Record<string, QueueHandler> = {};
+  private readonly argsResolvers = new Map<string, ArgsResolver>();
   private readonly cronItems: ParsedCronItem[] = [];
   private runner: QueueRunner | undefined;
   /** Claims and final states are written in batches under load (group commit). */
@@ -133,6 +137,17 @@ export class SyncJobRuntime implements JobRuntime {
   registerQueueHandler(name: string, handler: QueueHandler, cron?: ParsedCronItem): void {
     this.queueHandlers[name] = handler;
     if (cron) this.cronItems.push(cron);
+  }
+
+  /** Rebuilds the arguments of jobs of trigger kind `kind` whose rows keep a reference (`TriggerJobSpec.storedArgs`). */
+  registerArgsResolver(kind: TriggerKind, resolver: ArgsResolver): void {
+    this.argsResolvers.set(kind, resolver);
+  }
+
+  /** A job's arguments as its handler receives them (rebuilt from a reference its row keeps, if any). */
+  async argsOf(job: StoredJob): Promise<unknown[]> {
+    const resolver = job.trigger_kind === null ? undefined : this.argsResolvers.get(job.trigger_kind);
+    return resolver ? resolver(job) : job.args;
   }
 
   get started(): boolean {
@@ -228,7 +243,8 @@ export class SyncJobRuntime implements JobRuntime {
         jobOfTrigger(trigger, spec, { maxRetries: 1, priority: 0, runAt: null, runMode: 'immediate' }),
         hooks.startWith,
       );
-      outcome = this.run(job, hooks);
+      // The row keeps `storedArgs`; this first run has the arguments themselves.
+      outcome = this.run({ ...job, args: spec.args }, hooks, true);
     } catch (error) {
       this.immediateCount--;
       throw error;
@@ -276,7 +292,16 @@ export class SyncJobRuntime implements JobRuntime {
     return job ? this.run(job) : { jobId, state: 'done' };
   }
 
-  private async run(job: ClaimedJob, hooks: RunNowHooks = {}): Promise<JobOutcome> {
+  private async run(stored: ClaimedJob, hooks: RunNowHooks = {}, argsResolved = false): Promise<JobOutcome> {
+    let job = stored;
+    let unresolved: Error | undefined;
+    if (!argsResolved) {
+      try {
+        job = { ...stored, args: await this.argsOf(stored) };
+      } catch (error) {
+        unresolved = error as Error;
+      }
+    }
     const project = await this.projectData.get(job.project_id, job.project_version);
     const known = job.odoo_user_id === null ? undefined : await this.users.get(job.odoo_user_id);
     const user = known?.user;
@@ -301,6 +326,11 @@ export class SyncJobRuntime implements JobRuntime {
       if (job.max_retries > 0 && job.attempts > job.max_retries) {
         return this.finish(job, powers, { state: 'failed', error: { name: 'Interrupted', message: 'interrupted too many times' } });
       }
+    }
+    if (unresolved) {
+      http.end();
+      powers.write('critical', `${unresolved.name}: ${unresolved.message}`);
+      return this.finish(job, powers, { state: 'failed', error: { name: unresolved.name, message: unresolved.message } });
     }
     powers.write('debug', 'Job started');
     if (known?.problem) powers.write('warning', `${known.problem}; texts and env use ${DEFAULT_LANG} and ${DEFAULT_TZ}`);
@@ -510,7 +540,7 @@ function jobOfTrigger(
     triggerName: trigger.trigger_name,
     parentJobId: null,
     function: handlerOf[trigger.kind],
-    args: spec.args,
+    args: spec.storedArgs ?? spec.args,
     odooUserId: spec.odooUserId ?? null,
     ...run,
   };

@@ -25,6 +25,12 @@ export interface TriggerJobSpec {
   trigger: { kind: TriggerKind; id: number };
   /** Handler arguments (JSON). Record sets travel as {"__recordset__": {model, ids}}. */
   args: unknown[];
+  /**
+   * What the job row keeps instead of `args`, when they are stored elsewhere already (a webhook's
+   * request lives in its journal: the row keeps a reference, so the body is stored once). The
+   * resolver registered for the trigger kind (`registerArgsResolver`) rebuilds `args` from it.
+   */
+  storedArgs?: unknown[];
   /** The Odoo user behind the event (task code's `user`), when known. */
   odooUserId?: number | null;
   /** Run even if the project, task or trigger is archived (Run Now with force). */
@@ -87,6 +93,16 @@ export interface JobRuntime {
   enqueueMany(specs: readonly TriggerJobSpec[], options?: EnqueueOptions): Promise<{ jobId: number }[]>;
   runNow(spec: TriggerJobSpec, hooks?: RunNowHooks): Promise<JobOutcome>;
 }
+
+/** A job's row as stored, for rebuilding its arguments. */
+export interface StoredJob {
+  id: number;
+  trigger_kind: string | null;
+  args: unknown[];
+}
+
+/** Rebuilds a job's arguments from what its row keeps (`TriggerJobSpec.storedArgs`); returns plain args unchanged. */
+export type ArgsResolver = (job: StoredJob) => Promise<unknown[]>;
 
 /** The project, task or trigger is archived: nothing runs. */
 export class TriggerDisabledError extends SyncStudioError {

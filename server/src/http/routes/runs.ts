@@ -13,7 +13,7 @@ import { countLogs, getJob, listJobs, listLogs, parseJobFilter, parseLogFilter, 
 import type { SyncJobRuntime } from '../../jobs/index.js';
 import type { SandboxPool } from '../../sandbox/index.js';
 import type { Logger } from '../../shared/logger.js';
-import { InvalidInputError, NotFoundError } from '../../shared/errors.js';
+import { InvalidInputError, NotFoundError, SyncStudioError } from '../../shared/errors.js';
 import { redactCredentials } from '../../shared/redaction.js';
 import { listOf, parseInput } from '../../shared/validation.js';
 import { readId, readJson, readQuery } from '../body.js';
@@ -50,7 +50,20 @@ export function runRoutes(deps: RunRoutesDeps): Hono<AppEnv> {
   app.get('/jobs', async (c) => c.json(await listJobs(deps.pool, parseJobFilter(readQuery(c)))));
   app.get('/jobs/:id', async (c) => {
     const { include } = parseInput(jobQuery, readQuery(c), 'job');
-    const job = await getJob(deps.pool, readId(c), { args: include?.includes('args') });
+    const stored = await getJob(deps.pool, readId(c), { args: include?.includes('args') });
+    // A webhook job's row references its journal entry: shown as the request the handler received.
+    // (A pruned entry leaves the reference shown as stored.)
+    const job = include?.includes('args')
+      ? {
+          ...stored,
+          args: await deps.runtime
+            .argsOf(stored as { id: number; trigger_kind: string | null; args: unknown[] })
+            .catch((error: unknown) => {
+              if (error instanceof SyncStudioError && error.status < 500) return stored.args;
+              throw error;
+            }),
+        }
+      : stored;
     const subJobs = await listJobs(deps.pool, parseJobFilter({ parent_job_id: String(job.id), limit: '1000' }));
     // Callers' credentials (a webhook's Authorization, cookies, signatures) only for administrators.
     const shown = hasRole(c.get('principal'), 'administrator')

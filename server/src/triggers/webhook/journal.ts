@@ -121,6 +121,20 @@ export async function getJournaled(db: Queryable, requestId: number): Promise<(J
   return rows[0];
 }
 
+/** The request journaled by the statement that started job `jobId` (same transaction, so received when the job was created). */
+export async function getJournaledWithJob(
+  db: Queryable,
+  jobId: number,
+): Promise<(JournaledRequest & { target: WebhookTarget }) | undefined> {
+  const { rows } = await db.query<JournaledRequest & { target: WebhookTarget }>(
+    `select r.*, (select row_to_json(x) from (select ${targetColumns} where w.id = r.trigger_id) x) as target
+       from sync_studio.job j join sync_studio.webhook_request r on r.job_id = j.id and r.received_at = j.created_at
+      where j.id = $1`,
+    [jobId],
+  );
+  return rows[0];
+}
+
 export async function listJournal(
   db: Queryable,
   triggerId: number,

@@ -4,18 +4,25 @@
  * Every accepted request leaves a journal entry, a job and data_in / data_out log rows; refused
  * input leaves a log row on the webhook. Replays re-parse a journal entry and run it against the
  * task's current code.
+ *
+ * The body is stored once, in the journal: a webhook job's row keeps a reference to its journal
+ * entry (`{"journaled_request": id}`, or `"with_job"` for the entry written by the statement that
+ * started the job) and `argsOfJob` parses the entry again when the job is run from the queue,
+ * requeued or shown with its arguments.
  */
 import { withTransaction, type Pool } from '../../db/index.js';
-import { JobsBusyError, TriggerDisabledError, type JobRuntime, type JobOutcome } from '../../jobs/index.js';
-import { InvalidInputError, NotFoundError } from '../../shared/errors.js';
+import { JobsBusyError, TriggerDisabledError, type JobRuntime, type JobOutcome, type StoredJob } from '../../jobs/index.js';
+import { InvalidInputError, NotFoundError, SyncStudioError } from '../../shared/errors.js';
 import { Batcher } from '../../shared/batcher.js';
 import {
   findTargetByPath,
   getJournaled,
+  getJournaledWithJob,
   journalRequests,
   journalWithJobStart,
   writeRequestLogs,
   type JournalEntry,
+  type JournaledRequest,
   type LogLine,
   type RequestLogs,
   type WebhookTarget,
@@ -44,6 +51,39 @@ export interface WebhookServiceOptions {
 
 export interface ReplayResult extends JobOutcome {
   response: WebhookReply;
+}
+
+const JOURNAL_REF = 'journaled_request';
+
+/** What a webhook job's row keeps instead of the request: a reference to its journal entry. */
+function journalRef(requestId: number | 'with_job'): unknown[] {
+  return [{ [JOURNAL_REF]: requestId }];
+}
+
+function refOf(args: unknown[]): number | 'with_job' | undefined {
+  const [first] = args;
+  if (args.length !== 1 || typeof first !== 'object' || first === null || !(JOURNAL_REF in first)) return undefined;
+  const ref = (first as Record<string, unknown>)[JOURNAL_REF];
+  return ref === 'with_job' || typeof ref === 'number' ? ref : undefined;
+}
+
+/** A webhook job whose journal entry is gone (pruned, or its webhook deleted). */
+export class JournalEntryMissingError extends SyncStudioError {
+  constructor(jobId: number) {
+    super('webhook_request_missing', `the webhook request of job ${jobId} is no longer in the journal (pruned after the retention)`, {
+      status: 410,
+    });
+  }
+}
+
+function rawOf(journaled: JournaledRequest): RawWebhookRequest {
+  return {
+    method: journaled.method,
+    url: journaled.url,
+    headers: journaled.headers,
+    body: journaled.body,
+    remoteAddr: journaled.remote_addr,
+  };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -150,7 +190,11 @@ export class WebhookService {
     request: WebhookRequest,
     dedupKey: string | null,
   ): Promise<WebhookReply> {
-    const spec = { trigger: { kind: 'webhook' as const, id: target.id }, args: [request], loaded: { ...target, kind: 'webhook' as const } };
+    const spec = {
+      trigger: { kind: 'webhook' as const, id: target.id },
+      args: [request],
+      loaded: { ...target, kind: 'webhook' as const },
+    };
     let reply: WebhookReply | undefined;
     const finalLines = (outcome: JobOutcome) => {
       const described = replyFor(target, outcome);
@@ -158,16 +202,22 @@ export class WebhookService {
       return [...described.lines, dataOut(described.reply)];
     };
     if (target.dedup_header === null) {
-      await this.options.jobs.runNow(spec, {
-        startWith: { companion: journalWithJobStart, item: { triggerId: target.id, raw } },
-        firstLines: [dataIn(raw)],
-        finalLines,
-      });
+      await this.options.jobs.runNow(
+        { ...spec, storedArgs: journalRef('with_job') },
+        {
+          startWith: { companion: journalWithJobStart, item: { triggerId: target.id, raw } },
+          firstLines: [dataIn(raw)],
+          finalLines,
+        },
+      );
       return reply!;
     }
     const requestId = await this.journal.add({ triggerId: target.id, raw, dedupKey });
     if (requestId === undefined) return DUPLICATE;
-    const outcome = await this.options.jobs.runNow(spec, { firstLines: [dataIn(raw)], finalLines });
+    const outcome = await this.options.jobs.runNow(
+      { ...spec, storedArgs: journalRef(requestId) },
+      { firstLines: [dataIn(raw)], finalLines },
+    );
     await this.requestLogs.add({ target, jobId: outcome.jobId, requestId, lines: [] });
     return reply!;
   }
@@ -182,7 +232,10 @@ export class WebhookService {
     return withTransaction(this.options.pool, async (db) => {
       const [requestId] = await journalRequests(db, [{ triggerId: target.id, raw, dedupKey }]);
       if (requestId === undefined) return DUPLICATE;
-      const { jobId } = await this.options.jobs.enqueue({ trigger: { kind: 'webhook', id: target.id }, args: [request] }, { db });
+      const { jobId } = await this.options.jobs.enqueue(
+        { trigger: { kind: 'webhook', id: target.id }, args: [request], storedArgs: journalRef(requestId) },
+        { db },
+      );
       const reply = jsonReply(202, { status: 'queued', job_id: jobId });
       await writeRequestLogs(db, [{ target, jobId, requestId, lines: [dataIn(raw), dataOut(reply)] }]);
       return reply;
@@ -193,18 +246,17 @@ export class WebhookService {
   async replay(requestId: number, force: boolean): Promise<ReplayResult> {
     const journaled = await getJournaled(this.options.pool, requestId);
     if (!journaled) throw new NotFoundError('webhook request', requestId);
-    const raw: RawWebhookRequest = {
-      method: journaled.method,
-      url: journaled.url,
-      headers: journaled.headers,
-      body: journaled.body,
-      remoteAddr: journaled.remote_addr,
-    };
+    const raw = rawOf(journaled);
     const { target } = journaled;
     const parsed = await parseWebhookRequest(target.kind, raw, this.options.publicUrl);
     if (!parsed.ok)
       throw new InvalidInputError(`webhook request ${requestId} no longer parses as a ${target.kind} request: ${parsed.rejection.message}`);
-    const outcome = await this.options.jobs.runNow({ trigger: { kind: 'webhook', id: target.id }, args: [parsed.request], force });
+    const outcome = await this.options.jobs.runNow({
+      trigger: { kind: 'webhook', id: target.id },
+      args: [parsed.request],
+      storedArgs: journalRef(requestId),
+      force,
+    });
     const { reply, lines } = replyFor(target, outcome);
     const replayed: LogLine = {
       level: 'info',
@@ -216,6 +268,18 @@ export class WebhookService {
       { target, jobId: outcome.jobId, requestId: null, lines: [replayed, dataIn(raw), ...lines, dataOut(reply)] },
     ]);
     return { ...outcome, response: reply };
+  }
+
+  /** A webhook job's arguments: its journal entry parsed again (rows written before the journal reference keep the request itself). */
+  async argsOfJob(job: StoredJob): Promise<unknown[]> {
+    const ref = refOf(job.args);
+    if (ref === undefined) return job.args;
+    const journaled =
+      ref === 'with_job' ? await getJournaledWithJob(this.options.pool, job.id) : await getJournaled(this.options.pool, ref);
+    if (!journaled) throw new JournalEntryMissingError(job.id);
+    const parsed = await parseWebhookRequest(journaled.target.kind, rawOf(journaled), this.options.publicUrl);
+    if (!parsed.ok) throw new InvalidInputError(`the webhook request of job ${job.id} no longer parses: ${parsed.rejection.message}`);
+    return [parsed.request];
   }
 
   private async refuse(target: WebhookTarget, raw: RawWebhookRequest, status: number, code: string, message: string): Promise<Response> {
