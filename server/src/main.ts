@@ -1,13 +1,14 @@
 /**
- * Composition root: config → database (embedded or Odoo's) → migrations → secret-key check →
- * store → job runner → HTTP server; and the graceful shutdown that undoes it in reverse order.
+ * Composition root: config → HTTP port bound (PORT 0 becomes a real port) → database (embedded or
+ * Odoo's) → migrations → secret-key check → store → job runner → HTTP app; and the graceful
+ * shutdown that undoes it in reverse order.
  * The CLI commands call `openStore` (everything but the servers) or `serve`.
  */
 import { serve as serveHttp, type ServerType } from '@hono/node-server';
 import { parseCronItem } from 'graphile-worker';
 import type { AddressInfo } from 'node:net';
 import { createTokenVerifier } from './auth/index.js';
-import type { Config } from './config/index.js';
+import { withBoundPort, type Config } from './config/index.js';
 import { resolveCredentials, type Credentials } from './config/standalone.js';
 import { createPool, migrate, startEmbeddedPostgres, type Pool } from './db/index.js';
 import { TaskHttpClient } from './egress/index.js';
@@ -193,8 +194,14 @@ export function createRuntime(opened: OpenStore, logger: Logger): Runtime {
   };
 }
 
-export async function serve(config: Config, logger: Logger): Promise<RunningServer> {
-  const opened = await openStore(config, logger);
+export async function serve(given: Config, logger: Logger): Promise<RunningServer> {
+  // Bound before anything derives a URL from the port: with PORT 0, webhook URLs name the port bound.
+  const listener = await listen(given);
+  const config = withBoundPort(given, listener.port);
+  const opened = await openStore(config, logger).catch(async (error: unknown) => {
+    await listener.close();
+    throw error;
+  });
   const { runtime, sandbox, odoo, cron, webhooks, dbTriggers, liveLogs, close: closeRuntime } = createRuntime(opened, logger);
   try {
     if (config.mode === 'standalone') await loadSampleProjectOnce(opened, logger);
@@ -247,27 +254,48 @@ export async function serve(config: Config, logger: Logger): Promise<RunningServ
         panelRoutes(),
       ],
     });
-    const server = await listen(app.fetch, config);
-    const port = (server.address() as AddressInfo).port;
-    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    listener.handle(app.fetch);
+    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
     return {
       url,
       store: opened,
       runtime,
       close: async () => {
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await listener.close();
         await closeRuntime();
         await opened.close();
       },
     };
   } catch (error) {
+    await listener.close();
     await closeRuntime().catch(() => undefined);
     await opened.close().catch(() => undefined);
     throw error;
   }
 }
 
-function listen(fetch: (request: Request) => Response | Promise<Response>, config: Config): Promise<ServerType> {
+type FetchHandler = (request: Request) => Response | Promise<Response>;
+
+interface Listener {
+  /** The port bound (the system's choice with PORT 0). */
+  port: number;
+  /** Hands requests to the app; until then they answer 503. */
+  handle(fetch: FetchHandler): void;
+  close(): Promise<void>;
+}
+
+async function listen(config: Config): Promise<Listener> {
+  let handler: FetchHandler = () =>
+    Response.json({ error: { code: 'starting', message: 'Sync Studio is starting; try again shortly' } }, { status: 503 });
+  const server = await bind((request) => handler(request), config);
+  return {
+    port: (server.address() as AddressInfo).port,
+    handle: (fetch) => (handler = fetch),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+function bind(fetch: FetchHandler, config: Config): Promise<ServerType> {
   return new Promise((resolve, reject) => {
     const server = serveHttp({ fetch, port: config.port, hostname: config.host, serverOptions: httpServerOptions() }, () =>
       resolve(server),

@@ -303,16 +303,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: Flags = 
       'required when DATABASE_URL is set: at least 32 characters shared with the addon-bridge Odoo module',
     );
   }
-  const publicHost = values.host === '0.0.0.0' || values.host === '::' ? '127.0.0.1' : values.host;
   return Object.freeze({
     ...values,
     dataDir: resolve(values.dataDir),
-    publicUrl: (values.publicUrl ?? `http://${publicHost.includes(':') ? `[${publicHost}]` : publicHost}:${values.port}`).replace(
-      /\/+$/,
-      '',
-    ),
+    publicUrl: (values.publicUrl ?? derivedPublicUrl(values.host, values.port)).replace(/\/+$/, ''),
     mode,
   });
+}
+
+/** PUBLIC_URL's default: this sidecar as reached on the machine it runs on. */
+function derivedPublicUrl(host: string, port: number): string {
+  const publicHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `http://${publicHost.includes(':') ? `[${publicHost}]` : publicHost}:${port}`;
+}
+
+/**
+ * The configuration once the HTTP server listens: with PORT 0 the system chose the port, and a
+ * public URL derived from the port (no PUBLIC_URL given) names the port actually bound.
+ */
+export function withBoundPort(config: Config, port: number): Config {
+  if (config.port === port) return config;
+  const derived = config.publicUrl === derivedPublicUrl(config.host, config.port);
+  return Object.freeze({ ...config, port, publicUrl: derived ? derivedPublicUrl(config.host, port) : config.publicUrl });
 }
 
 /** The flag names and descriptions, for the CLI's `--help`. */
