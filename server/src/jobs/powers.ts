@@ -103,7 +103,6 @@ export function createJobPowers(deps: PowersDeps, job: ClaimedJob, project: Proj
     promise.then(forget, forget);
     return promise;
   };
-  let lastSubJob: Promise<unknown> = Promise.resolve();
   let pluginExports: Map<string, PluginInstance> | undefined;
   const pluginsFor = () => {
     pluginExports ??= instantiatePlugins(deps, job, project, taskWrite);
@@ -145,12 +144,17 @@ export function createJobPowers(deps: PowersDeps, job: ClaimedJob, project: Proj
       );
       droppedLines = 0;
     },
-    addJob: (request) => {
-      // Sub-jobs are created in the order task code asked for them, even when it does not await.
-      const created = lastSubJob.then(() => deps.addSubJob(job, request, (message, level = 'info') => taskWrite(level, message)));
-      lastSubJob = created.catch(() => undefined);
-      return track(created);
-    },
+    // Sub-jobs are created in the order task code asked for them (the sub-job writer keeps call
+    // order), and before the job finishes even when task code does not await them (drain).
+    addJob: (request) =>
+      track(
+        deps
+          .addSubJob(job, request, (message, level = 'info') => taskWrite(level, message))
+          .catch((error: unknown) => {
+            write('error', `add_job: ${request.function} could not be created: ${(error as Error)?.message ?? String(error)}`);
+            throw error;
+          }),
+      ),
     links: (op) => deps.links(op),
     async http(request) {
       const target = safeHost(request.url);

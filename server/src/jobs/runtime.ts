@@ -44,6 +44,7 @@ import { addQueueJob, addQueueJobs, startQueueRunner, type QueueHandler, type Qu
 import { assertEnabled, loadTrigger, type TriggerInfo } from './triggers.js';
 import { ImmediateJobWriter } from './immediate-writes.js';
 import { envModelGuard } from './env-guard.js';
+import { SubJobWriter } from './sub-jobs.js';
 import { InstanceLock, isInstanceDead } from './instance-lock.js';
 import { DEFAULT_LANG, DEFAULT_TZ, OdooUsers, type OdooUser } from './odoo-users.js';
 import {
@@ -114,6 +115,7 @@ export class SyncJobRuntime implements JobRuntime {
     return finishes.map(() => undefined);
   });
   private readonly immediate: ImmediateJobWriter;
+  private readonly subJobs: SubJobWriter;
   private readonly lock: InstanceLock;
   private readonly users: OdooUsers;
   /** Runs started by `startNow` that have not finished yet. */
@@ -126,6 +128,7 @@ export class SyncJobRuntime implements JobRuntime {
     this.lock = new InstanceLock(this.instanceId, options.connectionString, options.logger);
     this.users = new OdooUsers(options.odoo);
     this.immediate = new ImmediateJobWriter(options.historyPool, this.instanceId);
+    this.subJobs = new SubJobWriter(options.pool, RUN_JOB);
     this.projectData = new ProjectDataCache(options.pool, options.publicUrl, options.cipher);
     this.guardModel = envModelGuard(options.envAllowModels);
     this.queueHandlers[RUN_JOB] = async (payload) => {
@@ -443,23 +446,12 @@ export class SyncJobRuntime implements JobRuntime {
     return finished;
   }
 
+  /** Queues the sub-job at once (no await before the group commit takes it), so sub-jobs keep the order task code asked for. */
   private async addSubJob(parent: ClaimedJob, request: SubJobRequest, log: (message: string, level?: LogLevel) => void): Promise<void> {
     const { options } = request;
-    const call = `${request.function}(${request.args.map((a) => JSON.stringify(a)).join(', ')})`;
-    await withTransaction(this.options.pool, async (db) => {
-      if (options.identity_key !== undefined) {
-        await db.query('select pg_advisory_xact_lock(hashtext($1))', [`identity:${parent.task_id}:${options.identity_key}`]);
-        const { rows } = await db.query<{ id: number }>(
-          `select id from sync_studio.job where task_id = $1 and identity_key = $2 and state = 'pending' limit 1`,
-          [parent.task_id, options.identity_key],
-        );
-        if (rows[0]) {
-          log(`add_job: ${call} dropped: job ${rows[0].id} with identity key ${options.identity_key} has not run yet`);
-          return;
-        }
-      }
-      const runAt = options.eta === undefined ? null : new Date(options.eta);
-      const jobId = await insertJob(db, {
+    const runAt = options.eta === undefined ? null : new Date(options.eta);
+    const created = this.subJobs.create({
+      job: {
         projectId: parent.project_id,
         taskId: parent.task_id,
         triggerKind: null,
@@ -475,10 +467,13 @@ export class SyncJobRuntime implements JobRuntime {
         runAt,
         odooUserId: parent.odoo_user_id,
         runMode: 'queued',
-      });
-      await this.queue(db, jobId, { runAt: runAt ?? undefined, priority: options.priority });
-      log(`add_job: ${call}. See job ${jobId}`);
+      },
+      queuePriority: options.priority,
     });
+    const result = await created;
+    const call = `${request.function}(${request.args.map((a) => JSON.stringify(a)).join(', ')})`;
+    if ('jobId' in result) log(`add_job: ${call}. See job ${result.jobId}`);
+    else log(`add_job: ${call} dropped: job ${result.pendingJobId} with identity key ${options.identity_key} has not run yet`);
   }
 
   /** Jobs left "started" by a dead instance are run again (queued) or marked failed (immediate). */

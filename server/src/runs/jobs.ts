@@ -41,8 +41,8 @@ function jobValues(job: NewJob): unknown[] {
     job.parentJobId,
     job.function,
     jsonbText(job.args),
-    job.description ?? null,
-    job.identityKey ?? null,
+    job.description == null ? null : pgText(job.description),
+    job.identityKey == null ? null : pgText(job.identityKey),
     job.maxRetries,
     job.priority,
     job.runAt,
@@ -66,6 +66,62 @@ export async function insertJobs(db: Queryable, jobs: readonly NewJob[]): Promis
     values: jobInputValues(jobs),
   });
   return rows.map((r) => Number(r.id));
+}
+
+/** What inserting a queued job came to: its new id, or the pending job with the same identity key that made it unnecessary. */
+export type QueuedJobInsert = { jobId: number } | { pendingJobId: number };
+
+/**
+ * Inserts queued jobs (pending) in one statement, in order (their ids ascend in the order of
+ * `jobs`). A job with an identity key is left out when a pending job of its task has the same key
+ * (call it holding the keys' locks, see `lockIdentityKeys`) or when an earlier job of `jobs` does.
+ */
+export async function insertQueuedJobs(db: Queryable, jobs: readonly NewJob[]): Promise<QueuedJobInsert[]> {
+  if (jobs.length === 0) return [];
+  const firstWithKey = new Map<string, number>();
+  const sameAs = jobs.map((job, index) => {
+    if (job.identityKey == null) return undefined;
+    const key = `${job.taskId}\u0000${job.identityKey}`;
+    const first = firstWithKey.get(key);
+    if (first === undefined) firstWithKey.set(key, index);
+    return first;
+  });
+  const written = jobs.filter((_, index) => sameAs[index] === undefined);
+  const { rows } = await db.query<{ id: string; pending_id: string | null }>({
+    name: 'sync_studio_insert_queued_jobs',
+    text: `with ${jobInputSql(1)},
+     pending as (
+       select i.ord, min(j.id) as pending_id from input i
+         join sync_studio.job j on j.identity_key = i.identity_key and j.task_id = i.task_id and j.state = 'pending'
+        group by i.ord),
+     inserted as (
+       insert into sync_studio.job (id, ${jobColumns}) select ${insertedJobValuesSql}
+         from input i join numbered n using (ord) where i.ord not in (select ord from pending))
+     select n.id, p.pending_id from numbered n left join pending p using (ord) order by n.ord`,
+    values: jobInputValues(written),
+  });
+  const outcomes: QueuedJobInsert[] = rows.map((row) =>
+    row.pending_id === null ? { jobId: Number(row.id) } : { pendingJobId: Number(row.pending_id) },
+  );
+  const results: QueuedJobInsert[] = [];
+  let next = 0;
+  jobs.forEach((_, index) => {
+    const first = sameAs[index];
+    if (first === undefined) return void results.push(outcomes[next++]!);
+    const earlier = results[first]!;
+    results.push('jobId' in earlier ? { pendingJobId: earlier.jobId } : earlier);
+  });
+  return results;
+}
+
+/**
+ * Serialises the check "is a job with this identity key pending?" against other writers until the
+ * transaction ends. Keys are locked in a fixed order, so two sidecars never deadlock on them.
+ */
+export async function lockIdentityKeys(db: Queryable, jobs: readonly NewJob[]): Promise<void> {
+  const keys = [...new Set(jobs.flatMap((job) => (job.identityKey == null ? [] : [`identity:${job.taskId}:${job.identityKey}`])))].sort();
+  if (keys.length === 0) return;
+  await db.query('select pg_advisory_xact_lock(hashtext(k)) from unnest($1::text[]) as k order by k', [keys]);
 }
 
 /** Everything a run needs, read in the same statement that marks the job started. */

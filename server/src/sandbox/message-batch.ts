@@ -2,8 +2,8 @@
  * Messages between the host and a sandbox worker, coalesced: what is queued in one turn of the
  * event loop crosses in a single postMessage (`{type: 'batch'}`). Waking the other thread costs far
  * more than cloning a small message (~0.2 ms of the sender's time per wake-up on a 2-core VM), and
- * under load many runs start, and finish, in the same turn. `sendNow` keeps the order: whatever is
- * queued goes first.
+ * under load many runs start, and finish, in the same turn; a handler that calls a host power in a
+ * loop (thousands of `add_job`s) sends its calls, and gets their answers, in a few messages.
  */
 
 export interface MessageBatch<M> {
@@ -13,12 +13,19 @@ export interface MessageBatch<M> {
 
 export class CoalescingSender<M> {
   private queued: M[] = [];
+  /** Called instead of throwing when a queued message cannot be cloned (by its index in `queued`). */
+  private unsendable = new Map<number, (error: unknown) => void>();
   private scheduled = false;
 
   constructor(private readonly post: (message: M | MessageBatch<M>) => void) {}
 
-  /** Sent at the end of this turn of the event loop, in order, with everything else queued. */
-  queue(message: M): void {
+  /**
+   * Sent at the end of this turn of the event loop, in order, with everything else queued. A
+   * message that cannot be cloned goes to `onUnsendable` (the others are still sent); without it,
+   * the error is thrown from the flush.
+   */
+  queue(message: M, onUnsendable?: (error: unknown) => void): void {
+    if (onUnsendable) this.unsendable.set(this.queued.length, onUnsendable);
     this.queued.push(message);
     if (this.scheduled) return;
     this.scheduled = true;
@@ -28,16 +35,28 @@ export class CoalescingSender<M> {
     });
   }
 
-  /** Sent at once, after what is queued; throws as postMessage does (a value that cannot be cloned). */
-  sendNow(message: M): void {
-    this.flush();
-    this.post(message);
-  }
-
   private flush(): void {
     const messages = this.queued;
     if (messages.length === 0) return;
+    const unsendable = this.unsendable;
     this.queued = [];
-    this.post(messages.length === 1 ? messages[0]! : { type: 'batch', messages });
+    this.unsendable = new Map();
+    try {
+      this.post(messages.length === 1 ? messages[0]! : { type: 'batch', messages });
+    } catch (error) {
+      if (unsendable.size === 0) throw error;
+      // Find the culprits one message at a time; the rest still go, in order.
+      let thrown: unknown;
+      messages.forEach((message, index) => {
+        try {
+          this.post(message);
+        } catch (cloneError) {
+          const handler = unsendable.get(index);
+          if (handler) handler(cloneError);
+          else thrown ??= cloneError;
+        }
+      });
+      if (thrown !== undefined) throw thrown;
+    }
   }
 }

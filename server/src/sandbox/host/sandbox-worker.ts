@@ -135,11 +135,7 @@ export class SandboxWorker {
     if (!run) return;
     const result = await callPower(run.powers, message.callId, message.power, message.payload);
     if (run.settled || !this.alive) return;
-    try {
-      this.outbox.sendNow(result);
-    } catch (error) {
-      this.outbox.sendNow(unsendableResult(message.callId, message.power, error));
-    }
+    this.outbox.queue(result, (error) => this.outbox.queue(unsendableResult(message.callId, message.power, error)));
   }
 
   private release(runId: number): HostRun | undefined {

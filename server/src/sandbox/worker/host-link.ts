@@ -32,18 +32,17 @@ export class HostLink {
     this.send({ type: 'log', runId, entry });
   }
 
+  /** Calls queued in one turn of the event loop cross together (thousands of `add_job` calls in a loop: one message). */
   call(runId: number, power: PowerName, payload: unknown): Promise<unknown> {
     const callId = this.nextCallId++;
     return new Promise((resolve, reject) => {
-      try {
-        this.outbox.sendNow({ type: 'power-call', runId, callId, power, payload });
-      } catch (error) {
+      this.pending.set(callId, { runId, resolve, reject });
+      this.outbox.queue({ type: 'power-call', runId, callId, power, payload }, (error) => {
+        this.pending.delete(callId);
         reject(
           new TypeError(`${power}: the arguments cannot be sent to the host (${error instanceof Error ? error.message : String(error)})`),
         );
-        return;
-      }
-      this.pending.set(callId, { runId, resolve, reject });
+      });
     });
   }
 
