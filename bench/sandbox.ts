@@ -41,7 +41,17 @@ const request = (version = 1): RunRequest => ({
   task: { id: 1, code: taskCode },
   handler: 'handle_cron',
   args: [],
-  context: { trigger_name: 'BENCH', user: null, params: { A: '1' }, texts: {}, webhooks: {}, lang: 'en_US', tz: 'UTC', plugins: [] },
+  context: {
+    trigger_name: 'BENCH',
+    user: null,
+    params: { A: '1' },
+    texts: {},
+    webhooks: {},
+    lang: 'en_US',
+    tz: 'UTC',
+    plugins: [],
+    secrets: { keys: [], tag: '00' },
+  },
   timeoutMs: 60_000,
 });
 

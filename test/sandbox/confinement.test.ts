@@ -82,6 +82,7 @@ describe('ambient authority is absent', () => {
         'parseInt',
         'parse_odoo_datetime',
         'search_links',
+        'secret',
         'set_link',
         'sync_external',
         'sync_odoo2x',

@@ -45,6 +45,7 @@ export function makeRequest(overrides: RequestOverrides = {}): RunRequest {
       lang: 'en_US',
       tz: 'Europe/Brussels',
       plugins: [],
+      secrets: { keys: [], tag: '0123abcd' },
       ...overrides.context,
     },
     timeoutMs: overrides.timeoutMs ?? 30_000,

@@ -6,7 +6,8 @@
  *   towards the sandbox's memory watch through `heldBytes()`);
  * - a request's timeout is capped at what is left of its job's time limit;
  * - at most `concurrency` requests of one job run at once (the others wait their turn);
- * - when the job ends (`end()`), every request it still has is aborted.
+ * - when the job ends (`end()`), every request it still has is aborted;
+ * - secret handles in a request are expanded only for their bound URLs (secret-handles.ts).
  */
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import pLimit, { type LimitFunction } from 'p-limit';
@@ -15,6 +16,7 @@ import type { HttpRequest } from '../sandbox/index.js';
 import { SyncStudioError } from '../shared/errors.js';
 import { createEgressAgents } from './agents.js';
 import { EgressPolicy, EgressRefusedError } from './policy.js';
+import { checkRedirect, expandSecretHandles, SecretDestinationError, type SecretHandleTable } from './secret-handles.js';
 
 export const DEFAULT_HTTP_TIMEOUT_MS = 30_000;
 
@@ -70,13 +72,13 @@ export class TaskHttpClient {
     return this.held;
   }
 
-  /** The requests of one job whose time limit is `timeLimitMs`. */
-  session(timeLimitMs: number): TaskHttpSession {
+  /** The requests of one job whose time limit is `timeLimitMs`; `handles` expands its secret handles. */
+  session(timeLimitMs: number, handles?: SecretHandleTable): TaskHttpSession {
     const ended = new AbortController();
     const limit = pLimit(this.options.concurrency);
     let deadline: number | undefined;
     return {
-      request: (request) => this.limited(limit, ended.signal, deadline ?? Date.now() + timeLimitMs, request),
+      request: (request) => this.limited(limit, ended.signal, deadline ?? Date.now() + timeLimitMs, request, handles),
       start: () => {
         deadline = Date.now() + timeLimitMs;
       },
@@ -84,9 +86,17 @@ export class TaskHttpClient {
     };
   }
 
-  private limited(limit: LimitFunction, ended: AbortSignal, deadline: number, request: HttpRequest): Promise<TaskHttpResponse> {
+  private limited(
+    limit: LimitFunction,
+    ended: AbortSignal,
+    deadline: number,
+    asked: HttpRequest,
+    handles: SecretHandleTable | undefined,
+  ): Promise<TaskHttpResponse> {
     return limit(async () => {
       if (ended.aborted) throw jobEnded();
+      parseUrl(asked.url);
+      const { request, boundUrls } = handles ? expandSecretHandles(asked, handles) : { request: asked, boundUrls: [] };
       const url = parseUrl(request.url);
       this.policy.checkUrl(url);
       const timeoutMs = Math.max(0, Math.min(request.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS, deadline - Date.now()));
@@ -102,6 +112,9 @@ export class TaskHttpClient {
           params: request.params,
           data: request.data,
           signal,
+          ...(boundUrls.length > 0 && {
+            beforeRedirect: (options: Record<string, unknown>) => checkRedirect(boundUrls, redirectTarget(options)),
+          }),
         });
         return await this.readBody(response, signal);
       } catch (error) {
@@ -157,6 +170,13 @@ function parseUrl(text: string): URL {
   }
 }
 
+/** Where follow-redirects is about to go (its options hold the parsed location). */
+function redirectTarget(options: Record<string, unknown>): URL {
+  if (typeof options.href === 'string') return new URL(options.href);
+  const port = options.port ? `:${String(options.port)}` : '';
+  return new URL(`${String(options.protocol)}//${String(options.hostname)}${port}${String(options.path ?? '/')}`);
+}
+
 function jobEnded(): HttpLimitError {
   return new HttpLimitError('http_job_ended', 'aborted: the job ended');
 }
@@ -164,7 +184,8 @@ function jobEnded(): HttpLimitError {
 /** Our own refusal, wherever axios or follow-redirects wrapped it. */
 function ownCause(error: unknown): Error | undefined {
   for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
-    if (current instanceof EgressRefusedError || current instanceof HttpLimitError) return current;
+    if (current instanceof EgressRefusedError || current instanceof HttpLimitError || current instanceof SecretDestinationError)
+      return current;
   }
   return undefined;
 }

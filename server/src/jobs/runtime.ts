@@ -16,7 +16,7 @@
 import { randomInt } from 'node:crypto';
 import type { ParsedCronItem } from 'graphile-worker';
 import { jsonbText, warmPool, withTransaction, type Pool, type PoolClient, type Queryable } from '../db/index.js';
-import type { TaskHttpClient } from '../egress/index.js';
+import { newHandleTag, type TaskHttpClient } from '../egress/index.js';
 import type { OdooClient } from '../odoo/index.js';
 import type { PluginRegistry } from '../plugins/index.js';
 import type { TriggerKind } from '../projects/index.js';
@@ -309,7 +309,8 @@ export class SyncJobRuntime implements JobRuntime {
     const known = job.odoo_user_id === null ? undefined : await this.users.get(job.odoo_user_id);
     const user = known?.user;
     const timeoutMs = (job.task_timeout_seconds ?? this.options.jobTimeoutSeconds) * 1000;
-    const http = this.options.http.session(timeoutMs);
+    const handles = { tag: newHandleTag(), secrets: project.boundSecrets };
+    const http = this.options.http.session(timeoutMs, handles);
     const powers = createJobPowers(
       {
         logs: this.options.logs,
@@ -338,7 +339,10 @@ export class SyncJobRuntime implements JobRuntime {
     powers.write('debug', 'Job started');
     if (known?.problem) powers.write('warning', `${known.problem}; texts and env use ${DEFAULT_LANG} and ${DEFAULT_TZ}`);
     for (const line of hooks.firstLines ?? []) powers.write(line.level, line.message, line.type, line.name);
-    const outcome = await this.options.sandbox.run(this.request(job, project, user, powers.describePlugins(), timeoutMs), powers);
+    const outcome = await this.options.sandbox.run(
+      this.request(job, project, user, powers.describePlugins(), timeoutMs, handles.tag),
+      powers,
+    );
     http.end();
     await powers.drain();
     powers.endLog();
@@ -351,6 +355,7 @@ export class SyncJobRuntime implements JobRuntime {
     user: OdooUser | undefined,
     plugins: PluginDescription[],
     timeoutMs: number,
+    handleTag: string,
   ): RunRequest {
     const lang = user?.lang ?? DEFAULT_LANG;
     return {
@@ -368,6 +373,7 @@ export class SyncJobRuntime implements JobRuntime {
         lang,
         tz: user?.tz ?? DEFAULT_TZ,
         plugins,
+        secrets: { keys: Object.keys(project.secrets), tag: handleTag },
       },
       timeoutMs,
     };

@@ -29,7 +29,16 @@ const paramBase = {
 };
 export const paramInput = z.strictObject({ ...paramBase, value: text(100_000).nullable().optional() });
 export const textInput = z.strictObject({ ...paramBase, value: z.record(langCode, text(100_000)).optional() });
-export const secretInput = z.strictObject({ ...paramBase, value: text(100_000).nullable().optional() });
+/** Where handles of a secret may be sent: an http(s) URL prefix with a host, no query or fragment. */
+const boundUrl = z
+  .url({ protocol: /^https?$/ })
+  .max(2000)
+  .refine((value) => !/[?#]/.test(value), 'must be a URL prefix without query or fragment, such as https://api.trello.com/1/');
+export const secretInput = z.strictObject({
+  ...paramBase,
+  value: text(100_000).nullable().optional(),
+  bound_url: boundUrl.nullable().optional(),
+});
 
 export const taskInput = z.strictObject({
   name: text(200).min(1),

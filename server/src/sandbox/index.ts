@@ -7,6 +7,7 @@
  */
 export { createSandboxPool, DEFAULT_CONCURRENCY_PER_WORKER, type SandboxOptions, type SandboxPool } from './host/pool.js';
 export { SandboxClosedError, SandboxUnavailableError } from './host/errors.js';
+export { secretHandle, secretHandlePattern } from './protocol.js';
 export type {
   AddJobOptions,
   AddJobSpec,

@@ -27,6 +27,8 @@ export interface RunContext {
   lang: string;
   tz: string;
   plugins: PluginDescription[];
+  /** The project's secret keys (never values) and this job's handle tag: `secret(key)` builds `~secret~KEY~TAG~`. */
+  secrets: { keys: string[]; tag: string };
 }
 
 export interface PluginDescription {
@@ -167,3 +169,12 @@ export interface SyntaxCheckAnswer {
   id: number;
   problems: SyntaxProblem[];
 }
+
+/**
+ * A secret handle as task code holds it (`secret('KEY')`): the key and the job's tag, never the
+ * value; the host expands it (egress/secret-handles.ts). One format, built here for both sides.
+ */
+export function secretHandle(key: string, tag: string): string {
+  return `~secret~${key}~${tag}~`;
+}
+export const secretHandlePattern = /~secret~([A-Za-z_][A-Za-z0-9_]*)~([0-9a-f]+)~/g;

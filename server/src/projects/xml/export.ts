@@ -83,7 +83,9 @@ export async function exportProject(db: Queryable, projectId: number, options: E
   });
   const parentRef = { name: 'project_id', ref: projectXmlId };
   for (const secret of secrets) {
-    const fields = [text('key', secret.key), text('description', secret.description), url(secret.url), parentRef];
+    // bound_url is ours (upstream has no such field): written only when set, so other files stay upstream's.
+    const bound = secret.bound_url ? [text('bound_url', secret.bound_url)] : [];
+    const fields = [text('key', secret.key), text('description', secret.description), url(secret.url), ...bound, parentRef];
     records.push({ id: await ids.of('secret', secret, String(secret.key)), model: fileModels.secret.model, fields });
   }
   for (const [kind, rows] of [

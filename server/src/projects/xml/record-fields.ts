@@ -108,7 +108,7 @@ export const recordFields: Record<StoredKind, Record<string, FieldReader>> = {
   },
   param: paramFields,
   text: paramFields,
-  secret: paramFields,
+  secret: { ...paramFields, bound_url: column('bound_url', (source, at) => textOf(source, at).trim() || null) },
   task: {
     name: named('name'),
     active: flag('active'),

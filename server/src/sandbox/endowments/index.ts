@@ -4,7 +4,7 @@
  * hardened before it enters a compartment. Stateless helpers are built and hardened once per worker;
  * the rest is built fresh for every job and hardened as it goes into the globals.
  */
-import type { HttpResponse, LogEntry, PowerName, PowerPayloads, RunRequest } from '../protocol.js';
+import { secretHandle, type HttpResponse, type LogEntry, type PowerName, type PowerPayloads, type RunRequest } from '../protocol.js';
 import { createAddJob } from './add-job.js';
 import { errorClasses } from './errors.js';
 import { helpers } from './helpers.js';
@@ -80,6 +80,7 @@ export function buildEndowments(job: JobChannel): JobEndowments {
     url2bin: frozenFunction(url2bin),
     url2base64: frozenFunction(url2base64),
     get_lang: frozenFunction(() => ({ code: context.lang, tz: context.tz })),
+    secret: frozenFunction(createSecretFunction(context.secrets)),
   };
   const plugins = createPluginGlobals(context.plugins, (name) => Object.hasOwn(globals, name), {
     call: (call) => job.call('plugin', call),
@@ -88,6 +89,22 @@ export function buildEndowments(job: JobChannel): JobEndowments {
   });
   for (const [name, value] of Object.entries(plugins)) globals[name] = harden(value);
   return { globals, toJson: odoo.toJson, fromHost: odoo.fromHost };
+}
+
+/**
+ * `secret(key)`: an opaque handle of a project secret for `http` requests (URL, headers, params,
+ * body); the host puts the value in only when the request goes to the secret's bound URL.
+ */
+function createSecretFunction({ keys, tag }: RunRequest['context']['secrets']) {
+  const known = new Set(keys);
+  return (key: unknown): string => {
+    if (typeof key !== 'string' || !known.has(key)) {
+      throw new TypeError(
+        `secret: ${JSON.stringify(key)} is not a secret of this project${keys.length ? `; its secrets: ${keys.join(', ')}` : ' (it has none)'}`,
+      );
+    }
+    return secretHandle(key, tag);
+  };
 }
 
 /**
