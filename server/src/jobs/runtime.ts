@@ -23,7 +23,6 @@ import type { TriggerKind } from '../projects/index.js';
 import {
   claimJobs,
   finishJobs,
-  insertJob,
   insertJobs,
   setQueueJobId,
   setQueueJobIds,

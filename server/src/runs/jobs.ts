@@ -51,10 +51,6 @@ function jobValues(job: NewJob): unknown[] {
   ];
 }
 
-export async function insertJob(db: Queryable, job: NewJob): Promise<number> {
-  return (await insertJobs(db, [job]))[0]!;
-}
-
 /** Writes jobs in one statement; returns their ids in the order given. */
 export async function insertJobs(db: Queryable, jobs: readonly NewJob[]): Promise<number[]> {
   if (jobs.length === 0) return [];
