@@ -1,6 +1,7 @@
 /**
- * The panel when things go wrong: a failed job requeued after its code is fixed, and the banner
- * while the sidecar is down (stopped and started again).
+ * The panel when things go wrong: a failed job requeued after its code is fixed, a page's
+ * notification that must not follow the user, and the banner while the sidecar is down (stopped and
+ * started again).
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -47,6 +48,19 @@ test('a failed job is requeued from its page after the code is fixed, and ends d
   assert.equal(jobs.items.length, 1, 'the same job ran again');
   assert.equal(jobs.items[0].state, 'done');
   assert.ok(buttonId > 0);
+});
+
+test("a page's notification stays on its page: 'Task saved.' is gone once Run Now opens the job", async () => {
+  const { page } = s;
+  await page.goto(`${s.serve.url}/ui/#/tasks/${taskId}`);
+  await setCode(page, "function handle_button() {\n  log('saved, then run');\n}");
+  await page.keyboard.press('ControlOrMeta+s');
+  await page.getByText('Task saved.').waitFor();
+  await page.getByRole('button', { name: 'Run Now go' }).click();
+  await page.locator('#job-state').waitFor();
+  assert.match(page.url(), /#\/jobs\/\d+$/);
+  assert.equal(await page.getByText('Task saved.').count(), 0, 'the notification did not follow the user to the job page');
+  await page.locator('#job-state', { hasText: 'Done' }).waitFor({ timeout: 20_000 });
 });
 
 test('a lost connection shows a banner that goes away by itself once the sidecar is back', async () => {

@@ -1,4 +1,8 @@
-/** <ss-notifications>: Odoo-style notifications in the top right corner, announced to screen readers. */
+/**
+ * <ss-notifications>: Odoo-style notifications in the top right corner, announced to screen readers.
+ * A notification raised by a page ("Task saved.") belongs to it and goes when the user leaves it;
+ * one about the whole panel (the connection is back) stays until it times out.
+ */
 import { css, html, LitElement } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
@@ -8,6 +12,8 @@ interface Note {
   id: number;
   message: string;
   kind: 'danger' | 'success' | 'info';
+  /** The path of the page it belongs to; none: it is about the whole panel. */
+  page: string | undefined;
 }
 
 const LIFETIME_MS = { danger: 12000, success: 4000, info: 6000 };
@@ -52,10 +58,15 @@ export class SsNotifications extends LitElement {
   @state() private notes: Note[] = [];
   private nextId = 1;
 
-  show(message: string, kind: Note['kind']): void {
-    const note = { id: this.nextId++, message, kind };
+  show(message: string, kind: Note['kind'], page?: string): void {
+    const note = { id: this.nextId++, message, kind, page };
     this.notes = [...this.notes, note];
     setTimeout(() => this.dismiss(note.id), LIFETIME_MS[kind]);
+  }
+
+  /** The user is on another page now: the notifications of the pages left go. */
+  pageChanged(path: string): void {
+    this.notes = this.notes.filter((n) => n.page === undefined || n.page === path);
   }
 
   private dismiss(id: number): void {

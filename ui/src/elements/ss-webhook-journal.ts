@@ -84,8 +84,9 @@ ${r.body_encoding === 'utf8' ? (prettyJson(r.body) ?? r.body).slice(0, 2000) : `
   private async replay(request: WebhookRequest): Promise<void> {
     try {
       const answer = await this.api.post<{ jobId: number }>(`/webhook-requests/${request.id}/replay`, {});
-      this.notify('Request replayed.', 'success');
       this.go(`/jobs/${answer.jobId}`);
+      // Raised on the job's page (this view is replaced only at the next render), so it stays there.
+      this.notify('Request replayed.', 'success');
     } catch (error) {
       this.failed(error);
     }

@@ -103,7 +103,10 @@ export class SyncStudioPanel extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.router = new Router(this.embedded ? 'memory' : 'hash', `/${this.view}`);
-    this.router.addEventListener('change', () => this.requestUpdate());
+    this.router.addEventListener('change', () => {
+      this.notifications()?.pageChanged(this.router.location.path);
+      this.requestUpdate();
+    });
     const provider: TokenProvider = this.getToken ?? (async () => this.token ?? '');
     this.api = new ApiClient(this.apiBase.replace(/\/$/, ''), provider);
     this.api.addEventListener('connection', () => {
@@ -116,7 +119,7 @@ export class SyncStudioPanel extends LitElement {
     this.api.addEventListener('unauthorized', (event) => this.signOut((event as CustomEvent<string>).detail));
     this.addEventListener('ss-notify', (event) => {
       const { message, kind } = (event as CustomEvent<{ message: string; kind: 'danger' | 'success' | 'info' }>).detail;
-      this.notifications()?.show(message, kind);
+      this.notifications()?.show(message, kind, this.router.location.path);
     });
     window.addEventListener('beforeunload', this.onBeforeUnload);
     if (!this.getToken) this.token = takeTokenFromFragment(location, history) ?? storedToken();
