@@ -80,11 +80,16 @@ describe('projects', () => {
     assert.equal(created.status, 201);
     assert.equal(created.body.active, false);
     for (let i = 0; i < 4; i++) await admin('POST', '/api/projects', { name: `page ${i}` });
-    const page = await admin('GET', '/api/projects?limit=2&offset=1');
+    const first = await admin('GET', '/api/projects?limit=2');
+    const page = await admin('GET', `/api/projects?limit=2&cursor=${first.body.next_cursor}`);
     assert.equal(page.body.items.length, 2);
     assert.equal(page.body.limit, 2);
-    assert.equal(page.body.offset, 1);
     assert.ok(page.body.total >= 5);
+    const seen = new Set([...first.body.items, ...page.body.items].map((p: { id: number }) => p.id));
+    assert.equal(seen.size, 4, 'the second page continues after the first, by name');
+    assert.equal((await admin('GET', '/api/projects?offset=2')).status, 400, 'offsets are not accepted');
+    const tasks = await admin('GET', `/api/projects/${created.body.id}/tasks?limit=1`);
+    assert.equal(tasks.body.next_cursor, null);
   });
 
   test('two triggers of one kind cannot share a trigger name within a project', async () => {

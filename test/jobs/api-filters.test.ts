@@ -56,16 +56,23 @@ describe('job filters over HTTP', () => {
     assert.deepEqual(ids(await get(`/api/jobs?from=2000-01-01T00:00:00Z&to=${encodeURIComponent(between)}`)), [parentJob, subJob]);
   });
 
-  test('parent_job_id, top_level, state (repeated or comma-separated), limit and offset', async () => {
+  test('parent_job_id, top_level, state (repeated or comma-separated), pages by cursor', async () => {
     assert.deepEqual(ids(await get(`/api/jobs?parent_job_id=${parentJob}`)), [subJob]);
     assert.deepEqual(ids(await get('/api/jobs?top_level=true')), [parentJob, cronJob]);
     assert.deepEqual(ids(await get('/api/jobs?state=done_warning')), [parentJob]);
     assert.deepEqual(ids(await get('/api/jobs?state=done&state=done_warning')), [parentJob, subJob, cronJob]);
     assert.deepEqual(ids(await get('/api/jobs?state=done,done_warning')), [parentJob, subJob, cronJob]);
-    const page = await get('/api/jobs?limit=1&offset=1');
+    const newestFirst = (await get('/api/jobs')).items.map((job: { id: number }) => job.id);
+    const first = await get('/api/jobs?limit=1');
+    assert.deepEqual(ids(first), [newestFirst[0]]);
+    const page = await get(`/api/jobs?limit=1&cursor=${first.next_cursor}`);
     assert.equal(page.items.length, 1);
     assert.equal(page.total, 3);
     assert.equal(page.items[0].id, subJob, 'newest first, second page');
+    const last = await get(`/api/jobs?limit=1&cursor=${page.next_cursor}`);
+    assert.deepEqual(ids(last), [newestFirst[2]]);
+    assert.equal(last.next_cursor, null, 'no cursor after the last page');
+    assert.equal((await get('/api/jobs?limit=3')).next_cursor, null);
   });
 
   test('duration_ms is a number', async () => {
@@ -97,7 +104,7 @@ describe('log filters over HTTP', () => {
     assert.ok(earlier.includes('warned') && !earlier.includes('cron ran'));
   });
 
-  test('level, type and state, repeated or comma-separated; after_id; limit and offset', async () => {
+  test('level, type and state, repeated or comma-separated; after_id; pages by cursor', async () => {
     assert.deepEqual(messages(await get(`/api/logs?project_id=${a.projectId}&level=warning`)), ['warned']);
     assert.deepEqual(messages(await get(`/api/logs?job_id=${parentJob}&level=warning,error`)), ['warned']);
     assert.deepEqual(messages(await get(`/api/logs?job_id=${parentJob}&level=warning&level=critical`)), ['warned']);
@@ -111,9 +118,14 @@ describe('log filters over HTTP', () => {
     const after = await get(`/api/logs?job_id=${cronJob}&after_id=${firstId}`);
     assert.equal(after.total, all.total - 1);
     assert.ok(after.items.every((l: { id: number }) => l.id > firstId));
-    const page = await get(`/api/logs?job_id=${cronJob}&limit=1&offset=1`);
+    const first = await get(`/api/logs?job_id=${cronJob}&limit=1`);
+    const page = await get(`/api/logs?job_id=${cronJob}&limit=1&cursor=${first.next_cursor}`);
     assert.equal(page.items.length, 1);
     assert.equal(page.total, all.total);
+    assert.ok(page.items[0].id < first.items[0].id, 'newest first');
+    const forward = await get(`/api/logs?job_id=${cronJob}&after_id=0&limit=1`);
+    const next = await get(`/api/logs?job_id=${cronJob}&after_id=0&limit=1&cursor=${forward.next_cursor}`);
+    assert.ok(next.items[0].id > forward.items[0].id, 'oldest first when following with after_id');
   });
 });
 
@@ -155,7 +167,8 @@ describe('bad filter values get a message naming the field and what it accepts',
     ['/api/jobs?trigger_kind=email', 'trigger_kind', /expected one of "cron", "db", "webhook", "button", got "email"/],
     ['/api/logs?level=loud', 'level', /expected one of "debug", "info", "warning", "error", "critical"/],
     ['/api/jobs?limit=abc', 'limit', /expected a whole number, got "abc"/],
-    ['/api/logs?offset=-1', 'offset', /expected a whole number, got "-1"/],
+    ['/api/logs?offset=100', 'offset', /unknown field "offset"/],
+    ['/api/jobs?cursor=bm9wZQ', 'cursor', /not a cursor of this list/],
     ['/api/jobs?limit=5000', 'limit', /1000/],
     ['/api/jobs?from=yesterday', 'from', /expected an ISO 8601 time .*got "yesterday"/],
     ['/api/jobs?project_id=1&project_id=2', 'project_id', /string/],

@@ -55,7 +55,7 @@ test('kill -9 during a queued job, then restart: the job runs again and finishes
   await waitForState(jobId, ['started']);
   await stop(first.child, 'SIGKILL');
 
-  await store.update('param', (await store.list('param', { limit: 10, offset: 0 }, project.id)).items[0]!.id, { value: 'fixed' });
+  await store.update('param', (await store.list('param', { limit: 10 }, project.id)).items[0]!.id, { value: 'fixed' });
   const second = await startServe(env());
   try {
     const job = await waitForState(jobId, ['done', 'done_warning', 'failed']);

@@ -38,7 +38,7 @@ after(async () => {
 const listed = async (query: string) => {
   const response = await t.call('user', 'GET', `/api/links${query}`);
   assert.equal(response.status, 200, JSON.stringify(response.body));
-  return response.body as { items: { id: number }[]; total: number; limit: number; offset: number };
+  return response.body as { items: { id: number }[]; total: number; limit: number; next_cursor: string | null };
 };
 const idsOf = (body: { items: { id: number }[] }) => body.items.map((item) => item.id);
 
@@ -48,7 +48,7 @@ describe('GET /api/links', () => {
     assert.deepEqual(idsOf(body), [ids.issue, ids.user7, ids.partner8, ids.partner7]);
     assert.equal(body.total, 4);
     assert.equal(body.limit, 100);
-    assert.equal(body.offset, 0);
+    assert.equal(body.next_cursor, null);
     assert.deepEqual(body.items[0], {
       id: ids.issue,
       relation: 'issues',
@@ -62,9 +62,12 @@ describe('GET /api/links', () => {
   });
 
   test('paginates', async () => {
-    const body = await listed('?limit=2&offset=1');
-    assert.deepEqual(idsOf(body), [ids.user7, ids.partner8]);
+    const first = await listed('?limit=2');
+    assert.deepEqual(idsOf(first), [ids.issue, ids.user7]);
+    const body = await listed(`?limit=2&cursor=${first.next_cursor}`);
+    assert.deepEqual(idsOf(body), [ids.partner8, ids.partner7]);
     assert.equal(body.total, 4);
+    assert.equal(body.next_cursor, null);
   });
 
   test('filters by relation, system, ref (either side), model, kind and date range', async () => {

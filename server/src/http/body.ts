@@ -2,7 +2,8 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { InvalidInputError } from '../shared/errors.js';
-import { parseInput, wholeNumber } from '../shared/validation.js';
+import { pageFields, type PageRequest } from '../shared/paging.js';
+import { parseInput } from '../shared/validation.js';
 
 export async function readJson(c: Context): Promise<unknown> {
   const text = await c.req.text();
@@ -14,10 +15,7 @@ export async function readJson(c: Context): Promise<unknown> {
   }
 }
 
-const pageSchema = z.strictObject({
-  limit: wholeNumber(1, 500).default(100),
-  offset: wholeNumber(0).default(0),
-});
+const pageSchema = z.strictObject(pageFields(100, 500));
 
 /**
  * The query string as a filter schema expects it: a key given once is a string, a repeated key a
@@ -27,7 +25,8 @@ export function readQuery(c: Context): Record<string, string | string[]> {
   return Object.fromEntries(Object.entries(c.req.queries()).map(([key, values]) => [key, values.length === 1 ? values[0]! : values]));
 }
 
-export function readPage(c: Context, extraKeys: readonly string[] = []): { limit: number; offset: number } {
+/** `limit` and `cursor` from the query string (lists page by key: shared/paging.ts). */
+export function readPage(c: Context, extraKeys: readonly string[] = []): PageRequest {
   const query = Object.fromEntries(Object.entries(c.req.query()).filter(([key]) => !extraKeys.includes(key)));
   return parseInput(pageSchema, query, 'query');
 }

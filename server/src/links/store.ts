@@ -1,5 +1,6 @@
 /** The SQL over `sync_studio.link`. Every function takes the connection it runs on. */
 import type { Queryable } from '../db/index.js';
+import { decodeCursor, pageOf, type PageRequest } from '../shared/paging.js';
 import type { RefPattern } from './ops.js';
 import { EXTERNAL_SYSTEM, linkColumns, ODOO_SYSTEM, toLinkRow, type LinkPair, type LinkRow } from './rows.js';
 
@@ -102,12 +103,12 @@ export interface LinkListFilters {
   date_to?: string;
 }
 
-/** The panel's list: filtered, newest first, one page and the total. */
+/** The panel's list: filtered, newest first, one page (by key) and the total. */
 export async function listLinks(
   db: Queryable,
   filters: LinkListFilters,
-  page: { limit: number; offset: number },
-): Promise<{ items: LinkRow[]; total: number }> {
+  page: PageRequest,
+): Promise<{ items: LinkRow[]; total: number; next_cursor: string | null }> {
   const conditions = new Conditions();
   if (filters.relation !== undefined) conditions.add((p) => `relation = ${p}`, filters.relation);
   if (filters.system !== undefined) conditions.add((p) => `(system1 = ${p} or system2 = ${p})`, filters.system);
@@ -119,14 +120,15 @@ export async function listLinks(
   if (filters.date_from !== undefined) conditions.add((p) => `date >= ${p}::timestamptz`, filters.date_from);
   if (filters.date_to !== undefined) conditions.add((p) => `date <= ${p}::timestamptz`, filters.date_to);
   const where = conditions.where();
-  const n = conditions.values.length;
+  const filterValues = [...conditions.values];
+  const after = decodeCursor(page.cursor, ['number']);
+  if (after) conditions.add((p) => `id < ${p}`, after[0]);
   const [items, count] = await Promise.all([
-    db.query(`select ${linkColumns} from sync_studio.link ${where} order by id desc limit $${n + 1} offset $${n + 2}`, [
-      ...conditions.values,
-      page.limit,
-      page.offset,
-    ]),
-    db.query(`select count(*)::int as total from sync_studio.link ${where}`, conditions.values),
+    db.query(
+      `select ${linkColumns} from sync_studio.link ${conditions.where()} order by id desc limit ${page.limit + 1}`,
+      conditions.values,
+    ),
+    db.query(`select count(*)::int as total from sync_studio.link ${where}`, filterValues),
   ]);
-  return { items: items.rows.map(toLinkRow), total: count.rows[0].total as number };
+  return { ...pageOf(items.rows.map(toLinkRow), page.limit, (row) => [row.id]), total: count.rows[0].total as number };
 }

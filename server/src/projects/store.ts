@@ -9,15 +9,11 @@ import { withTransaction, type Pool, type Queryable } from '../db/index.js';
 import { secretColumns, type SecretCipher, type StoredSecret } from '../secrets/index.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../shared/errors.js';
 import { parseInput } from '../shared/validation.js';
+import { decodeCursor, pageOf, type PageRequest } from '../shared/paging.js';
 import { deleteUnownedHistory, type HistoryOwner } from '../runs/index.js';
 import { resources, type ResourceKind, type TriggerKind, isTriggerKind } from './resources.js';
 
 export type Row = Record<string, unknown> & { id: number };
-
-export interface Page {
-  limit: number;
-  offset: number;
-}
 
 export interface ChangeEvent {
   kind: ResourceKind;
@@ -60,20 +56,32 @@ export class ProjectStore {
     for (const check of this.checks.get(kind) ?? []) await check(row, db);
   }
 
-  async list(kind: ResourceKind, page: Page, parentId?: number): Promise<{ items: Row[]; total: number }> {
+  /** One page of a kind's rows (of one parent), oldest first. */
+  async list(
+    kind: ResourceKind,
+    page: PageRequest,
+    parentId?: number,
+  ): Promise<{ items: Row[]; total: number; next_cursor: string | null }> {
     const spec = resources[kind];
     if (spec.parent && parentId !== undefined) await this.get(spec.parent.kind, parentId);
     const filtered = spec.parent !== null && parentId !== undefined;
-    const where = filtered ? `where ${spec.parent!.column} = $1` : '';
-    const params = filtered ? [parentId] : [];
-    const [{ rows }, count] = await Promise.all([
-      this.pool.query<Row>(
-        `select * from sync_studio.${spec.table} ${where} order by id limit ${page.limit} offset ${page.offset}`,
-        params,
-      ),
-      this.pool.query<{ total: number }>(`select count(*)::int as total from sync_studio.${spec.table} ${where}`, params),
-    ]);
-    return { items: rows, total: count.rows[0]!.total };
+    const conditions = filtered ? [`${spec.parent!.column} = $1`] : [];
+    const params: unknown[] = filtered ? [parentId] : [];
+    const count = this.pool.query<{ total: number }>(
+      `select count(*)::int as total from sync_studio.${spec.table} ${conditions.length ? `where ${conditions[0]}` : ''}`,
+      [...params],
+    );
+    const after = decodeCursor(page.cursor, ['number']);
+    if (after) {
+      params.push(after[0]);
+      conditions.push(`id > $${params.length}`);
+    }
+    const where = conditions.length ? `where ${conditions.join(' and ')}` : '';
+    const { rows } = await this.pool.query<Row>(
+      `select * from sync_studio.${spec.table} ${where} order by id limit ${page.limit + 1}`,
+      params,
+    );
+    return { ...pageOf(rows, page.limit, (row) => [row.id]), total: (await count).rows[0]!.total };
   }
 
   async get(kind: ResourceKind, id: number, db: Queryable = this.pool): Promise<Row> {

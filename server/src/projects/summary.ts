@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import type { Queryable } from '../db/index.js';
 import { parseInput } from '../shared/validation.js';
-import type { Page, Row } from './store.js';
+import { decodeCursor, pageOf, type PageRequest } from '../shared/paging.js';
+import type { Row } from './store.js';
 
 export const projectFilterSchema = z.strictObject({
   active: z.enum(['true', 'false', 'all'], { error: 'expected true, false or all' }).default('all'),
@@ -24,7 +25,12 @@ const enabledTriggers = ['cron', 'db', 'webhook', 'button']
   )
   .join(' + ');
 
-export async function listProjectSummaries(db: Queryable, filter: ProjectFilter, page: Page): Promise<{ items: Row[]; total: number }> {
+/** One page of projects by name (then id). */
+export async function listProjectSummaries(
+  db: Queryable,
+  filter: ProjectFilter,
+  page: PageRequest,
+): Promise<{ items: Row[]; total: number; next_cursor: string | null }> {
   const conditions: string[] = [];
   const params: unknown[] = [];
   if (filter.active !== 'all') {
@@ -36,14 +42,18 @@ export async function listProjectSummaries(db: Queryable, filter: ProjectFilter,
     conditions.push(`p.name ilike $${params.length}`);
   }
   const where = conditions.length ? `where ${conditions.join(' and ')}` : '';
+  const after = decodeCursor(page.cursor, ['string', 'number']);
+  const pageParams = after ? [...params, after[0], after[1]] : params;
+  const pageConditions = after ? [...conditions, `(p.name, p.id) > ($${params.length + 1}, $${params.length + 2})`] : conditions;
   const [items, count] = await Promise.all([
     db.query<Row>(
       `select p.*, (select count(*)::int from sync_studio.task t where t.project_id = p.id) as task_count,
               (${enabledTriggers})::int as enabled_trigger_count
-         from sync_studio.project p ${where} order by p.name, p.id limit ${page.limit} offset ${page.offset}`,
-      params,
+         from sync_studio.project p ${pageConditions.length ? `where ${pageConditions.join(' and ')}` : ''}
+        order by p.name, p.id limit ${page.limit + 1}`,
+      pageParams,
     ),
     db.query<{ total: number }>(`select count(*)::int as total from sync_studio.project p ${where}`, params),
   ]);
-  return { items: items.rows, total: count.rows[0]!.total };
+  return { ...pageOf(items.rows, page.limit, (row) => [row.name as string, row.id]), total: count.rows[0]!.total };
 }

@@ -1,9 +1,11 @@
 /**
  * Reading jobs and logs for the panel: filters (project, task, trigger, job, time range, level,
- * state), pagination, and counts grouped by any of those dimensions.
+ * state), pages by key (shared/paging.ts: newest first, by id), and counts grouped by any of
+ * those dimensions.
  */
 import { z } from 'zod';
 import type { Queryable } from '../db/index.js';
+import { decodeCursor, pageFields, pageOf } from '../shared/paging.js';
 import { listOf, parseInput, wholeNumber } from '../shared/validation.js';
 import { durationMsSql, effectiveStateSql, jobStates, retryingAtSql } from './jobs.js';
 import { logLevels, logTypes } from './logs.js';
@@ -21,8 +23,7 @@ const common = {
   trigger_id: id.optional(),
   from: time.optional(),
   to: time.optional(),
-  limit: wholeNumber(1, 1000).default(100),
-  offset: wholeNumber(0).default(0),
+  ...pageFields(100, 1000),
 };
 
 export const jobFilterSchema = z.strictObject({
@@ -79,12 +80,21 @@ export function parseLogFilter(query: Record<string, string | string[]>): LogFil
   return parseInput(logFilterSchema, query, 'log filter');
 }
 
-export async function listJobs(db: Queryable, filter: JobFilter) {
+function jobConditions(filter: JobFilter): Conditions {
   const c = commonConditions('j', filter);
   c.add((p) => `j.parent_job_id = ${p}`, filter.parent_job_id);
   if (filter.top_level === 'true') c.parts.push('j.parent_job_id is null');
   c.add((p) => `${effectiveStateSql} = any(${p})`, filter.state);
+  return c;
+}
+
+/** Newest first. */
+export async function listJobs(db: Queryable, filter: JobFilter) {
+  const c = jobConditions(filter);
   const where = c.where();
+  const after = decodeCursor(filter.cursor, ['number']);
+  const page = jobConditions(filter);
+  page.add((p) => `j.id < ${p}`, after?.[0]);
   const [items, total] = await Promise.all([
     db.query(
       `select j.id, j.project_id, j.task_id, j.trigger_kind, j.trigger_id, j.trigger_name, j.parent_job_id, j.function, j.description,
@@ -92,12 +102,12 @@ export async function listJobs(db: Queryable, filter: JobFilter) {
               j.error, j.run_mode, j.created_at, ${retryingAtSql} as retrying_at,
               ${durationMsSql} as duration_ms,
               (select count(*)::int from sync_studio.job c where c.parent_job_id = j.id) as sub_job_count
-         from sync_studio.job j ${where} order by j.id desc limit ${filter.limit} offset ${filter.offset}`,
-      c.params,
+         from sync_studio.job j ${page.where()} order by j.id desc limit ${filter.limit + 1}`,
+      page.params,
     ),
     db.query<{ n: number }>(`select count(*)::int as n from sync_studio.job j ${where}`, c.params),
   ]);
-  return { items: items.rows, total: total.rows[0]!.n, limit: filter.limit, offset: filter.offset };
+  return { ...pageOf(items.rows, filter.limit, (row) => [row.id as number]), total: total.rows[0]!.n, limit: filter.limit };
 }
 
 function logConditions(filter: LogFilter): Conditions {
@@ -110,18 +120,22 @@ function logConditions(filter: LogFilter): Conditions {
   return c;
 }
 
+/** Newest first; with `after_id` (following a job's log), oldest first from there. */
 export async function listLogs(db: Queryable, filter: LogFilter) {
   const c = logConditions(filter);
   const from = 'sync_studio.log l left join sync_studio.job j on j.id = l.job_id';
-  const order = filter.after_id === undefined ? 'l.id desc' : 'l.id asc';
+  const ascending = filter.after_id !== undefined;
+  const after = decodeCursor(filter.cursor, ['number']);
+  const page = logConditions(filter);
+  page.add((p) => (ascending ? `l.id > ${p}` : `l.id < ${p}`), after?.[0]);
   const [items, total] = await Promise.all([
     db.query(
-      `select l.*, j.state as job_state from ${from} ${c.where()} order by ${order} limit ${filter.limit} offset ${filter.offset}`,
-      c.params,
+      `select l.*, j.state as job_state from ${from} ${page.where()} order by l.id ${ascending ? 'asc' : 'desc'} limit ${filter.limit + 1}`,
+      page.params,
     ),
     db.query<{ n: number }>(`select count(*)::int as n from ${from} ${c.where()}`, c.params),
   ]);
-  return { items: items.rows, total: total.rows[0]!.n, limit: filter.limit, offset: filter.offset };
+  return { ...pageOf(items.rows, filter.limit, (row) => [row.id as number]), total: total.rows[0]!.n, limit: filter.limit };
 }
 
 const groupColumns: Record<string, string> = {

@@ -4,3 +4,4 @@ export * from './clock.js';
 export * from './paths.js';
 export * from './validation.js';
 export * from './batcher.js';
+export * from './paging.js';

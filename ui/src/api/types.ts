@@ -11,11 +11,12 @@ export interface Session {
   role: Role;
 }
 
+/** A page of a list: lists page by key; `next_cursor` asks for the next page (null on the last). */
 export interface Page<T> {
   items: T[];
   total: number;
   limit: number;
-  offset: number;
+  next_cursor: string | null;
 }
 
 export interface Project {

@@ -20,7 +20,7 @@ export class SsJobList extends ViewBase {
   @property({ attribute: false }) query = new URLSearchParams();
   @state() private stateFilter = '';
   @state() private kindFilter = '';
-  @state() private offset = 0;
+  @state() private cursors: readonly string[] = [];
   @state() private open = new Set<number>();
 
   override connectedCallback(): void {
@@ -29,17 +29,17 @@ export class SsJobList extends ViewBase {
   }
 
   private readonly jobs = new LitTask(this, {
-    task: ([stateFilter, kind, offset]) =>
+    task: ([stateFilter, kind, cursors]) =>
       this.api.get<Page<Job>>('/jobs', {
         top_level: 'true',
         state: stateFilter,
         trigger_kind: kind,
         project_id: this.query.get('project_id'),
         task_id: this.query.get('task_id'),
-        offset,
+        cursor: cursors.at(-1),
         limit: LIMIT,
       }),
-    args: () => [this.stateFilter, this.kindFilter, this.offset] as const,
+    args: () => [this.stateFilter, this.kindFilter, this.cursors] as const,
   });
 
   override render() {
@@ -63,10 +63,11 @@ export class SsJobList extends ViewBase {
             ${triggerKinds.map((k) => html`<option value=${k}>${k === 'button' ? 'manual' : k}</option>`)}
           </select>
           <ss-pager
-            .offset=${this.offset}
+            .cursors=${this.cursors}
+            .next=${this.jobs.value?.next_cursor ?? null}
             .limit=${LIMIT}
             .total=${this.jobs.value?.total ?? 0}
-            @ss-page=${(e: CustomEvent<number>) => (this.offset = e.detail)}
+            @ss-page=${(e: CustomEvent<readonly string[]>) => (this.cursors = e.detail)}
           ></ss-pager>
         </span>
       </ss-control-panel>
@@ -82,7 +83,7 @@ export class SsJobList extends ViewBase {
   private setFilter(which: 'state' | 'kind', value: string): void {
     if (which === 'state') this.stateFilter = value;
     else this.kindFilter = value;
-    this.offset = 0;
+    this.cursors = [];
   }
 
   private table(jobs: Job[]) {

@@ -14,11 +14,11 @@ const LIMIT = 50;
 @customElement('ss-link-list')
 export class SsLinkList extends ViewBase {
   @state() private filters: Record<string, string> = {};
-  @state() private offset = 0;
+  @state() private cursors: readonly string[] = [];
 
   private readonly links = new LitTask(this, {
-    task: ([filters, offset]) => this.api.get<Page<Link>>('/links', { ...filters, offset, limit: LIMIT }),
-    args: () => [this.filters, this.offset] as const,
+    task: ([filters, cursors]) => this.api.get<Page<Link>>('/links', { ...filters, cursor: cursors.at(-1), limit: LIMIT }),
+    args: () => [this.filters, this.cursors] as const,
   });
 
   private set(key: string, value: string): void {
@@ -26,7 +26,7 @@ export class SsLinkList extends ViewBase {
     if (value) next[key] = value;
     else delete next[key];
     this.filters = next;
-    this.offset = 0;
+    this.cursors = [];
   }
 
   override render() {
@@ -46,10 +46,11 @@ export class SsLinkList extends ViewBase {
             <option value="false">External links</option>
           </select>
           <ss-pager
-            .offset=${this.offset}
+            .cursors=${this.cursors}
+            .next=${this.links.value?.next_cursor ?? null}
             .limit=${LIMIT}
             .total=${this.links.value?.total ?? 0}
-            @ss-page=${(e: CustomEvent<number>) => (this.offset = e.detail)}
+            @ss-page=${(e: CustomEvent<readonly string[]>) => (this.cursors = e.detail)}
           ></ss-pager>
         </span>
       </ss-control-panel>

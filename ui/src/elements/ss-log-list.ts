@@ -44,7 +44,7 @@ export class SsLogList extends ViewBase {
   @property({ attribute: false }) query = new URLSearchParams();
   @state() private filters: Record<string, string> = {};
   @state() private groupBy: LogGrouping | '' = '';
-  @state() private offset = 0;
+  @state() private cursors: readonly string[] = [];
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -61,8 +61,8 @@ export class SsLogList extends ViewBase {
   }
 
   private readonly logs = new LitTask(this, {
-    task: ([, offset]) => this.api.get<Page<LogLine>>('/logs', { ...this.apiQuery(), offset, limit: LIMIT }),
-    args: () => [this.filters, this.offset] as const,
+    task: ([, cursors]) => this.api.get<Page<LogLine>>('/logs', { ...this.apiQuery(), cursor: cursors.at(-1), limit: LIMIT }),
+    args: () => [this.filters, this.cursors] as const,
   });
 
   private readonly counts = new LitTask(this, {
@@ -75,7 +75,7 @@ export class SsLogList extends ViewBase {
     if (value) next[key] = value;
     else delete next[key];
     this.filters = next;
-    this.offset = 0;
+    this.cursors = [];
   }
 
   override render() {
@@ -116,10 +116,11 @@ export class SsLogList extends ViewBase {
             ${logGroupings.map((g) => html`<option value=${g}>Group by ${groupLabels[g].toLowerCase()}</option>`)}
           </select>
           <ss-pager
-            .offset=${this.offset}
+            .cursors=${this.cursors}
+            .next=${this.logs.value?.next_cursor ?? null}
             .limit=${LIMIT}
             .total=${this.logs.value?.total ?? 0}
-            @ss-page=${(e: CustomEvent<number>) => (this.offset = e.detail)}
+            @ss-page=${(e: CustomEvent<readonly string[]>) => (this.cursors = e.detail)}
           ></ss-pager>
         </span>
       </ss-control-panel>

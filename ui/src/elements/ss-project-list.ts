@@ -42,7 +42,7 @@ export class SsProjectList extends ViewBase {
 
   @state() private active: 'all' | 'true' | 'false' = 'all';
   @state() private search = '';
-  @state() private offset = 0;
+  @state() private cursors: readonly string[] = [];
   @state() private newName = '';
   @state() private report: ImportReport | undefined;
   @state() private dragging = false;
@@ -50,8 +50,9 @@ export class SsProjectList extends ViewBase {
   @query('#report') private reportDialog!: SsDialog;
 
   private readonly projects = new Task(this, {
-    task: ([active, search, offset]) => this.api.get<Page<ProjectSummary>>('/projects', { active, search, offset, limit: LIMIT }),
-    args: () => [this.active, this.search, this.offset] as const,
+    task: ([active, search, cursors]) =>
+      this.api.get<Page<ProjectSummary>>('/projects', { active, search, cursor: cursors.at(-1), limit: LIMIT }),
+    args: () => [this.active, this.search, this.cursors] as const,
   });
 
   override render() {
@@ -91,10 +92,11 @@ export class SsProjectList extends ViewBase {
             @change=${(e: Event) => this.filter({ search: (e.target as HTMLInputElement).value })}
           />
           <ss-pager
-            .offset=${this.offset}
+            .cursors=${this.cursors}
+            .next=${page?.next_cursor ?? null}
             .limit=${LIMIT}
             .total=${page?.total ?? 0}
-            @ss-page=${(e: CustomEvent<number>) => (this.offset = e.detail)}
+            @ss-page=${(e: CustomEvent<readonly string[]>) => (this.cursors = e.detail)}
           ></ss-pager>
         </span>
       </ss-control-panel>
@@ -257,7 +259,7 @@ export class SsProjectList extends ViewBase {
   private filter(change: { active?: 'all' | 'true' | 'false'; search?: string }): void {
     if (change.active !== undefined) this.active = change.active;
     if (change.search !== undefined) this.search = change.search;
-    this.offset = 0;
+    this.cursors = [];
   }
 
   private async create(event: Event): Promise<void> {

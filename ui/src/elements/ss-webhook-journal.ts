@@ -13,7 +13,7 @@ const LIMIT = 50;
 @customElement('ss-webhook-journal')
 export class SsWebhookJournal extends ViewBase {
   @property({ type: Number }) triggerId = 0;
-  @state() private offset = 0;
+  @state() private cursors: readonly string[] = [];
 
   private readonly trigger = new LitTask(this, {
     task: ([id]) => this.api.get<WebhookTrigger>(`/triggers/webhook/${id}`),
@@ -21,8 +21,9 @@ export class SsWebhookJournal extends ViewBase {
   });
 
   private readonly requests = new LitTask(this, {
-    task: ([id, offset]) => this.api.get<Page<WebhookRequest>>(`/triggers/webhook/${id}/requests`, { offset, limit: LIMIT }),
-    args: () => [this.triggerId, this.offset] as const,
+    task: ([id, cursors]) =>
+      this.api.get<Page<WebhookRequest>>(`/triggers/webhook/${id}/requests`, { cursor: cursors.at(-1), limit: LIMIT }),
+    args: () => [this.triggerId, this.cursors] as const,
   });
 
   override render() {
@@ -33,10 +34,11 @@ export class SsWebhookJournal extends ViewBase {
         <span slot="buttons"><button class="btn" @click=${() => void this.requests.run()}>Refresh</button></span>
         <span slot="side">
           <ss-pager
-            .offset=${this.offset}
+            .cursors=${this.cursors}
+            .next=${this.requests.value?.next_cursor ?? null}
             .limit=${LIMIT}
             .total=${this.requests.value?.total ?? 0}
-            @ss-page=${(e: CustomEvent<number>) => (this.offset = e.detail)}
+            @ss-page=${(e: CustomEvent<readonly string[]>) => (this.cursors = e.detail)}
           ></ss-pager>
         </span>
       </ss-control-panel>

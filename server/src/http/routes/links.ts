@@ -15,7 +15,7 @@ export interface LinkRoutesDeps {
   pool: Queryable;
 }
 
-const pageKeys = ['limit', 'offset'];
+const pageKeys = ['limit', 'cursor'];
 const dateTime = z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time, e.g. 2024-05-01T00:00:00Z' });
 const filtersSchema = z.strictObject({
   relation: z.string().min(1).optional(),
@@ -47,7 +47,7 @@ export function linkRoutes(deps: LinkRoutesDeps): Hono<AppEnv> {
       Object.fromEntries(Object.entries(query).filter(([key]) => !pageKeys.includes(key))),
       'query',
     );
-    return c.json({ ...(await listLinks(pool, filters, page)), ...page });
+    return c.json({ ...(await listLinks(pool, filters, page)), limit: page.limit });
   });
   app.delete('/links/:id', async (c) => {
     requireRole(c, 'developer', 'deleting links');

@@ -57,8 +57,8 @@ export function projectRoutes(deps: ProjectRoutesDeps): Hono<AppEnv> {
 
   const list = async (c: Context<AppEnv>, kind: ResourceKind, parentId?: number) => {
     const page = readPage(c);
-    const { items, total } = await store.list(kind, page, parentId);
-    return c.json({ items: items.map((row) => present(c, kind, row)), total, ...page });
+    const { items, total, next_cursor } = await store.list(kind, page, parentId);
+    return c.json({ items: items.map((row) => present(c, kind, row)), total, limit: page.limit, next_cursor });
   };
   const create = async (c: Context<AppEnv>, kind: ResourceKind, parentId: number | null) => {
     requireRole(c, kind === 'project' ? 'administrator' : 'developer', `creating a ${resources[kind].label}`);
@@ -85,7 +85,7 @@ export function projectRoutes(deps: ProjectRoutesDeps): Hono<AppEnv> {
     const query = c.req.query();
     const page = readPage(c, filterKeys);
     const filter = parseProjectFilter(Object.fromEntries(Object.entries(query).filter(([key]) => filterKeys.includes(key))));
-    const { items, total } = await listProjectSummaries(store.pool, filter, page);
+    const { items, total, next_cursor } = await listProjectSummaries(store.pool, filter, page);
     const failures = await countRecentFailures(
       store.pool,
       items.map((row) => row.id),
@@ -94,7 +94,8 @@ export function projectRoutes(deps: ProjectRoutesDeps): Hono<AppEnv> {
     return c.json({
       items: items.map((row) => ({ ...present(c, 'project', row), recent_failure_count: failures.get(row.id) ?? 0 })),
       total,
-      ...page,
+      limit: page.limit,
+      next_cursor,
     });
   });
   app.post('/projects', (c) => create(c, 'project', null));

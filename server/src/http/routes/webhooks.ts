@@ -28,8 +28,8 @@ export function webhookApiRoutes(deps: WebhookRoutesDeps): Hono<AppEnv> {
     const reveal = hasRole(c.get('principal'), 'administrator');
     const triggerId = readId(c);
     await loadTrigger(deps.pool, 'webhook', triggerId);
-    const { items, total } = await listJournal(deps.pool, triggerId, page);
-    return c.json({ items: items.map((item) => presentRequest(item, reveal)), total, ...page });
+    const { items, total, next_cursor } = await listJournal(deps.pool, triggerId, page);
+    return c.json({ items: items.map((item) => presentRequest(item, reveal)), total, limit: page.limit, next_cursor });
   });
 
   app.post('/webhook-requests/:id/replay', async (c) => {

@@ -6,6 +6,7 @@
  */
 import { jsonbText, type Queryable } from '../../db/index.js';
 import { capMessage, insertLogsSql, logColumns, type LogEntry } from '../../runs/index.js';
+import { decodeCursor, pageOf, type PageRequest } from '../../shared/paging.js';
 import type { StartCompanion } from '../../runs/jobs.js';
 import type { RawWebhookRequest, WebhookKind } from './request.js';
 
@@ -135,20 +136,21 @@ export async function getJournaledWithJob(
   return rows[0];
 }
 
+/** One page (by key) of a webhook's journal, newest first, and the total. */
 export async function listJournal(
   db: Queryable,
   triggerId: number,
-  page: { limit: number; offset: number },
-): Promise<{ items: JournaledRequest[]; total: number }> {
+  page: PageRequest,
+): Promise<{ items: JournaledRequest[]; total: number; next_cursor: string | null }> {
+  const after = decodeCursor(page.cursor, ['number']);
   const [{ rows }, count] = await Promise.all([
-    db.query<JournaledRequest>('select * from sync_studio.webhook_request where trigger_id = $1 order by id desc limit $2 offset $3', [
-      triggerId,
-      page.limit,
-      page.offset,
-    ]),
+    db.query<JournaledRequest>(
+      `select * from sync_studio.webhook_request where trigger_id = $1 and ($2::bigint is null or id < $2) order by id desc limit $3`,
+      [triggerId, after?.[0] ?? null, page.limit + 1],
+    ),
     db.query<{ total: number }>('select count(*)::int as total from sync_studio.webhook_request where trigger_id = $1', [triggerId]),
   ]);
-  return { items: rows, total: count.rows[0]!.total };
+  return { ...pageOf(rows, page.limit, (row) => [row.id]), total: count.rows[0]!.total };
 }
 
 export type LogLine = Pick<LogEntry, 'level' | 'type' | 'name' | 'message'>;
