@@ -28,7 +28,7 @@ export const layers = {
   secrets: ['db', 'shared'],
   auth: ['shared'],
   odoo: ['shared'],
-  plugins: ['shared'],
+  plugins: ['odoo', 'shared'],
   'sandbox/protocol.ts': [],
   'sandbox/message-batch.ts': [],
   'sandbox/source': ['sandbox/protocol.ts'],

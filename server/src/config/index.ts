@@ -233,6 +233,24 @@ const settings = {
     expect:
       "comma-separated Odoo model names task code's env may use although they hold Odoo's secrets or run server code, e.g. ir.config_parameter",
   },
+  pluginUrls: {
+    env: 'SYNC_STUDIO_PLUGIN_URLS',
+    flag: 'pluginUrls',
+    schema: z
+      .string()
+      .default('')
+      .transform((s) =>
+        s
+          .split(',')
+          .map((entry) => entry.trim())
+          .filter((entry) => entry !== '')
+          .map((entry) => entry.split('=')),
+      )
+      .pipe(z.array(z.tuple([z.enum(['telegram', 'github', 'trello']), z.url({ protocol: /^https?$/ })])))
+      .transform((pairs) => Object.freeze(Object.fromEntries(pairs)) as Readonly<Partial<Record<'telegram' | 'github' | 'trello', string>>>),
+    expect:
+      'comma-separated plugin=URL pairs replacing the API base URL of the telegram, github or trello plugin, e.g. github=https://github.example.com/api/v3',
+  },
   liveStreamsPerUser: {
     env: 'SYNC_STUDIO_LIVE_STREAMS_PER_USER',
     flag: 'liveStreamsPerUser',

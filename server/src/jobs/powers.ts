@@ -239,6 +239,8 @@ function createPlugin(
   return plugin.create(secrets, {
     log: (message, level = 'info') => write(level, message, 'server', plugin.name),
     logTransmission: (recipient, data) => write('info', data, 'data_out', recipient),
+    logReception: (sender, data) => write('info', data, 'data_in', sender),
+    params: project.params,
     odoo: async (model, method, args = [], kwargs = {}) => {
       if (!deps.odoo) throw new OdooNotConfiguredError();
       return deps.odoo.executeKw(model, method, args, kwargs);

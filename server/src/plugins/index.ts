@@ -5,6 +5,10 @@
  * asynchronous stubs, so secrets never enter a compartment. A project selects plugins by name.
  */
 import { InvalidInputError } from '../shared/errors.js';
+import { githubPlugin } from './github.js';
+import { odooPlugin } from './odoo.js';
+import { telegramPlugin } from './telegram.js';
+import { trelloPlugin } from './trello.js';
 
 export type PluginExport =
   ((...args: never[]) => unknown) | string | number | boolean | null | readonly unknown[] | { readonly [key: string]: unknown };
@@ -14,6 +18,10 @@ export interface PluginContext {
   log(message: string, level?: 'debug' | 'info' | 'warning' | 'error' | 'critical'): void;
   /** Logs `data` sent to `recipient` (type data_out). */
   logTransmission(recipient: string, data: string): void;
+  /** Logs `data` received from `sender` (type data_in). */
+  logReception(sender: string, data: string): void;
+  /** The project's parameters (e.g. the URL and database of another Odoo). */
+  params: Readonly<Record<string, string | null>>;
   /** An Odoo call as the technical user (fails with a clear error when Odoo is not configured). */
   odoo(model: string, method: string, args?: unknown[], kwargs?: Record<string, unknown>): Promise<unknown>;
   project: { id: number; name: string };
@@ -53,8 +61,10 @@ export class PluginRegistry {
   }
 }
 
-/**
- * Plugins shipped with the sidecar. Demo integrations (Telegram, GitHub, Trello, Odoo2odoo) are
- * added here by the demo-projects work; deployments can register their own in `main.ts`.
- */
-export const builtInPlugins: EvalContextPlugin[] = [];
+/** API base URLs of the plugins that call a public API (SYNC_STUDIO_PLUGIN_URLS; tests use local stub servers). */
+export type PluginUrls = Readonly<Partial<Record<'telegram' | 'github' | 'trello', string>>>;
+
+/** Plugins shipped with the sidecar (deployments can register their own in `main.ts`). */
+export function builtInPlugins(urls: PluginUrls = {}): EvalContextPlugin[] {
+  return [telegramPlugin(urls.telegram), githubPlugin(urls.github), trelloPlugin(urls.trello), odooPlugin()];
+}
