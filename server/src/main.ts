@@ -50,7 +50,11 @@ export interface OpenStore {
 }
 
 /** Opens the database (starting the embedded one in standalone mode), migrates it and checks the secret key. */
-export async function openStore(config: Config, logger: Logger, plugins = new PluginRegistry(builtInPlugins(config.pluginUrls))): Promise<OpenStore> {
+export async function openStore(
+  config: Config,
+  logger: Logger,
+  plugins = new PluginRegistry(builtInPlugins(config.pluginUrls)),
+): Promise<OpenStore> {
   const credentials = await resolveCredentials(config);
   const embedded =
     config.mode === 'standalone' ? await startEmbeddedPostgres(config.dataDir, { onLog: (line) => logger.debug({ pg: line }) }) : undefined;

@@ -247,7 +247,9 @@ const settings = {
           .map((entry) => entry.split('=')),
       )
       .pipe(z.array(z.tuple([z.enum(['telegram', 'github', 'trello']), z.url({ protocol: /^https?$/ })])))
-      .transform((pairs) => Object.freeze(Object.fromEntries(pairs)) as Readonly<Partial<Record<'telegram' | 'github' | 'trello', string>>>),
+      .transform(
+        (pairs) => Object.freeze(Object.fromEntries(pairs)) as Readonly<Partial<Record<'telegram' | 'github' | 'trello', string>>>,
+      ),
     expect:
       'comma-separated plugin=URL pairs replacing the API base URL of the telegram, github or trello plugin, e.g. github=https://github.example.com/api/v3',
   },

@@ -24,7 +24,12 @@ function header(request: SignedRequest, name: string): string | undefined {
 export function githubSignatureValid(request: SignedRequest, secret: string): boolean {
   const signature = header(request, 'x-hub-signature-256');
   if (!signature) return false;
-  return sameText(signature, `sha256=${createHmac('sha256', secret).update(request.body ?? '').digest('hex')}`);
+  return sameText(
+    signature,
+    `sha256=${createHmac('sha256', secret)
+      .update(request.body ?? '')
+      .digest('hex')}`,
+  );
 }
 
 /** Trello: `X-Trello-Webhook: <base64 HMAC-SHA1 of body + callback URL with the application secret>`. */
@@ -35,7 +40,9 @@ export function trelloSignatureValid(request: SignedRequest, secret: string, cal
 }
 
 export function trelloSignature(body: string, secret: string, callbackUrl: string): string {
-  return createHmac('sha1', secret).update(body + callbackUrl).digest('base64');
+  return createHmac('sha1', secret)
+    .update(body + callbackUrl)
+    .digest('base64');
 }
 
 /** Telegram: `X-Telegram-Bot-Api-Secret-Token` equals the secret token given to setWebhook. */

@@ -43,7 +43,10 @@ export function trelloPlugin(baseUrl = 'https://api.trello.com'): EvalContextPlu
     create(secrets, context) {
       const { TRELLO_KEY: key, TRELLO_TOKEN: token, TRELLO_BOARD_ID: board } = secrets;
       if (!key || !token || !board) throw new Error('Trello credentials are not set (secrets TRELLO_KEY, TRELLO_TOKEN, TRELLO_BOARD_ID)');
-      const api = new ApiClient({ name: 'trello', baseUrl, query: { key, token }, logPath: (path) => path.replace(token, '<TRELLO_TOKEN>') }, context);
+      const api = new ApiClient(
+        { name: 'trello', baseUrl, query: { key, token }, logPath: (path) => path.replace(token, '<TRELLO_TOKEN>') },
+        context,
+      );
       const labelExists = async (id: string) => {
         try {
           await api.call({ method: 'GET', path: `/1/labels/${id}` });
@@ -74,7 +77,9 @@ export function trelloPlugin(baseUrl = 'https://api.trello.com'): EvalContextPlu
         'trello.card_create': async (name: string, description = '') => {
           const lists = await api.call<{ id: string }[]>({ method: 'GET', path: `/1/boards/${board}/lists`, query: { filter: 'open' } });
           if (!lists[0]) throw new Error(`Trello board ${board} has no open list to put cards in`);
-          return (await api.call<{ id: string }>({ method: 'POST', path: '/1/cards', body: { idList: lists[0].id, name, desc: description } })).id;
+          return (
+            await api.call<{ id: string }>({ method: 'POST', path: '/1/cards', body: { idList: lists[0].id, name, desc: description } })
+          ).id;
         },
         'trello.card_add_message': (cardId: string, text: string) =>
           api.call({ method: 'POST', path: `/1/cards/${cardId}/actions/comments`, body: { text } }),
