@@ -46,6 +46,14 @@ const badLines: [string, Record<string, string>, string[], RegExp][] = [
     ['serve'],
     /SYNC_STUDIO_RETRY_DELAYS: expected comma-separated seconds/,
   ],
+  [
+    'a model name that is not one',
+    { SYNC_STUDIO_ENV_ALLOW_MODELS: 'ir.config_parameter, Passwords!' },
+    ['serve'],
+    /SYNC_STUDIO_ENV_ALLOW_MODELS: expected comma-separated Odoo model names/,
+  ],
+  ['a webhook rate of zero', { SYNC_STUDIO_WEBHOOK_RATE: '0' }, ['serve'], /SYNC_STUDIO_WEBHOOK_RATE: expected requests per second/],
+  ['a metrics token that is too short', { SYNC_STUDIO_METRICS_TOKEN: 'abc' }, ['serve'], /SYNC_STUDIO_METRICS_TOKEN: expected at least 24/],
 ];
 
 for (const [label, env, args, message] of badLines) {

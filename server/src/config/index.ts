@@ -13,6 +13,19 @@ import { z } from 'zod';
 import { parseAllowEntry } from '../egress/policy.js';
 import { ConfigError } from '../shared/errors.js';
 
+/** A comma-separated list (spaces around entries and empty entries ignored); unset is empty. */
+function commaList() {
+  return z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== ''),
+    );
+}
+
 /** Every setting: its environment name, its flag, and its schema. */
 const settings = {
   port: {
@@ -183,16 +196,7 @@ const settings = {
   egressAllow: {
     env: 'SYNC_STUDIO_EGRESS_ALLOW',
     flag: 'egressAllow',
-    schema: z
-      .string()
-      .default('')
-      .transform((s) =>
-        s
-          .split(',')
-          .map((entry) => entry.trim())
-          .filter((entry) => entry !== ''),
-      )
-      .refine((entries) => entries.every((entry) => parseAllowEntry(entry) !== undefined)),
+    schema: commaList().refine((entries) => entries.every((entry) => parseAllowEntry(entry) !== undefined)),
     expect: 'comma-separated host names, IP addresses or CIDR networks that task code may reach, e.g. api.internal,10.1.2.0/24',
   },
   httpMaxBytes: {
@@ -220,32 +224,15 @@ const settings = {
   envAllowModels: {
     env: 'SYNC_STUDIO_ENV_ALLOW_MODELS',
     flag: 'envAllowModels',
-    schema: z
-      .string()
-      .default('')
-      .transform((s) =>
-        s
-          .split(',')
-          .map((entry) => entry.trim())
-          .filter((entry) => entry !== ''),
-      )
-      .pipe(z.array(z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/))),
+    schema: commaList().pipe(z.array(z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/))),
     expect:
       "comma-separated Odoo model names task code's env may use although they hold Odoo's secrets or run server code, e.g. ir.config_parameter",
   },
   pluginUrls: {
     env: 'SYNC_STUDIO_PLUGIN_URLS',
     flag: 'pluginUrls',
-    schema: z
-      .string()
-      .default('')
-      .transform((s) =>
-        s
-          .split(',')
-          .map((entry) => entry.trim())
-          .filter((entry) => entry !== '')
-          .map((entry) => entry.split('=')),
-      )
+    schema: commaList()
+      .transform((entries) => entries.map((entry) => entry.split('=')))
       .pipe(z.array(z.tuple([z.enum(['telegram', 'github', 'trello']), z.url({ protocol: /^https?$/ })])))
       .transform(
         (pairs) => Object.freeze(Object.fromEntries(pairs)) as Readonly<Partial<Record<'telegram' | 'github' | 'trello', string>>>,
