@@ -21,8 +21,9 @@ export const layers = {
   // with) sit at the bottom; the HTTP client that enforces them sits beside the sandbox it serves.
   'egress/policy.ts': ['shared'],
   'egress/agents.ts': ['egress/policy.ts'],
-  'egress/task-http.ts': ['egress/agents.ts', 'egress/policy.ts', 'sandbox/index.ts', 'shared'],
-  'egress/index.ts': ['egress/policy.ts', 'egress/task-http.ts'],
+  'egress/secret-handles.ts': ['sandbox/index.ts', 'shared'],
+  'egress/task-http.ts': ['egress/agents.ts', 'egress/policy.ts', 'egress/secret-handles.ts', 'sandbox/index.ts', 'shared'],
+  'egress/index.ts': ['egress/policy.ts', 'egress/secret-handles.ts', 'egress/task-http.ts'],
   config: ['egress/policy.ts', 'shared'],
   db: ['shared'],
   secrets: ['db', 'shared'],
