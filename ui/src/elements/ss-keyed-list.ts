@@ -5,8 +5,9 @@
  */
 import { css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { Task } from '@lit/task';
 import type { Page, Param, Secret, Text } from '../api/types.js';
+import { actionsColumn, listTable } from '../lists/list-table.js';
+import { ServerList, WHOLE_LIST } from '../lists/server-list.js';
 import { ViewBase } from './view-base.js';
 import { confirmAction, type SsDialog } from './ss-dialog.js';
 import './ss-dialog.js';
@@ -54,9 +55,10 @@ export class SsKeyedList extends ViewBase {
   @state() private revealed = new Set<number>();
   @query('ss-dialog') private dialog!: SsDialog;
 
-  private readonly items = new Task(this, {
-    task: ([kind, id]) => this.api.get<Page<Item>>(`/projects/${id}/${kind}`, { limit: 500 }),
-    args: () => [this.kind, this.projectId] as const,
+  private readonly items = new ServerList<Item>(this, {
+    load: (_, page) => this.api.get<Page<Item>>(`/projects/${this.projectId}/${this.kind}`, page),
+    args: () => [this.kind, this.projectId],
+    limit: WHOLE_LIST,
   });
 
   private get editable(): boolean {
@@ -65,51 +67,36 @@ export class SsKeyedList extends ViewBase {
 
   override render() {
     return html`<h2 class="section-title" id="${this.kind}-title">${titles[this.kind]}</h2>
-      ${this.items.render({
-        pending: () => html`<p role="status">Loading…</p>`,
-        error: (e) => html`<p role="alert">${(e as Error).message}</p>`,
-        complete: (page) => this.table(page.items),
-      })}
+      ${this.items.render({ empty: `No ${titles[this.kind].toLowerCase()}.`, rows: (items) => this.table(items) })}
       ${this.editable ? html`<button class="btn btn-link" @click=${() => void this.edit()}>Add a ${singular[this.kind]}</button>` : nothing}
       ${this.form()}`;
   }
 
   private table(items: Item[]) {
-    if (items.length === 0) return html`<p class="muted">No ${titles[this.kind].toLowerCase()}.</p>`;
-    return html`<div class="list-wrap">
-      <table class="o-list" aria-labelledby="${this.kind}-title">
-        <thead>
-          <tr>
-            <th scope="col">Key</th>
-            <th scope="col">Value</th>
-            <th scope="col">Description</th>
-            <th scope="col"><span class="visually-hidden">Actions</span></th>
-          </tr>
-        </thead>
-        <tbody>
-          ${items.map(
-            (item) =>
-              html`<tr>
-                <td><code>${item.key}</code></td>
-                <td class="value">${this.valueCell(item)}</td>
-                <td>
-                  ${item.description}${item.url ? html` <a href=${item.url} target="_blank" rel="noopener noreferrer">link</a>` : nothing}
-                </td>
-                <td>
-                  ${
-                    this.editable
-                      ? html`<button class="btn btn-link" aria-label="Edit ${item.key}" @click=${() => void this.edit(item)}>Edit</button>
-                          <button class="btn btn-link" aria-label="Delete ${item.key}" @click=${() => void this.deleteRow(item)}>
-                            Delete
-                          </button>`
-                      : nothing
-                  }
-                </td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>`;
+    return listTable({
+      labelledBy: `${this.kind}-title`,
+      columns: ['Key', 'Value', 'Description', actionsColumn],
+      rows: items.map(
+        (item) =>
+          html`<tr>
+            <td><code>${item.key}</code></td>
+            <td class="value">${this.valueCell(item)}</td>
+            <td>
+              ${item.description}${item.url ? html` <a href=${item.url} target="_blank" rel="noopener noreferrer">link</a>` : nothing}
+            </td>
+            <td>
+              ${
+                this.editable
+                  ? html`<button class="btn btn-link" aria-label="Edit ${item.key}" @click=${() => void this.edit(item)}>Edit</button>
+                      <button class="btn btn-link" aria-label="Delete ${item.key}" @click=${() => void this.deleteRow(item)}>
+                        Delete
+                      </button>`
+                  : nothing
+              }
+            </td>
+          </tr>`,
+      ),
+    });
   }
 
   private valueCell(item: Item) {
@@ -251,12 +238,12 @@ export class SsKeyedList extends ViewBase {
     );
     if (ok) {
       this.dialog.close();
-      void this.items.run();
+      this.items.reload();
     }
   }
 
   private async deleteRow(item: Item): Promise<void> {
     if (!(await confirmAction(this.renderRoot, `Delete ${singular[this.kind]}`, `Delete "${item.key}"?`, 'Delete'))) return;
-    if (await this.attempt(() => this.api.delete(`/${this.kind}/${item.id}`))) void this.items.run();
+    if (await this.attempt(() => this.api.delete(`/${this.kind}/${item.id}`))) this.items.reload();
   }
 }

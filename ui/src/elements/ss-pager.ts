@@ -1,7 +1,6 @@
 /**
- * <ss-pager>: Odoo's pager ("1-50 / 10000" with previous/next). Lists page by key: the list keeps
- * the cursors that led to the page it shows (`cursors`, empty on the first page) and asks the server
- * for the page after the last one; `next` is the server's `next_cursor` (null on the last page).
+ * <ss-pager>: Odoo's pager ("1-50 / 10000" with previous/next). It shows what the list tells it and
+ * asks the list for the previous or next page (`ss-page`); the list asks the server for one page.
  */
 import { html, LitElement } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
@@ -10,23 +9,20 @@ import { odooStyles } from '../styles.js';
 @customElement('ss-pager')
 export class SsPager extends LitElement {
   static override styles = [odooStyles];
-  @property({ attribute: false }) cursors: readonly string[] = [];
-  @property({ attribute: false }) next: string | null = null;
-  @property({ type: Number }) limit = 50;
+  /** 1-based positions of the first and last rows shown (0 when none). */
+  @property({ type: Number }) first = 0;
+  @property({ type: Number }) last = 0;
   @property({ type: Number }) total = 0;
+  @property({ type: Boolean }) hasPrevious = false;
+  @property({ type: Boolean }) hasNext = false;
 
   override render() {
-    const start = this.cursors.length * this.limit;
-    const first = this.total === 0 ? 0 : start + 1;
-    const last = Math.min(start + this.limit, this.total);
-    return html`<span class="muted" aria-live="polite">${first}-${last} / ${this.total}</span>
-      <button class="btn" aria-label="Previous page" ?disabled=${this.cursors.length === 0} @click=${() => this.move(-1)}>‹</button>
-      <button class="btn" aria-label="Next page" ?disabled=${this.next === null} @click=${() => this.move(1)}>›</button>`;
+    return html`<span class="muted" aria-live="polite">${this.first}-${this.last} / ${this.total}</span>
+      <button class="btn" aria-label="Previous page" ?disabled=${!this.hasPrevious} @click=${() => this.move('previous')}>‹</button>
+      <button class="btn" aria-label="Next page" ?disabled=${!this.hasNext} @click=${() => this.move('next')}>›</button>`;
   }
 
-  /** Announces the cursors of the page to show: one more to go forward, one fewer to go back. */
-  private move(direction: 1 | -1): void {
-    const cursors = direction === 1 && this.next !== null ? [...this.cursors, this.next] : this.cursors.slice(0, -1);
-    this.dispatchEvent(new CustomEvent('ss-page', { detail: cursors }));
+  private move(direction: 'previous' | 'next'): void {
+    this.dispatchEvent(new CustomEvent('ss-page', { detail: direction }));
   }
 }

@@ -5,16 +5,14 @@
  */
 import { css, html, nothing } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
-import { Task } from '@lit/task';
 import type { ImportReport, Page, Project, ProjectSummary } from '../api/types.js';
 import { downloadText, fileNameOf } from '../download.js';
+import { actionsColumn, listTable } from '../lists/list-table.js';
+import { ServerList } from '../lists/server-list.js';
 import { ViewBase } from './view-base.js';
 import { confirmAction, type SsDialog } from './ss-dialog.js';
 import './ss-control-panel.js';
-import './ss-pager.js';
 import './ss-dialog.js';
-
-const LIMIT = 50;
 
 @customElement('ss-project-list')
 export class SsProjectList extends ViewBase {
@@ -40,23 +38,18 @@ export class SsProjectList extends ViewBase {
     `,
   ];
 
-  @state() private active: 'all' | 'true' | 'false' = 'all';
-  @state() private search = '';
-  @state() private cursors: readonly string[] = [];
   @state() private newName = '';
   @state() private report: ImportReport | undefined;
   @state() private dragging = false;
   @query('#create') private createDialog!: SsDialog;
   @query('#report') private reportDialog!: SsDialog;
 
-  private readonly projects = new Task(this, {
-    task: ([active, search, cursors]) =>
-      this.api.get<Page<ProjectSummary>>('/projects', { active, search, cursor: cursors.at(-1), limit: LIMIT }),
-    args: () => [this.active, this.search, this.cursors] as const,
+  private readonly projects = new ServerList<ProjectSummary>(this, {
+    load: (filters, page) => this.api.get<Page<ProjectSummary>>('/projects', { ...filters, ...page }),
+    filters: { active: 'all' },
   });
 
   override render() {
-    const page = this.projects.value;
     return html`<ss-control-panel .crumbs=${[{ label: 'Projects' }]}>
         <span slot="buttons">
           ${
@@ -77,8 +70,8 @@ export class SsProjectList extends ViewBase {
           <label class="visually-hidden" for="state">Show</label>
           <select
             id="state"
-            .value=${this.active}
-            @change=${(e: Event) => this.filter({ active: (e.target as HTMLSelectElement).value as 'all' })}
+            .value=${this.projects.filters.active ?? 'all'}
+            @change=${(e: Event) => this.projects.set('active', (e.target as HTMLSelectElement).value)}
           >
             <option value="all">All projects</option>
             <option value="true">Active</option>
@@ -88,16 +81,10 @@ export class SsProjectList extends ViewBase {
             type="search"
             aria-label="Search projects"
             placeholder="Search…"
-            .value=${this.search}
-            @change=${(e: Event) => this.filter({ search: (e.target as HTMLInputElement).value })}
+            .value=${this.projects.filters.search ?? ''}
+            @change=${(e: Event) => this.projects.set('search', (e.target as HTMLInputElement).value)}
           />
-          <ss-pager
-            .cursors=${this.cursors}
-            .next=${page?.next_cursor ?? null}
-            .limit=${LIMIT}
-            .total=${page?.total ?? 0}
-            @ss-page=${(e: CustomEvent<readonly string[]>) => (this.cursors = e.detail)}
-          ></ss-pager>
+          ${this.projects.pager()}
         </span>
       </ss-control-panel>
       <div class="content">
@@ -117,55 +104,45 @@ export class SsProjectList extends ViewBase {
             : nothing
         }
         ${this.projects.render({
-          pending: () => html`<p role="status">Loading…</p>`,
-          error: () => html`<p role="alert">The projects could not be loaded.</p>`,
-          complete: (p) => this.table(p.items),
+          empty: 'No project matches.',
+          rows: (items) => this.table(items),
+          failure: 'The projects could not be loaded.',
         })}
       </div>
       ${this.createForm()} ${this.reportView()}`;
   }
 
   private table(items: ProjectSummary[]) {
-    if (items.length === 0) return html`<p class="muted">No project matches.</p>`;
-    return html`<div class="list-wrap">
-      <table class="o-list">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Status</th>
-            <th scope="col" class="num">Tasks</th>
-            <th scope="col" class="num">Enabled triggers</th>
-            <th scope="col" class="num">Failures (24 h)</th>
-            <th scope="col"><span class="visually-hidden">Actions</span></th>
-          </tr>
-        </thead>
-        <tbody>
-          ${items.map(
-            (p) =>
-              html`<tr>
-                <td>${this.link(`/projects/${p.id}/parameters`, p.name)}</td>
-                <td><span class="badge ${p.active ? 'success' : ''}">${p.active ? 'Active' : 'Archived'}</span></td>
-                <td class="num">${p.task_count}</td>
-                <td class="num">${p.enabled_trigger_count}</td>
-                <td class="num">
-                  ${
-                    p.recent_failure_count
-                      ? this.link(
-                          `/jobs?project_id=${p.id}&state=failed`,
-                          html`<span class="badge danger">${p.recent_failure_count}</span>`,
-                          {
-                            label: `${p.recent_failure_count} failed jobs`,
-                          },
-                        )
-                      : '0'
-                  }
-                </td>
-                <td class="row-actions">${this.rowActions(p)}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>`;
+    return listTable({
+      label: 'Projects',
+      columns: [
+        'Name',
+        'Status',
+        { label: 'Tasks', numeric: true },
+        { label: 'Enabled triggers', numeric: true },
+        { label: 'Failures (24 h)', numeric: true },
+        actionsColumn,
+      ],
+      rows: items.map(
+        (p) =>
+          html`<tr>
+            <td>${this.link(`/projects/${p.id}/parameters`, p.name)}</td>
+            <td><span class="badge ${p.active ? 'success' : ''}">${p.active ? 'Active' : 'Archived'}</span></td>
+            <td class="num">${p.task_count}</td>
+            <td class="num">${p.enabled_trigger_count}</td>
+            <td class="num">
+              ${
+                p.recent_failure_count
+                  ? this.link(`/jobs?project_id=${p.id}&state=failed`, html`<span class="badge danger">${p.recent_failure_count}</span>`, {
+                      label: `${p.recent_failure_count} failed jobs`,
+                    })
+                  : '0'
+              }
+            </td>
+            <td class="row-actions">${this.rowActions(p)}</td>
+          </tr>`,
+      ),
+    });
   }
 
   private rowActions(p: Project) {
@@ -256,12 +233,6 @@ export class SsProjectList extends ViewBase {
     </ss-dialog>`;
   }
 
-  private filter(change: { active?: 'all' | 'true' | 'false'; search?: string }): void {
-    if (change.active !== undefined) this.active = change.active;
-    if (change.search !== undefined) this.search = change.search;
-    this.cursors = [];
-  }
-
   private async create(event: Event): Promise<void> {
     event.preventDefault();
     let created: Project | undefined;
@@ -275,13 +246,13 @@ export class SsProjectList extends ViewBase {
   }
 
   private async setActive(p: Project, active: boolean): Promise<void> {
-    if (await this.attempt(() => this.api.patch(`/projects/${p.id}`, { active }))) void this.projects.run();
+    if (await this.attempt(() => this.api.patch(`/projects/${p.id}`, { active }))) this.projects.reload();
   }
 
   private async duplicate(p: Project): Promise<void> {
     if (await this.attempt(() => this.api.post(`/projects/${p.id}/duplicate`))) {
       this.notify(`${p.name} duplicated (the copy is archived).`, 'success');
-      void this.projects.run();
+      this.projects.reload();
     }
   }
 
@@ -294,7 +265,7 @@ export class SsProjectList extends ViewBase {
     );
     if (sure && (await this.attempt(() => this.api.delete(`/projects/${p.id}`)))) {
       this.notify(`${p.name} deleted.`, 'success');
-      void this.projects.run();
+      this.projects.reload();
     }
   }
 
@@ -323,7 +294,7 @@ export class SsProjectList extends ViewBase {
   private async importFile(file: File): Promise<void> {
     try {
       this.report = await this.api.upload<ImportReport>('/projects/import', await file.text(), 'application/xml');
-      void this.projects.run();
+      this.projects.reload();
       await this.reportDialog.open();
     } catch (error) {
       this.failed(error);

@@ -1,8 +1,9 @@
 /** <ss-tasks-tab>: the Available Tasks tab — the project's tasks, and a new task (developers). */
 import { html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { Task as LitTask } from '@lit/task';
 import type { Page, Task } from '../api/types.js';
+import { listTable } from '../lists/list-table.js';
+import { ServerList, WHOLE_LIST } from '../lists/server-list.js';
 import { ViewBase } from './view-base.js';
 import type { SsDialog } from './ss-dialog.js';
 import './ss-dialog.js';
@@ -13,40 +14,29 @@ export class SsTasksTab extends ViewBase {
   @state() private name = '';
   @query('ss-dialog') private dialog!: SsDialog;
 
-  private readonly tasks = new LitTask(this, {
-    task: ([id]) => this.api.get<Page<Task>>(`/projects/${id}/tasks`, { limit: 500 }),
-    args: () => [this.projectId] as const,
+  private readonly tasks = new ServerList<Task>(this, {
+    load: (_, page) => this.api.get<Page<Task>>(`/projects/${this.projectId}/tasks`, page),
+    args: () => [this.projectId],
+    limit: WHOLE_LIST,
   });
 
   override render() {
     return html`<p class="muted">Crons, webhooks and DB triggers run only when the project and the task are active.</p>
       ${this.tasks.render({
-        pending: () => html`<p role="status">Loading…</p>`,
-        error: (e) => html`<p role="alert">${(e as Error).message}</p>`,
-        complete: ({ items }) =>
-          items.length === 0
-            ? html`<p class="muted">No task yet.</p>`
-            : html`<div class="list-wrap">
-                <table class="o-list" aria-label="Tasks">
-                  <thead>
-                    <tr>
-                      <th scope="col">Task</th>
-                      <th scope="col">Status</th>
-                      <th scope="col">Jobs</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    ${items.map(
-                      (t) =>
-                        html`<tr>
-                          <td>${this.link(`/tasks/${t.id}`, t.name)}</td>
-                          <td><span class="badge ${t.active ? 'success' : ''}">${t.active ? 'Active' : 'Archived'}</span></td>
-                          <td>${this.link(`/jobs?task_id=${t.id}`, 'Jobs', { label: `Jobs of ${t.name}` })}</td>
-                        </tr>`,
-                    )}
-                  </tbody>
-                </table>
-              </div>`,
+        empty: 'No task yet.',
+        rows: (items) =>
+          listTable({
+            label: 'Tasks',
+            columns: ['Task', 'Status', 'Jobs'],
+            rows: items.map(
+              (t) =>
+                html`<tr>
+                  <td>${this.link(`/tasks/${t.id}`, t.name)}</td>
+                  <td><span class="badge ${t.active ? 'success' : ''}">${t.active ? 'Active' : 'Archived'}</span></td>
+                  <td>${this.link(`/jobs?task_id=${t.id}`, 'Jobs', { label: `Jobs of ${t.name}` })}</td>
+                </tr>`,
+            ),
+          }),
       })}
       ${this.can('developer') ? html`<button class="btn btn-primary" @click=${() => void this.dialog.open()}>New task</button>` : nothing}
       <ss-dialog heading="New task">

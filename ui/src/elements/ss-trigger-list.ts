@@ -6,8 +6,9 @@
  */
 import { css, html, nothing, type TemplateResult } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { Task } from '@lit/task';
 import type { AnyTrigger, CronTrigger, DbTrigger, Page, TriggerKind, WebhookTrigger } from '../api/types.js';
+import { actionsColumn, listTable } from '../lists/list-table.js';
+import { ServerList, WHOLE_LIST } from '../lists/server-list.js';
 import { ViewBase } from './view-base.js';
 import { confirmAction, type SsDialog } from './ss-dialog.js';
 import './ss-dialog.js';
@@ -72,46 +73,33 @@ export class SsTriggerList extends ViewBase {
   @state() private editingId: number | null = null;
   @query('ss-dialog') private dialog!: SsDialog;
 
-  private readonly triggers = new Task(this, {
-    task: ([kind, id]) => this.api.get<Page<AnyTrigger>>(`/tasks/${id}/triggers/${kind}`, { limit: 500 }),
-    args: () => [this.kind, this.taskId] as const,
+  private readonly triggers = new ServerList<AnyTrigger>(this, {
+    load: (_, page) => this.api.get<Page<AnyTrigger>>(`/tasks/${this.taskId}/triggers/${this.kind}`, page),
+    args: () => [this.kind, this.taskId],
+    limit: WHOLE_LIST,
   });
 
   override render() {
     return html`<h3 id="${this.kind}-title">${titles[this.kind]}</h3>
-      ${this.triggers.render({
-        pending: () => html`<p role="status">Loading…</p>`,
-        error: (e) => html`<p role="alert">${(e as Error).message}</p>`,
-        complete: ({ items }) => (items.length === 0 ? html`<p class="muted">None.</p>` : this.table(items)),
-      })}
+      ${this.triggers.render({ empty: 'None.', rows: (items) => this.table(items) })}
       ${this.can('developer') ? html`<button class="btn btn-link" @click=${() => void this.edit()}>Add a ${singular[this.kind]}</button>` : nothing}
       ${this.formDialog()}`;
   }
 
   private table(items: AnyTrigger[]) {
-    return html`<div class="list-wrap">
-      <table class="o-list" aria-labelledby="${this.kind}-title">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Details</th>
-            <th scope="col">Status</th>
-            <th scope="col"><span class="visually-hidden">Actions</span></th>
-          </tr>
-        </thead>
-        <tbody>
-          ${items.map(
-            (t) =>
-              html`<tr>
-                <td><code>${t.trigger_name}</code>${t.description ? html`<div class="muted">${t.description}</div>` : nothing}</td>
-                <td>${this.details(t)}</td>
-                <td><span class="badge ${t.active ? 'success' : ''}">${t.active ? 'Enabled' : 'Disabled'}</span></td>
-                <td>${this.actions(t)}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>`;
+    return listTable({
+      labelledBy: `${this.kind}-title`,
+      columns: ['Name', 'Details', 'Status', actionsColumn],
+      rows: items.map(
+        (t) =>
+          html`<tr>
+            <td><code>${t.trigger_name}</code>${t.description ? html`<div class="muted">${t.description}</div>` : nothing}</td>
+            <td>${this.details(t)}</td>
+            <td><span class="badge ${t.active ? 'success' : ''}">${t.active ? 'Enabled' : 'Disabled'}</span></td>
+            <td>${this.actions(t)}</td>
+          </tr>`,
+      ),
+    });
   }
 
   private details(t: AnyTrigger): TemplateResult | string {
@@ -361,12 +349,12 @@ export class SsTriggerList extends ViewBase {
     );
     if (ok) {
       this.dialog.close();
-      void this.triggers.run();
+      this.triggers.reload();
     }
   }
 
   private async deleteRow(t: AnyTrigger): Promise<void> {
     if (!(await confirmAction(this.renderRoot, `Delete ${singular[this.kind]}`, `Delete "${t.trigger_name}"?`, 'Delete'))) return;
-    if (await this.attempt(() => this.api.delete(`/triggers/${this.kind}/${t.id}`))) void this.triggers.run();
+    if (await this.attempt(() => this.api.delete(`/triggers/${this.kind}/${t.id}`))) this.triggers.reload();
   }
 }
