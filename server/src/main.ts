@@ -283,19 +283,36 @@ type FetchHandler = (request: Request) => Response | Promise<Response>;
 interface Listener {
   /** The port bound (the system's choice with PORT 0). */
   port: number;
-  /** Hands requests to the app; until then they answer 503. */
+  /** Hands requests to the app; requests that came before wait for it. */
   handle(fetch: FetchHandler): void;
   close(): Promise<void>;
 }
 
+/**
+ * Binds the port before the app exists: a request that comes while the sidecar starts waits for the
+ * app (as it would in the listen backlog), so nobody is answered by a half-started sidecar; if the
+ * start fails, it gets a 503.
+ */
 async function listen(config: Config): Promise<Listener> {
-  let handler: FetchHandler = () =>
-    Response.json({ error: { code: 'starting', message: 'Sync Studio is starting; try again shortly' } }, { status: 503 });
-  const server = await bind((request) => handler(request), config);
+  let handle!: (fetch: FetchHandler) => void;
+  let fail!: () => void;
+  const app = new Promise<FetchHandler | undefined>((resolve) => {
+    handle = resolve;
+    fail = () => resolve(undefined);
+  });
+  const server = await bind(async (request) => {
+    const fetch = await app;
+    return fetch
+      ? fetch(request)
+      : Response.json({ error: { code: 'unavailable', message: 'Sync Studio could not start' } }, { status: 503 });
+  }, config);
   return {
     port: (server.address() as AddressInfo).port,
-    handle: (fetch) => (handler = fetch),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    handle,
+    close: () => {
+      fail();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }
 
