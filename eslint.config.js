@@ -13,7 +13,7 @@ const src = './server/src';
  * What each part of server/src may import (besides itself and packages). Every top-level folder
  * is listed (test/layers/lint.test.ts checks that none is missing). The sandbox is split: the worker thread
  * (`worker/`, `endowments/`) never imports host code, the host (`host/`) never imports the
- * worker's, and both share `protocol.ts`, `message-batch.ts` and `source/`.
+ * worker's, and both share `protocol.ts`, `message-batch.ts`, `log-journal.ts` and `source/`.
  */
 export const layers = {
   shared: [],
@@ -32,10 +32,11 @@ export const layers = {
   plugins: ['odoo', 'shared'],
   'sandbox/protocol.ts': [],
   'sandbox/message-batch.ts': [],
+  'sandbox/log-journal.ts': ['sandbox/protocol.ts'],
   'sandbox/source': ['sandbox/protocol.ts'],
   'sandbox/endowments': ['sandbox/protocol.ts'],
-  'sandbox/worker': ['sandbox/protocol.ts', 'sandbox/message-batch.ts', 'sandbox/source', 'sandbox/endowments'],
-  'sandbox/host': ['sandbox/protocol.ts', 'sandbox/message-batch.ts', 'sandbox/source', 'shared'],
+  'sandbox/worker': ['sandbox/protocol.ts', 'sandbox/message-batch.ts', 'sandbox/log-journal.ts', 'sandbox/source', 'sandbox/endowments'],
+  'sandbox/host': ['sandbox/protocol.ts', 'sandbox/message-batch.ts', 'sandbox/log-journal.ts', 'sandbox/source', 'shared'],
   'sandbox/index.ts': ['sandbox/protocol.ts', 'sandbox/source', 'sandbox/host'],
   links: ['db', 'shared'],
   runs: ['db', 'shared'],

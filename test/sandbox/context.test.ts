@@ -27,7 +27,8 @@ function errorOf(outcome: RunOutcome) {
 }
 
 describe('logging', () => {
-  test('log writes entries in order, with levels, and stringifies non-strings (objects as JSON)', async () => {
+  test('log writes entries in order, with levels and the time they were logged, and stringifies non-strings (objects as JSON)', async () => {
+    const before = Date.now();
     const { outcome, powers } = await run(`function handle_cron() {
       log('plain');
       log({ a: 1 }, LOG_WARNING);
@@ -38,14 +39,18 @@ describe('logging', () => {
       return [LOG_DEBUG, LOG_INFO, LOG_WARNING, LOG_ERROR, LOG_CRITICAL];
     }`);
     assert.deepEqual(resultOf(outcome), ['debug', 'info', 'warning', 'error', 'critical']);
-    assert.deepEqual(powers.logs, [
-      { level: 'info', type: 'server', name: 'Log', message: 'plain' },
-      { level: 'warning', type: 'server', name: 'Log', message: '{"a":1}' },
-      { level: 'debug', type: 'server', name: 'Log', message: '42' },
-      { level: 'error', type: 'server', name: 'Log', message: 'null' },
-      { level: 'critical', type: 'server', name: 'Log', message: '[1,"x"]' },
-      { level: 'info', type: 'data_out', name: 'Telegram', message: '{"text":"hi"}' },
-    ]);
+    assert.ok(powers.logs.every(({ at }) => at >= before && at <= Date.now()));
+    assert.deepEqual(
+      powers.logs.map(({ at: _at, ...entry }) => entry),
+      [
+        { level: 'info', type: 'server', name: 'Log', message: 'plain' },
+        { level: 'warning', type: 'server', name: 'Log', message: '{"a":1}' },
+        { level: 'debug', type: 'server', name: 'Log', message: '42' },
+        { level: 'error', type: 'server', name: 'Log', message: 'null' },
+        { level: 'critical', type: 'server', name: 'Log', message: '[1,"x"]' },
+        { level: 'info', type: 'data_out', name: 'Telegram', message: '{"text":"hi"}' },
+      ],
+    );
   });
 
   test('an unknown level is refused with the list of levels', async () => {

@@ -71,7 +71,7 @@ export interface JobPowers extends HostPowers {
 export function createJobPowers(deps: PowersDeps, job: ClaimedJob, project: ProjectData): JobPowers {
   const redact = redactorForJob(project.redact, job.args);
   let worst: LogLevel = 'debug';
-  const write = (level: LogLevel, message: string, type: LogType = 'server', name = 'Log') => {
+  const write = (level: LogLevel, message: string, type: LogType = 'server', name = 'Log', createdAt = new Date()) => {
     if (levelRank[level] > levelRank[worst]) worst = level;
     deps.logs.write({
       jobId: job.id,
@@ -83,18 +83,19 @@ export function createJobPowers(deps: PowersDeps, job: ClaimedJob, project: Proj
       type,
       name: redact(name),
       message: redact(message),
+      createdAt,
     });
   };
   let taskLines = 0;
   let droppedLines = 0;
   /** A line the task caused: counted against the cap. */
-  const taskWrite = (level: LogLevel, message: string, type: LogType = 'server', name = 'Log') => {
+  const taskWrite = (level: LogLevel, message: string, type: LogType = 'server', name = 'Log', createdAt = new Date()) => {
     if (taskLines >= deps.maxLogLines) {
       droppedLines++;
       return;
     }
     taskLines++;
-    write(level, message, type, name);
+    write(level, message, type, name, createdAt);
   };
   const inFlight = new Set<Promise<unknown>>();
   const track = <T>(promise: Promise<T>): Promise<T> => {
@@ -126,7 +127,7 @@ export function createJobPowers(deps: PowersDeps, job: ClaimedJob, project: Proj
     worstLevel: () => worst,
     write,
     redact,
-    log: (entry) => taskWrite(entry.level, entry.message, entry.type, entry.name),
+    log: (entry) => taskWrite(entry.level, entry.message, entry.type, entry.name, new Date(entry.at)),
     async odoo(call) {
       if (!deps.odoo) throw new OdooNotConfiguredError();
       deps.guardModel(call.model);

@@ -5,7 +5,7 @@
  */
 import { jsonbText, pgText, type Queryable } from '../db/index.js';
 import { NotFoundError } from '../shared/errors.js';
-import { insertLogsSql, logColumns, type LogEntry } from './logs.js';
+import { insertLogsSql, LOG_COLUMN_COUNT, logColumns, type LogEntry } from './logs.js';
 
 export const jobStates = ['pending', 'started', 'done', 'done_warning', 'failed'] as const;
 export type JobState = (typeof jobStates)[number];
@@ -235,7 +235,6 @@ function jobInputValues(jobs: readonly NewJob[]): unknown[][] {
   return Array.from({ length: START_PARAMS }, (_, index) => rows.map((values) => values[index]));
 }
 const FINISH_PARAMS = 5;
-const LOG_PARAMS = 9;
 
 /**
  * Writes `writes` in one statement and reads what the started runs need; results are in the order
@@ -245,7 +244,7 @@ export async function writeJobs<Item>(db: Queryable, writes: JobWrites<Item>, in
   const { starts, companion, finishes } = writes;
   const finishFirst = START_PARAMS + 2;
   const logFirst = finishFirst + FINISH_PARAMS;
-  const companionFirst = logFirst + LOG_PARAMS;
+  const companionFirst = logFirst + LOG_COLUMN_COUNT;
   const companionCte = companion ? `, companion as (${companion.companion.cte(companionFirst)})` : '';
   const { rows } = await db.query<Pick<ClaimedJob, 'id' | CodeColumn> & { ord: string }>({
     name: companion ? `sync_studio_write_jobs_${companion.companion.name}` : 'sync_studio_write_jobs',

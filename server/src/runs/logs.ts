@@ -21,6 +21,8 @@ export interface LogEntry {
   type: LogType;
   name: string;
   message: string;
+  /** When the line was logged; the time it is written when absent. */
+  createdAt?: Date;
 }
 
 export const MAX_LOG_MESSAGE = 64 * 1024;
@@ -45,7 +47,12 @@ export class LogWriter {
   ) {}
 
   write(entry: LogEntry): void {
-    this.buffer.push({ ...entry, message: capMessage(entry.message), name: entry.name.slice(0, 200) });
+    this.buffer.push({
+      ...entry,
+      message: capMessage(entry.message),
+      name: entry.name.slice(0, 200),
+      createdAt: entry.createdAt ?? new Date(),
+    });
     if (this.buffer.length >= 500) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), this.flushDelayMs);
   }
@@ -88,16 +95,20 @@ export class LogWriter {
   }
 }
 
-/** `insert into log … select from unnest($first … $first+8)`: usable inside a larger statement. */
+/** Parameters `insertLogsSql` takes (the arrays of `logColumns`). */
+export const LOG_COLUMN_COUNT = 10;
+
+/** `insert into log … select from unnest($first … $first+9)`: usable inside a larger statement. */
 export function insertLogsSql(first: number): string {
   const p = (i: number) => `$${first + i}`;
-  return `insert into sync_studio.log (job_id, project_id, task_id, trigger_kind, trigger_id, level, type, name, message)
+  return `insert into sync_studio.log (job_id, project_id, task_id, trigger_kind, trigger_id, level, type, name, message, created_at)
     select * from unnest(${p(0)}::bigint[], ${p(1)}::bigint[], ${p(2)}::bigint[], ${p(3)}::text[], ${p(4)}::bigint[],
-                         ${p(5)}::text[], ${p(6)}::text[], ${p(7)}::text[], ${p(8)}::text[])`;
+                         ${p(5)}::text[], ${p(6)}::text[], ${p(7)}::text[], ${p(8)}::text[], ${p(9)}::timestamptz[])`;
 }
 
-/** The nine column arrays `insertLogsSql` expects. */
+/** The ten column arrays `insertLogsSql` expects (a line without `createdAt` gets the present time). */
 export function logColumns(batch: readonly LogEntry[]): unknown[] {
+  const now = new Date();
   return [
     batch.map((e) => e.jobId),
     batch.map((e) => e.projectId),
@@ -108,5 +119,6 @@ export function logColumns(batch: readonly LogEntry[]): unknown[] {
     batch.map((e) => e.type),
     batch.map((e) => e.name),
     batch.map((e) => pgText(e.message)),
+    batch.map((e) => e.createdAt ?? now),
   ];
 }

@@ -35,7 +35,8 @@ export class CoalescingSender<M> {
     });
   }
 
-  private flush(): void {
+  /** Sends what is queued now. */
+  flush(): void {
     const messages = this.queued;
     if (messages.length === 0) return;
     const unsendable = this.unsendable;

@@ -66,6 +66,8 @@ export interface LogEntry {
   type: LogType;
   name: string;
   message: string;
+  /** When task code logged it (milliseconds since the epoch). */
+  at: number;
 }
 
 export interface OdooCall {
@@ -138,6 +140,12 @@ export interface PowerPayloads {
 }
 export type PowerName = keyof PowerPayloads;
 
+/** What a worker thread is started with. */
+export interface WorkerData {
+  /** Shared with the host: see log-journal.ts. */
+  logJournal: SharedArrayBuffer;
+}
+
 // ---- messages ---------------------------------------------------------------------------------
 // `runId` names one run inside a worker (a job id may run again, e.g. after a collateral failure).
 
@@ -153,7 +161,8 @@ export type HostToWorker =
 export type WorkerToHost =
   | { type: 'batch'; messages: WorkerToHost[] }
   | { type: 'ready' }
-  | { type: 'log'; runId: number; entry: LogEntry }
+  /** `seq` grows per worker; the same entry may also be read from the log journal (log-journal.ts). */
+  | { type: 'log'; runId: number; seq: number; entry: LogEntry }
   | { type: 'power-call'; runId: number; callId: number; power: PowerName; payload: unknown }
   | { type: 'done'; runId: number; outcome: RunOutcome }
   | { type: 'cancelled'; runId: number };

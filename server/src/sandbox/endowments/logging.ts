@@ -35,10 +35,10 @@ export function createLogFunctions(emit: (entry: LogEntry) => void) {
     if (typeof level !== 'string' || !levels.has(level)) {
       throw new TypeError(`log: unknown level ${messageText(level)}; use one of LOG_DEBUG, LOG_INFO, LOG_WARNING, LOG_ERROR, LOG_CRITICAL`);
     }
-    emit({ level: level as LogLevel, type: 'server', name: String(name), message: messageText(message) });
+    emit({ level: level as LogLevel, type: 'server', name: String(name), message: messageText(message), at: Date.now() });
   };
   const log_transmission = (recipient: unknown, data: unknown): void => {
-    emit({ level: 'info', type: 'data_out', name: String(recipient), message: messageText(data) });
+    emit({ level: 'info', type: 'data_out', name: String(recipient), message: messageText(data), at: Date.now() });
   };
   return { log, log_transmission };
 }

@@ -37,7 +37,7 @@ export function createOdooEndowments(deps: OdooDependencies): OdooEndowments {
     (linkFunctions ??= createLinkFunctions({
       call: deps.links,
       env: env as unknown as EnvLike,
-      log: (message, level) => deps.log({ level, type: 'server', name: 'sync.link', message }),
+      log: (message, level) => deps.log({ level, type: 'server', name: 'sync.link', message, at: Date.now() }),
     }));
   const env: Env = createEnv({
     execute: (model, method, args, kwargs) => deps.odoo({ model, method, args, kwargs }),

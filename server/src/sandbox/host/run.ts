@@ -12,6 +12,8 @@ export class HostRun {
   readonly promise: Promise<RunOutcome>;
   startedAt = 0;
   settled = false;
+  /** The sequence number of the last log entry delivered (entries may arrive twice: message and journal). */
+  private lastLogSeq = 0;
   private readonly logDeliveries: Promise<void>[] = [];
   private resolve!: (outcome: RunOutcome) => void;
   private reject!: (error: Error) => void;
@@ -32,8 +34,9 @@ export class HostRun {
   }
 
   /** Called in message order, so entries reach `powers.log` in the order task code wrote them. */
-  deliverLog(entry: LogEntry): void {
-    if (this.settled) return;
+  deliverLog(entry: LogEntry, seq: number): void {
+    if (this.settled || seq <= this.lastLogSeq) return;
+    this.lastLogSeq = seq;
     try {
       const delivery: unknown = this.powers.log(entry);
       if (delivery instanceof Promise) this.logDeliveries.push(delivery.catch((error: unknown) => this.logFailure(error)));

@@ -2,11 +2,13 @@
  * One worker thread of the pool and the runs inside it. It enforces each run's time limit: on
  * expiry the run fails at once and the worker is asked to drop it; a worker too busy to answer
  * within a short grace (a loop that never yields) is terminated. When the thread ends for any
- * reason, the pool learns why and which runs were still inside.
+ * reason, the pool learns why and which runs were still inside. A run given up on gets the log lines
+ * its worker wrote but never sent (the shared log journal) before its outcome.
  */
 import { Worker } from 'node:worker_threads';
 import { CoalescingSender } from '../message-batch.js';
-import type { HostToWorker, WorkerToHost } from '../protocol.js';
+import { createLogJournalBuffer, LogJournalReader } from '../log-journal.js';
+import type { HostToWorker, WorkerData, WorkerToHost } from '../protocol.js';
 import { timeLimitOutcome } from './limits.js';
 import { callPower, unsendableResult } from './powers.js';
 import type { HostRun } from './run.js';
@@ -35,6 +37,7 @@ export class SandboxWorker {
   /** Set while a run suspected of exhausting memory runs here alone. */
   exclusive = false;
   private readonly thread: Worker;
+  private readonly logJournal: LogJournalReader;
   private readonly outbox: CoalescingSender<HostToWorker>;
   private readonly runs = new Map<number, HostRun>();
   private readonly timers = new Map<number, NodeJS.Timeout>();
@@ -49,10 +52,13 @@ export class SandboxWorker {
     readonly memoryMb: number,
     private readonly events: WorkerEvents,
   ) {
+    const logJournal = createLogJournalBuffer();
+    this.logJournal = new LogJournalReader(logJournal);
     this.thread = new Worker(workerEntry, {
       resourceLimits: { maxOldGenerationSizeMb: memoryMb },
       env: {},
       argv: [],
+      workerData: { logJournal } satisfies WorkerData,
     });
     this.outbox = new CoalescingSender((message) => this.thread.postMessage(message));
     this.thread.on('message', (message: WorkerToHost) => this.receive(message));
@@ -109,7 +115,8 @@ export class SandboxWorker {
         this.events.ready(this);
         break;
       case 'log':
-        this.runs.get(message.runId)?.deliverLog(message.entry);
+        this.logJournal.acknowledge(message.seq);
+        this.runs.get(message.runId)?.deliverLog(message.entry, message.seq);
         break;
       case 'power-call':
         void this.answerPowerCall(message);
@@ -153,6 +160,7 @@ export class SandboxWorker {
     this.timers.delete(run.runId);
     if (!this.runs.has(run.runId)) return;
     this.runs.delete(run.runId);
+    this.recoverLogs([run]);
     run.finish(timeLimitOutcome(run.request.timeoutMs, run.elapsedMs()));
     this.outbox.queue({ type: 'cancel', runId: run.runId });
     this.cancelling.add(run.runId);
@@ -164,6 +172,12 @@ export class SandboxWorker {
       ),
     );
     if (this.runs.size === 0) this.exclusive = false;
+  }
+
+  /** Hands runs the lines their worker logged but has not sent (it may never send them). */
+  private recoverLogs(runs: HostRun[]): void {
+    const byId = new Map(runs.map((run) => [run.runId, run]));
+    for (const record of this.logJournal.read()) byId.get(record.runId)?.deliverLog(record.entry, record.seq);
   }
 
   private ended(): void {
@@ -181,6 +195,7 @@ export class SandboxWorker {
     this.end = end;
     const orphans = [...this.runs.values()];
     this.runs.clear();
+    this.recoverLogs(orphans);
     this.events.ended(this, end, orphans);
     for (const listener of this.endListeners.splice(0)) listener();
   }

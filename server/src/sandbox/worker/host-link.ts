@@ -1,12 +1,14 @@
 /**
  * The worker's side of the message contract: log entries and power calls going out, power results
  * coming back. A cancelled job's pending calls are forgotten, never settled, so its code stays
- * parked instead of running on after the host has given up on it.
+ * parked instead of running on after the host has given up on it. Every log entry is also written
+ * to the shared log journal, from which the host recovers the lines a terminated worker never sent.
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { LogEntry, PowerName, WorkerToHost } from '../protocol.js';
 import { errorFromHost } from '../endowments/index.js';
 import { CoalescingSender } from '../message-batch.js';
+import { LogJournalWriter } from '../log-journal.js';
 
 interface PendingCall {
   runId: number;
@@ -16,11 +18,14 @@ interface PendingCall {
 
 export class HostLink {
   private nextCallId = 1;
+  private nextLogSeq = 1;
   private readonly pending = new Map<number, PendingCall>();
   private readonly outbox: CoalescingSender<WorkerToHost>;
+  private readonly journal: LogJournalWriter;
 
-  constructor(port: MessagePort) {
+  constructor(port: MessagePort, logJournal: SharedArrayBuffer) {
     this.outbox = new CoalescingSender((message) => port.postMessage(message));
+    this.journal = new LogJournalWriter(logJournal);
   }
 
   /** Sent with the other messages of this turn of the event loop. */
@@ -28,8 +33,11 @@ export class HostLink {
     this.outbox.queue(message);
   }
 
+  /** Queued like other messages; a journal too full to hold it sends the queue at once instead. */
   log(runId: number, entry: LogEntry): void {
-    this.send({ type: 'log', runId, entry });
+    const seq = this.nextLogSeq++;
+    this.send({ type: 'log', runId, seq, entry });
+    if (!this.journal.append({ seq, runId, entry })) this.outbox.flush();
   }
 
   /** Calls queued in one turn of the event loop cross together (thousands of `add_job` calls in a loop: one message). */

@@ -2,13 +2,13 @@
  * The worker's message loop: runs jobs concurrently, relays their logs and power calls, and drops
  * a run the host cancelled (its result, later logs and pending calls are discarded).
  */
-import { parentPort } from 'node:worker_threads';
-import type { HostToWorker, RunRequest } from '../protocol.js';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { HostToWorker, RunRequest, WorkerData } from '../protocol.js';
 import { HostLink } from './host-link.js';
 import { runJob } from './run-job.js';
 
 if (!parentPort) throw new Error('the sandbox worker must run in a worker thread');
-const link = new HostLink(parentPort);
+const link = new HostLink(parentPort, (workerData as WorkerData).logJournal);
 const active = new Set<number>();
 const cancelled = new Set<number>();
 
