@@ -6,7 +6,9 @@
  */
 import { serve as serveHttp, type ServerType } from '@hono/node-server';
 import { parseCronItem } from 'graphile-worker';
+import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createTokenVerifier } from './auth/index.js';
 import { withBoundPort, type Config } from './config/index.js';
 import { resolveCredentials, type Credentials } from './config/standalone.js';
@@ -37,6 +39,9 @@ import { panelRoutes } from './http/routes/panel.js';
 
 /** Whether the panel bundle is built (the CLI prints the panel's URL then). */
 export { panelBuilt } from './http/routes/panel.js';
+
+/** How long answers still being written may take once the runtime has stopped. */
+const HTTP_DRAIN_MS = 5000;
 
 export interface OpenStore {
   config: Config;
@@ -190,7 +195,14 @@ export function createRuntime(opened: OpenStore, logger: Logger): Runtime {
       stopDbTriggers();
       await dbTriggers.stop();
       await cron.idle();
-      await runtime.stop();
+      // Running jobs get the grace to finish; then the sandbox stops them and they are written as interrupted.
+      const stopped = runtime.stop();
+      const graceOver = sleep(config.shutdownGraceSeconds * 1000, 'over' as const, { ref: false });
+      if ((await Promise.race([stopped.then(() => 'stopped' as const), graceOver])) === 'over') {
+        logger.warn({ graceSeconds: config.shutdownGraceSeconds }, 'shutting down: interrupting the jobs still running');
+        await sandbox.close();
+      }
+      await stopped;
       await historyPool.end();
       await sandbox.close();
       odoo?.close();
@@ -264,9 +276,10 @@ export async function serve(given: Config, logger: Logger): Promise<RunningServe
       url,
       store: opened,
       runtime,
+      // New connections are refused at once; requests under way (a Run Now waiting for its job) get
+      // their answer once the runtime has finished or interrupted their jobs; the database stops last.
       close: async () => {
-        await listener.close();
-        await closeRuntime();
+        await listener.close(closeRuntime);
         await opened.close();
       },
     };
@@ -285,7 +298,11 @@ interface Listener {
   port: number;
   /** Hands requests to the app; requests that came before wait for it. */
   handle(fetch: FetchHandler): void;
-  close(): Promise<void>;
+  /**
+   * Refuses new connections at once, runs `drain` (requests under way may still answer meanwhile),
+   * then gives answers being written a few seconds before closing the remaining connections.
+   */
+  close(drain?: () => Promise<void>): Promise<void>;
 }
 
 /**
@@ -309,9 +326,15 @@ async function listen(config: Config): Promise<Listener> {
   return {
     port: (server.address() as AddressInfo).port,
     handle,
-    close: () => {
+    close: async (drain) => {
       fail();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await drain?.();
+      const http1 = server as HttpServer; // @hono/node-server's default: node:http
+      http1.closeIdleConnections();
+      await Promise.race([closed, sleep(HTTP_DRAIN_MS, undefined, { ref: false })]);
+      http1.closeAllConnections();
+      await closed;
     },
   };
 }

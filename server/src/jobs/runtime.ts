@@ -117,11 +117,12 @@ export class SyncJobRuntime implements JobRuntime {
   private readonly subJobs: SubJobWriter;
   private readonly lock: InstanceLock;
   private readonly users: OdooUsers;
-  /** Runs started by `startNow` that have not finished yet. */
+  /** Runs started by `startNow` (from the moment they are asked for) that have not finished yet. */
   private readonly immediateRuns = new Set<Promise<unknown>>();
   /** Immediate runs admitted and not finished (counted from the call, before their rows exist). */
   private immediateCount = 0;
   private readonly guardModel: (model: string) => void;
+  private stopping = false;
 
   constructor(private readonly options: JobRuntimeOptions) {
     this.lock = new InstanceLock(this.instanceId, options.connectionString, options.logger);
@@ -174,6 +175,7 @@ export class SyncJobRuntime implements JobRuntime {
 
   /** Lets running jobs finish and write their outcome (queued and immediate ones), then releases the instance lock. */
   async stop(): Promise<void> {
+    this.stopping = true;
     await Promise.all([this.runner?.stop(), ...this.immediateRuns]);
     this.runner = undefined;
     await this.options.logs.flush();
@@ -234,30 +236,32 @@ export class SyncJobRuntime implements JobRuntime {
    * finished and its state is written. `stop` waits for every run started here.
    */
   async startNow(spec: TriggerJobSpec, hooks: RunNowHooks = {}): Promise<StartedJob> {
+    if (this.stopping) throw new ShuttingDownError();
     if (this.immediateCount >= this.options.maxImmediateRuns) throw new JobsBusyError(this.options.maxImmediateRuns);
+    // Counted and tracked before the first await, so a `stop` called meanwhile waits for this run too.
     this.immediateCount++;
-    let outcome: Promise<JobOutcome>;
-    let job: ClaimedJob;
+    let ended!: () => void;
+    const tracked = new Promise<void>((resolve) => (ended = resolve));
+    this.immediateRuns.add(tracked);
+    void tracked.then(() => {
+      this.immediateCount--;
+      this.immediateRuns.delete(tracked);
+    });
     try {
       const trigger = spec.loaded ?? (await loadTrigger(this.options.pool, spec.trigger.kind, spec.trigger.id));
       assertEnabled(trigger, spec.force);
-      job = await this.immediate.start(
+      const job = await this.immediate.start(
         jobOfTrigger(trigger, spec, { maxRetries: 1, priority: 0, runAt: null, runMode: 'immediate' }),
         hooks.startWith,
       );
       // The row keeps `storedArgs`; this first run has the arguments themselves.
-      outcome = this.run({ ...job, args: spec.args }, hooks, true);
+      const outcome = this.run({ ...job, args: spec.args }, hooks, true);
+      outcome.then(ended, ended);
+      return { jobId: job.id, outcome };
     } catch (error) {
-      this.immediateCount--;
+      ended();
       throw error;
     }
-    const done = () => {
-      this.immediateCount--;
-      this.immediateRuns.delete(settled);
-    };
-    const settled: Promise<unknown> = outcome.then(done, done);
-    this.immediateRuns.add(settled);
-    return { jobId: job.id, outcome };
   }
 
   /** Runs a failed job again with the task's current code; attempts start over. */
@@ -512,6 +516,13 @@ export class SyncJobRuntime implements JobRuntime {
     }
     this.options.logger.warn({ jobs: interrupted.map((r) => r.id) }, 'recovered jobs interrupted by a stopped sidecar');
     return interrupted.length;
+  }
+}
+
+/** Run Now while the sidecar stops: refused before a job is created. */
+export class ShuttingDownError extends SyncStudioError {
+  constructor() {
+    super('shutting_down', 'the sidecar is shutting down; run it again once the sidecar is back', { status: 503 });
   }
 }
 

@@ -37,13 +37,17 @@ export interface SandboxPool {
 }
 
 export const DEFAULT_CONCURRENCY_PER_WORKER = 8;
-/** How often the process's memory is checked for buffers that escape the workers' heap limits. */
-const MEMORY_WATCH_MS = 100;
+/**
+ * How often the process's memory is checked for buffers that escape the workers' heap limits, and
+ * busy workers' unsent log lines are read (a loop that never yields still shows its lines live).
+ */
+const WATCH_MS = 100;
 /** Slack for code, stacks and allocator overhead on top of the workers' budgets. */
 const MEMORY_SLACK_MB = 256;
 /** Workers that die before becoming ready this many times in a row make the pool unavailable. */
 const MAX_START_FAILURES = 3;
 const MAX_MEMORY_SUSPECTS = 1000;
+const POOL_CLOSED = 'the sandbox pool was closed (the sidecar is shutting down)';
 
 export function createSandboxPool(options: SandboxOptions): SandboxPool {
   return new Pool(options);
@@ -59,7 +63,7 @@ class Pool implements SandboxPool, WorkerEvents {
   private startFailures = 0;
   private closed = false;
   private unavailable: SandboxUnavailableError | undefined;
-  private readonly memoryWatch: NodeJS.Timeout;
+  private readonly watch: NodeJS.Timeout;
   private readonly syntax: SyntaxChecker;
 
   constructor(private readonly options: SandboxOptions) {
@@ -67,7 +71,10 @@ class Pool implements SandboxPool, WorkerEvents {
     this.concurrency = options.concurrencyPerWorker ?? DEFAULT_CONCURRENCY_PER_WORKER;
     this.logger = options.logger ?? createLogger();
     for (let i = 0; i < options.workers; i++) this.workers.push(new SandboxWorker(options.memoryMb, this));
-    this.memoryWatch = setInterval(() => this.watchMemory(), MEMORY_WATCH_MS).unref();
+    this.watch = setInterval(() => {
+      this.watchMemory();
+      for (const worker of this.workers) if (worker.load > 0) worker.recoverLogs();
+    }, WATCH_MS).unref();
     this.syntax = new SyntaxChecker(options.syntax);
   }
 
@@ -111,9 +118,9 @@ class Pool implements SandboxPool, WorkerEvents {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    clearInterval(this.memoryWatch);
+    clearInterval(this.watch);
     await this.syntax.close();
-    for (const run of this.queue.splice(0)) run.finish(collateralOutcome('the sandbox pool was closed', 0));
+    for (const run of this.queue.splice(0)) run.finish(collateralOutcome(POOL_CLOSED, 0));
     const ended = this.workers.map((worker) => new Promise<void>((resolve) => worker.onEnded(resolve)));
     for (const worker of this.workers) worker.stop({ kind: 'closed' });
     await Promise.all(ended);
@@ -197,7 +204,7 @@ function describeEnd(end: WorkerEnd, memoryMb: number, runs: number): string {
     case 'failed-to-start':
       return `it crashed (${end.error.message})`;
     case 'closed':
-      return 'the sandbox pool was closed';
+      return POOL_CLOSED;
     default:
       return end satisfies never;
   }

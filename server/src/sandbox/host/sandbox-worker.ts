@@ -2,8 +2,9 @@
  * One worker thread of the pool and the runs inside it. It enforces each run's time limit: on
  * expiry the run fails at once and the worker is asked to drop it; a worker too busy to answer
  * within a short grace (a loop that never yields) is terminated. When the thread ends for any
- * reason, the pool learns why and which runs were still inside. A run given up on gets the log lines
- * its worker wrote but never sent (the shared log journal) before its outcome.
+ * reason, the pool learns why and which runs were still inside. Log lines a worker wrote but has
+ * not sent (the shared log journal) reach their runs while the worker is busy, and before the
+ * outcome of a run given up on.
  */
 import { Worker } from 'node:worker_threads';
 import { CoalescingSender } from '../message-batch.js';
@@ -159,8 +160,8 @@ export class SandboxWorker {
   private timedOut(run: HostRun): void {
     this.timers.delete(run.runId);
     if (!this.runs.has(run.runId)) return;
+    this.recoverLogs();
     this.runs.delete(run.runId);
-    this.recoverLogs([run]);
     run.finish(timeLimitOutcome(run.request.timeoutMs, run.elapsedMs()));
     this.outbox.queue({ type: 'cancel', runId: run.runId });
     this.cancelling.add(run.runId);
@@ -174,10 +175,10 @@ export class SandboxWorker {
     if (this.runs.size === 0) this.exclusive = false;
   }
 
-  /** Hands runs the lines their worker logged but has not sent (it may never send them). */
-  private recoverLogs(runs: HostRun[]): void {
-    const byId = new Map(runs.map((run) => [run.runId, run]));
-    for (const record of this.logJournal.read()) byId.get(record.runId)?.deliverLog(record.entry, record.seq);
+  /** Hands the runs inside the lines their worker logged but has not sent (it may never send them). */
+  recoverLogs(): void {
+    const records = this.logJournal.takeUnacknowledged(this.exited);
+    for (const record of records) this.runs.get(record.runId)?.deliverLog(record.entry, record.seq);
   }
 
   private ended(): void {
@@ -193,9 +194,9 @@ export class SandboxWorker {
           ? { kind: 'failed-to-start', error: error ?? new Error('the worker exited before it was ready') }
           : { kind: 'crashed', error: error ?? new Error('the worker exited') });
     this.end = end;
+    this.recoverLogs();
     const orphans = [...this.runs.values()];
     this.runs.clear();
-    this.recoverLogs(orphans);
     this.events.ended(this, end, orphans);
     for (const listener of this.endListeners.splice(0)) listener();
   }
