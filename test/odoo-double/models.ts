@@ -76,6 +76,8 @@ const partner: ModelDef = {
     city: { type: 'char', string: 'City' },
     ref: { type: 'char', string: 'Reference' },
     comment: { type: 'html', string: 'Notes' },
+    // Odoo stores it as an attachment and reads it as base64 text; the double keeps that text in a column.
+    image_1920: { type: 'text', string: 'Image' },
     lang: {
       type: 'selection',
       string: 'Language',
