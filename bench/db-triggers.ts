@@ -67,7 +67,7 @@ async function stackWith(mode: string): Promise<{ stack: TestStack; triggerId: n
     kind: 'db',
     trigger: { model: 'res.partner', kind: 'on_create' },
   });
-  await stack.dbTriggers.reconcileCapture();
+  await stack.triggers.kinds.db.service.reconcileCapture();
   return { stack, triggerId };
 }
 
@@ -110,7 +110,7 @@ async function latency(mode: string): Promise<void> {
 async function dispatchRate(): Promise<void> {
   const { stack } = await stackWith('poll-only');
   try {
-    await stack.dbTriggers.stop();
+    await stack.triggers.kinds.db.service.stop();
     const singles = 2000;
     await withClient(async (client) => {
       for (let i = 0; i < singles; i++)
@@ -118,7 +118,11 @@ async function dispatchRate(): Promise<void> {
     });
     let start = performance.now();
     let events = 0;
-    for (let r = await stack.dbTriggers.dispatcher.dispatchBatch(); r.events > 0; r = await stack.dbTriggers.dispatcher.dispatchBatch())
+    for (
+      let r = await stack.triggers.kinds.db.service.dispatcher.dispatchBatch();
+      r.events > 0;
+      r = await stack.triggers.kinds.db.service.dispatcher.dispatchBatch()
+    )
       events += r.events;
     let elapsed = (performance.now() - start) / 1000;
     console.log(
@@ -132,7 +136,11 @@ async function dispatchRate(): Promise<void> {
     });
     start = performance.now();
     events = 0;
-    for (let r = await stack.dbTriggers.dispatcher.dispatchBatch(); r.events > 0; r = await stack.dbTriggers.dispatcher.dispatchBatch())
+    for (
+      let r = await stack.triggers.kinds.db.service.dispatcher.dispatchBatch();
+      r.events > 0;
+      r = await stack.triggers.kinds.db.service.dispatcher.dispatchBatch()
+    )
       events += r.events;
     elapsed = (performance.now() - start) / 1000;
     console.log(

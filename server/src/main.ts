@@ -6,39 +6,35 @@
  */
 import { serve as serveHttp, type ServerType } from '@hono/node-server';
 import { parseCronItem } from 'graphile-worker';
-import type { Server as HttpServer } from 'node:http';
+import type { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createTokenVerifier } from './auth/index.js';
+import type { Server as HttpServer } from 'node:http';
+import { createTokenVerifier, type TokenVerifier } from './auth/index.js';
 import { withBoundPort, type Config } from './config/index.js';
 import { resolveCredentials, type Credentials } from './config/standalone.js';
 import { createPool, migrate, startEmbeddedPostgres, type Pool } from './db/index.js';
 import { TaskHttpClient } from './egress/index.js';
 import { createApp } from './http/app.js';
-import { ProjectStore } from './projects/index.js';
-import { bindOlderSecrets, checkSecretKey, SecretCipher } from './secrets/index.js';
-import type { Logger } from './shared/logger.js';
-import { SyncStudioError } from './shared/errors.js';
-import { loadSampleProjectOnce } from './projects/sample.js';
-import { installQueue, SyncJobRuntime } from './jobs/index.js';
+import { panelRoutes } from './http/panel.js';
+import { historyRoutes, LiveLogHub, LogWriter, pruneHistory } from './history/index.js';
+import { installQueue, jobRoutes, SyncJobRuntime } from './jobs/index.js';
+import { executeLinkOp, linkRoutes } from './links/index.js';
+import { metricsRoutes } from './metrics/index.js';
 import { createJsonRpcClient, type OdooClient } from './odoo/index.js';
-import { builtInPlugins, PluginRegistry } from './plugins/index.js';
-import { pluginRoutes } from './http/routes/plugins.js';
-import { projectFileRoutes } from './http/routes/project-files.js';
-import { metricsRoutes } from './http/routes/metrics.js';
-import { LiveLogHub, LogWriter, pruneOldRuns } from './runs/index.js';
+import { builtInPlugins, pluginRoutes, PluginRegistry } from './plugins/index.js';
+import { ProjectStore, projectRoutes } from './projects/index.js';
+import { loadSampleProjectOnce } from './projects/sample.js';
+import { projectFileRoutes } from './projects/xml/index.js';
 import { createSandboxPool, type SandboxPool } from './sandbox/index.js';
-import { executeLinkOp } from './links/index.js';
-import { linkRoutes } from './http/routes/links.js';
-import { runRoutes } from './http/routes/runs.js';
+import { bindOlderSecrets, checkSecretKey, SecretCipher } from './secrets/index.js';
 import { systemClock } from './shared/clock.js';
-import { CronScheduler, DbTriggerService, httpServerOptions, WebhookService, webhookRoutes } from './triggers/index.js';
-import { dbTriggerRoutes } from './http/routes/db-triggers.js';
-import { webhookApiRoutes } from './http/routes/webhooks.js';
-import { panelRoutes } from './http/routes/panel.js';
+import { SyncStudioError } from './shared/errors.js';
+import type { Logger } from './shared/logger.js';
+import { createTriggerRegistry, httpServerOptions, type TriggerRegistry } from './triggers/index.js';
 
 /** Whether the panel bundle is built (the CLI prints the panel's URL then). */
-export { panelBuilt } from './http/routes/panel.js';
+export { panelBuilt } from './http/panel.js';
 
 /** How long answers still being written may take once the runtime has stopped. */
 const HTTP_DRAIN_MS = 5000;
@@ -96,15 +92,14 @@ export interface Runtime {
   runtime: SyncJobRuntime;
   sandbox: SandboxPool;
   odoo: OdooClient | undefined;
-  cron: CronScheduler;
-  webhooks: WebhookService;
-  dbTriggers: DbTriggerService;
+  /** One module per trigger kind: started after the runtime, stopped before it. */
+  triggers: TriggerRegistry;
   /** The one reader behind every live log stream of this sidecar. */
   liveLogs: LiveLogHub;
   close(): Promise<void>;
 }
 
-/** The sandbox pool, the Odoo client and the job runtime over an open store (not started). */
+/** The sandbox pool, the Odoo client, the job runtime and the trigger registry over an open store (not started). */
 export function createRuntime(opened: OpenStore, logger: Logger): Runtime {
   const { config, pool, plugins } = opened;
   const http = new TaskHttpClient({ allow: config.egressAllow, maxBytes: config.httpMaxBytes, concurrency: config.httpConcurrency });
@@ -144,31 +139,21 @@ export function createRuntime(opened: OpenStore, logger: Logger): Runtime {
   runtime.registerQueueHandler(
     'sync_studio.prune',
     async () => {
-      const pruned = await pruneOldRuns(pool, config.retentionDays, systemClock.now());
+      const pruned = await pruneHistory(pool, config.retentionDays, systemClock.now());
       logger.info({ pruned }, 'old jobs, logs and webhook requests pruned');
     },
     parseCronItem({ task: 'sync_studio.prune', match: '17 * * * *', options: { backfillPeriod: 0, maxAttempts: 1 } }),
   );
-  const cron = new CronScheduler({ pool, jobs: runtime, clock: systemClock, logger });
-  cron.register(runtime);
-  const stopRescheduling = opened.store.onChange(cron.onChange);
-  const webhooks = new WebhookService({
+  const triggers = createTriggerRegistry({
     pool,
     historyPool,
-    jobs: runtime,
-    publicUrl: config.publicUrl,
-    maxBytes: config.webhookMaxBytes,
-    limits: { ratePerSecond: config.webhookRate, concurrency: config.webhookConcurrency },
-  });
-  runtime.registerArgsResolver('webhook', (job) => webhooks.argsOfJob(job));
-  const stopForgetting = opened.store.onChange(() => webhooks.forget());
-  const dbTriggers = new DbTriggerService({
-    pool,
     connectionString: opened.connectionString,
-    jobs: runtime,
-    instanceId: runtime.instanceId,
+    runtime,
+    store: opened.store,
     odoo,
-    settings: {
+    publicUrl: config.publicUrl,
+    webhook: { maxBytes: config.webhookMaxBytes, limits: { ratePerSecond: config.webhookRate, concurrency: config.webhookConcurrency } },
+    db: {
       mode: config.mode,
       wakeup: config.dbWakeup,
       pollMs: config.dbPollMs,
@@ -178,23 +163,16 @@ export function createRuntime(opened: OpenStore, logger: Logger): Runtime {
     clock: systemClock,
     logger,
   });
-  const stopDbTriggers = dbTriggers.register(runtime, opened.store);
   const liveLogs = new LiveLogHub(pool, logger);
   return {
     runtime,
     sandbox,
     odoo,
-    cron,
-    webhooks,
-    dbTriggers,
+    triggers,
     liveLogs,
     close: async () => {
       liveLogs.close();
-      stopRescheduling();
-      stopForgetting();
-      stopDbTriggers();
-      await dbTriggers.stop();
-      await cron.idle();
+      await triggers.stop();
       // Running jobs get the grace to finish; then the sandbox stops them and they are written as interrupted.
       const stopped = runtime.stop();
       const graceOver = sleep(config.shutdownGraceSeconds * 1000, 'over' as const, { ref: false });
@@ -210,6 +188,43 @@ export function createRuntime(opened: OpenStore, logger: Logger): Runtime {
   };
 }
 
+export interface SidecarAppOptions {
+  logger: Logger;
+  verifier: TokenVerifier;
+  /** Resolves true when the database answers and the job runner is started. */
+  ready: () => Promise<boolean>;
+  /** The Odoo database this sidecar serves (GET /api/session). */
+  odooDb?: string | undefined;
+  corsOrigins?: readonly string[];
+}
+
+/** The HTTP app over a runtime: every capability's route groups, the same in the server and in tests. */
+export function createSidecarApp(opened: OpenStore, running: Runtime, options: SidecarAppOptions): Hono {
+  const { config, pool, store, cipher, plugins } = opened;
+  return createApp({
+    ...options,
+    apiRoutes: [
+      projectRoutes({ store, cipher, publicUrl: config.publicUrl }),
+      projectFileRoutes({ pool, cipher, pluginDisplayName: (name) => plugins.get(name)?.displayName }),
+      historyRoutes({
+        pool,
+        argsOf: (job) => running.runtime.argsOf(job),
+        liveLogs: running.liveLogs,
+        streamLimits: { perPrincipal: config.liveStreamsPerUser, maxSeconds: config.liveStreamMaxSeconds },
+      }),
+      jobRoutes({ pool, runtime: running.runtime, sandbox: running.sandbox }),
+      running.triggers.apiRoutes,
+      linkRoutes({ pool }),
+      pluginRoutes(plugins),
+    ],
+    rootRoutes: [
+      running.triggers.publicRoutes,
+      metricsRoutes({ pool, sandbox: running.sandbox, verifier: options.verifier, metricsToken: config.metricsToken, clock: systemClock }),
+      panelRoutes(),
+    ],
+  });
+}
+
 export async function serve(given: Config, logger: Logger): Promise<RunningServer> {
   // Bound before anything derives a URL from the port: with PORT 0, webhook URLs name the port bound.
   const listener = await listen(given);
@@ -218,7 +233,8 @@ export async function serve(given: Config, logger: Logger): Promise<RunningServe
     await listener.close();
     throw error;
   });
-  const { runtime, sandbox, odoo, cron, webhooks, dbTriggers, liveLogs, close: closeRuntime } = createRuntime(opened, logger);
+  const running = createRuntime(opened, logger);
+  const { runtime, odoo } = running;
   try {
     if (config.mode === 'standalone') await loadSampleProjectOnce(opened, logger);
     if (odoo) {
@@ -226,20 +242,15 @@ export async function serve(given: Config, logger: Logger): Promise<RunningServe
       logger.info({ odoo: config.odooUrl, version: version.server_version }, 'Odoo server');
     }
     await runtime.start();
-    await cron.reconcile();
-    await dbTriggers.start();
-    const verifier = createTokenVerifier({
-      secret: opened.credentials.secret,
-      adminToken: opened.credentials.adminToken,
-      db: config.odooDb,
-      maxLifetimeSeconds: config.tokenMaxLifetime,
-    });
-    const app = createApp({
-      store: opened.store,
-      cipher: opened.cipher,
-      publicUrl: config.publicUrl,
+    await running.triggers.start();
+    const app = createSidecarApp(opened, running, {
       logger,
-      verifier,
+      verifier: createTokenVerifier({
+        secret: opened.credentials.secret,
+        adminToken: opened.credentials.adminToken,
+        db: config.odooDb,
+        maxLifetimeSeconds: config.tokenMaxLifetime,
+      }),
       // The Odoo database this sidecar serves: ODOO_DB, else the database DATABASE_URL names (Odoo mode).
       odooDb:
         config.odooDb ??
@@ -249,26 +260,6 @@ export async function serve(given: Config, logger: Logger): Promise<RunningServe
         await opened.pool.query('select 1');
         return runtime.started;
       },
-      apiRoutes: [
-        runRoutes({
-          pool: opened.pool,
-          logger,
-          runtime,
-          sandbox,
-          liveLogs,
-          streamLimits: { perPrincipal: config.liveStreamsPerUser, maxSeconds: config.liveStreamMaxSeconds },
-        }),
-        linkRoutes({ pool: opened.pool }),
-        pluginRoutes(opened.plugins),
-        projectFileRoutes(opened),
-        webhookApiRoutes({ pool: opened.pool, webhooks }),
-        dbTriggerRoutes({ pool: opened.pool }),
-      ],
-      rootRoutes: [
-        webhookRoutes(webhooks),
-        metricsRoutes({ pool: opened.pool, sandbox, verifier, metricsToken: config.metricsToken, clock: systemClock }),
-        panelRoutes(),
-      ],
     });
     listener.handle(app.fetch);
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
@@ -279,13 +270,13 @@ export async function serve(given: Config, logger: Logger): Promise<RunningServe
       // New connections are refused at once; requests under way (a Run Now waiting for its job) get
       // their answer once the runtime has finished or interrupted their jobs; the database stops last.
       close: async () => {
-        await listener.close(closeRuntime);
+        await listener.close(running.close);
         await opened.close();
       },
     };
   } catch (error) {
     await listener.close();
-    await closeRuntime().catch(() => undefined);
+    await running.close().catch(() => undefined);
     await opened.close().catch(() => undefined);
     throw error;
   }

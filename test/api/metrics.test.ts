@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createTokenVerifier } from '../../server/src/auth/index.js';
-import { metricsRoutes } from '../../server/src/http/routes/metrics.js';
+import { metricsRoutes } from '../../server/src/metrics/index.js';
 import { createSandboxPool, type SandboxPool } from '../../server/src/sandbox/index.js';
 import { ADMIN_TOKEN, createTestApp, TEST_SECRET, type TestApp } from '../helpers/app.js';
 

@@ -52,7 +52,7 @@ export async function startDemo(
     await s.store.update('param', rows[0].id, { value });
   }
   await s.store.update('project', projectId, { active: true });
-  await s.dbTriggers.reconcileCapture();
+  await s.triggers.kinds.db.service.reconcileCapture();
   const rpc = createJsonRpcClient({ url: odoo.url, db: 'odoo', login: 'admin', password: adminPassword });
   return {
     odoo,

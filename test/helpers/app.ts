@@ -5,7 +5,7 @@
 import type { Hono } from 'hono';
 import { createTokenVerifier, mintToken, type Role } from '../../server/src/auth/index.js';
 import { createApp, type AppDeps } from '../../server/src/http/app.js';
-import { ProjectStore } from '../../server/src/projects/index.js';
+import { ProjectStore, projectRoutes } from '../../server/src/projects/index.js';
 import { checkSecretKey, SecretCipher } from '../../server/src/secrets/index.js';
 import { createLogger } from '../../server/src/shared/logger.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
@@ -29,13 +29,11 @@ export async function createTestApp(extra: Partial<AppDeps> = {}): Promise<TestA
   await checkSecretKey(db.pool, cipher);
   const store = new ProjectStore(db.pool, cipher);
   const app = createApp({
-    store,
-    cipher,
-    publicUrl: 'http://sync.test',
     logger: createLogger('silent'),
     verifier: createTokenVerifier({ secret: TEST_SECRET, adminToken: ADMIN_TOKEN }),
     ready: async () => true,
     ...extra,
+    apiRoutes: [projectRoutes({ store, cipher, publicUrl: 'http://sync.test' }), ...(extra.apiRoutes ?? [])],
   });
   const exp = Math.floor(Date.now() / 1000) + 3600;
   const tokens = {

@@ -56,7 +56,7 @@ export async function pgTriggers(): Promise<string[]> {
 export async function captureInstalled(wanted: boolean): Promise<void> {
   const deadline = Date.now() + 20_000;
   for (;;) {
-    const result = await s.dbTriggers.reconcileCapture().catch(() => undefined);
+    const result = await s.triggers.kinds.db.service.reconcileCapture().catch(() => undefined);
     const present = (await pgTriggers()).some((t) => t.startsWith('res_partner.'));
     if (result && present === wanted) return;
     if (Date.now() > deadline) throw new Error(`capture on res_partner did not become ${wanted ? 'installed' : 'removed'}`);

@@ -1,21 +1,14 @@
 /**
- * A full sidecar stack under test, in-process: a fresh migrated database, the real store, sandbox
- * pool, job runtime (graphile-worker started) and hono app with every route group. Configuration
- * goes through the real `loadConfig`, with short retry delays.
+ * A full sidecar stack under test, in-process: a fresh migrated database, the real store, and the
+ * runtime and app `main.ts` builds (sandbox pool, job runtime with graphile-worker started, the
+ * trigger registry started, the hono app with every route group). Configuration goes through the
+ * real `loadConfig`, with short retry delays.
  */
 import type { Hono } from 'hono';
 import { createTokenVerifier, mintToken, type Role } from '../../server/src/auth/index.js';
 import { loadConfig } from '../../server/src/config/index.js';
-import { createApp } from '../../server/src/http/app.js';
-import { linkRoutes } from '../../server/src/http/routes/links.js';
-import { runRoutes } from '../../server/src/http/routes/runs.js';
-import { pluginRoutes } from '../../server/src/http/routes/plugins.js';
-import { projectFileRoutes } from '../../server/src/http/routes/project-files.js';
-import { webhookApiRoutes } from '../../server/src/http/routes/webhooks.js';
-import { dbTriggerRoutes } from '../../server/src/http/routes/db-triggers.js';
-import { webhookRoutes } from '../../server/src/triggers/index.js';
 import { installQueue } from '../../server/src/jobs/index.js';
-import { createRuntime, type OpenStore, type Runtime } from '../../server/src/main.js';
+import { createRuntime, createSidecarApp, type OpenStore, type Runtime } from '../../server/src/main.js';
 import type { EvalContextPlugin } from '../../server/src/plugins/index.js';
 import { PluginRegistry } from '../../server/src/plugins/index.js';
 import { ProjectStore } from '../../server/src/projects/index.js';
@@ -46,7 +39,7 @@ export interface TestStack extends Runtime {
 }
 
 export async function createTestStack(
-  options: { env?: Record<string, string>; plugins?: EvalContextPlugin[]; databaseUrl?: string; start?: boolean } = {},
+  options: { env?: Record<string, string>; plugins?: EvalContextPlugin[]; databaseUrl?: string } = {},
 ): Promise<TestStack> {
   // With databaseUrl (an Odoo double's database), the sidecar lives in Odoo's database, as in Odoo mode.
   const db = options.databaseUrl ? await openTestDatabase(options.databaseUrl, 20) : await createTestDatabase('ss_stack', 20);
@@ -77,30 +70,11 @@ export async function createTestStack(
   };
   const runtime = createRuntime(opened, logger);
   await runtime.runtime.start();
-  if (options.start !== false) await runtime.dbTriggers.start();
-  const app = createApp({
-    store,
-    cipher,
-    publicUrl: config.publicUrl,
+  await runtime.triggers.start();
+  const app = createSidecarApp(opened, runtime, {
     logger,
     verifier: createTokenVerifier({ secret: TEST_SECRET }),
     ready: async () => runtime.runtime.started,
-    apiRoutes: [
-      runRoutes({
-        pool: db.pool,
-        logger,
-        runtime: runtime.runtime,
-        sandbox: runtime.sandbox,
-        liveLogs: runtime.liveLogs,
-        streamLimits: { perPrincipal: config.liveStreamsPerUser, maxSeconds: config.liveStreamMaxSeconds },
-      }),
-      linkRoutes({ pool: db.pool }),
-      pluginRoutes(plugins),
-      projectFileRoutes({ pool: db.pool, cipher, plugins }),
-      webhookApiRoutes({ pool: db.pool, webhooks: runtime.webhooks }),
-      dbTriggerRoutes({ pool: db.pool }),
-    ],
-    rootRoutes: [webhookRoutes(runtime.webhooks)],
   });
   const exp = Math.floor(Date.now() / 1000) + 3600;
   const call: TestStack['call'] = async (role, method, path, body) => {

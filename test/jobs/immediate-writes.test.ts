@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ImmediateJobWriter } from '../../server/src/jobs/immediate-writes.js';
-import type { NewJob } from '../../server/src/runs/jobs.js';
+import type { NewJob } from '../../server/src/history/jobs.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 
 let db: TestDatabase;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { mintToken } from '../../server/src/auth/index.js';
 import type { EvalContextPlugin } from '../../server/src/plugins/index.js';
-import { pruneOldRuns } from '../../server/src/runs/index.js';
+import { pruneHistory } from '../../server/src/history/index.js';
 import { TEST_SECRET } from '../helpers/app.js';
 import { createTestStack, logsOf, type TestStack } from '../helpers/runtime.js';
 
@@ -179,7 +179,7 @@ describe('the logs API', () => {
 
   test('jobs and logs older than the retention are pruned; recent ones stay', async () => {
     await s.db.pool.query(`update sync_studio.job set created_at = now() - interval '40 days' where id = $1`, [jobA]);
-    const pruned = await pruneOldRuns(s.db.pool, 30, new Date());
+    const pruned = await pruneHistory(s.db.pool, 30, new Date());
     assert.ok(pruned.jobs >= 1);
     assert.equal((await s.db.pool.query('select count(*)::int as n from sync_studio.log where job_id = $1', [jobA])).rows[0].n, 0);
     assert.ok((await s.db.pool.query('select count(*)::int as n from sync_studio.log where job_id = $1', [jobB])).rows[0].n > 0);

@@ -2,8 +2,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Queryable } from '../../server/src/db/index.js';
-import { linkRoutes } from '../../server/src/http/routes/links.js';
-import { executeLinkOp, type LinkOpResults } from '../../server/src/links/index.js';
+import { executeLinkOp, linkRoutes, type LinkOpResults } from '../../server/src/links/index.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;

@@ -30,7 +30,7 @@ const FUTURE = '2100-01-01T06:00:00.000Z';
 
 async function cronTrigger(trigger: Record<string, unknown>, code = 'function handle_cron() { log("tick"); }') {
   const ids = await s.project(code, { kind: 'cron', trigger: { interval_number: 1, interval_type: 'days', nextcall: FUTURE, ...trigger } });
-  await s.cron.idle();
+  await s.triggers.kinds.cron.scheduler.idle();
   return ids;
 }
 
@@ -150,7 +150,7 @@ describe('rescheduling', () => {
     assert.equal((await queueJobs(triggerId))[0]!.run_at.toISOString(), FUTURE);
     const patched = await s.call('developer', 'PATCH', `/api/triggers/cron/${triggerId}`, { nextcall: '2100-03-01T00:00:00Z' });
     assert.equal(patched.status, 200);
-    await s.cron.idle();
+    await s.triggers.kinds.cron.scheduler.idle();
     const queued = await queueJobs(triggerId);
     assert.equal(queued.length, 1);
     assert.equal(queued[0]!.run_at.toISOString(), '2100-03-01T00:00:00.000Z');
@@ -160,13 +160,13 @@ describe('rescheduling', () => {
   test('disabling or deleting a trigger removes its queue job; enabling brings it back', async () => {
     const { triggerId } = await cronTrigger({});
     await s.call('developer', 'PATCH', `/api/triggers/cron/${triggerId}`, { active: false });
-    await s.cron.idle();
+    await s.triggers.kinds.cron.scheduler.idle();
     assert.equal((await queueJobs(triggerId)).length, 0);
     await s.call('developer', 'PATCH', `/api/triggers/cron/${triggerId}`, { active: true });
-    await s.cron.idle();
+    await s.triggers.kinds.cron.scheduler.idle();
     assert.equal((await queueJobs(triggerId)).length, 1);
     assert.equal((await s.call('developer', 'DELETE', `/api/triggers/cron/${triggerId}`)).status, 204);
-    await s.cron.idle();
+    await s.triggers.kinds.cron.scheduler.idle();
     assert.equal((await queueJobs(triggerId)).length, 0);
   });
 
@@ -178,9 +178,9 @@ describe('rescheduling', () => {
     );
     const importedId = rows[0].id as number;
     assert.equal((await queueJobs(importedId)).length, 0);
-    assert.ok((await s.cron.reconcile()) >= 1);
+    assert.ok((await s.triggers.kinds.cron.scheduler.reconcile()) >= 1);
     assert.equal((await queueJobs(importedId)).length, 1);
-    assert.equal(await s.cron.reconcile(), 0, 'nothing left to fix');
+    assert.equal(await s.triggers.kinds.cron.scheduler.reconcile(), 0, 'nothing left to fix');
   });
 
   test('Run Now queues a run without moving the schedule', async () => {

@@ -12,7 +12,7 @@ describe('nothing lost, nothing twice', () => {
       { kind: 'on_create', trigger_name: 'BACKLOG' },
       `async function handle_db(records) { return { ids: records.ids }; }`,
     );
-    await s.dbTriggers.stop();
+    await s.triggers.kinds.db.service.stop();
     const client = new pg.Client({ connectionString: odoo.databaseUrl('odoo') });
     await client.connect();
     const ids: number[] = [];
@@ -23,7 +23,7 @@ describe('nothing lost, nothing twice', () => {
       ids.push(rows[0].id);
     }
     await client.end();
-    await s.dbTriggers.start();
+    await s.triggers.kinds.db.service.start();
     // Each change is in exactly one job's records (the runtime runs each job once: tested in test/runtime).
     const deadline = Date.now() + 90_000;
     let handled: number[] = [];

@@ -60,7 +60,7 @@ test('PostgreSQL restarted mid-stream: nothing lost, nothing twice', async () =>
       kind: 'db',
       trigger: { model: 'res.partner', kind: 'on_create' },
     });
-    await until(async () => (await s.dbTriggers.reconcileCapture()).unchanged.includes('res_partner'), 'capture');
+    await until(async () => (await s.triggers.kinds.db.service.reconcileCapture()).unchanged.includes('res_partner'), 'capture');
     await write(Array.from({ length: 50 }, (_, i) => `before ${i}`));
     await database.stop();
     database = await startEmbeddedPostgres(dir, { port });

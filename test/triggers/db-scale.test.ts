@@ -25,7 +25,7 @@ describe('two sidecars, big statements', () => {
         { kind: 'on_create', trigger_name: 'TWO' },
         `async function handle_db(records) { return { ids: records.ids }; }`,
       );
-      const before = [s.dbTriggers.dispatcher.dispatched, second.dbTriggers.dispatcher.dispatched];
+      const before = [s.triggers.kinds.db.service.dispatcher.dispatched, second.triggers.kinds.db.service.dispatcher.dispatched];
       const writers = Array.from({ length: 4 }, async (_, w) => {
         const client = new pg.Client({ connectionString: odoo.databaseUrl('odoo') });
         await client.connect();
@@ -38,8 +38,8 @@ describe('two sidecars, big statements', () => {
       const handled = jobs.flatMap((j) => j.result.ids as number[]);
       assert.equal(handled.length, 600);
       assert.equal(new Set(handled).size, 600);
-      const first = s.dbTriggers.dispatcher.dispatched - before[0]!;
-      const other = second.dbTriggers.dispatcher.dispatched - before[1]!;
+      const first = s.triggers.kinds.db.service.dispatcher.dispatched - before[0]!;
+      const other = second.triggers.kinds.db.service.dispatcher.dispatched - before[1]!;
       assert.equal(first + other, 600);
       assert.ok(first > 0 && other > 0, `dispatched ${first} and ${other}`);
       await disable(id);

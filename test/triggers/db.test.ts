@@ -10,7 +10,7 @@ import pg from 'pg';
 import { ProjectStore } from '../../server/src/projects/index.js';
 import { SecretCipher } from '../../server/src/secrets/index.js';
 import { createLogger } from '../../server/src/shared/logger.js';
-import { DbTriggerService, DbTriggersUnavailableError } from '../../server/src/triggers/index.js';
+import { dbTriggerKind, DbTriggersUnavailableError } from '../../server/src/triggers/index.js';
 import { RecordLoader, present } from '../../server/src/triggers/db/records.js';
 import { OnTimeScanner } from '../../server/src/triggers/db/on-time.js';
 import {
@@ -195,7 +195,7 @@ describe('capture', () => {
 
   test('standalone mode: saving a DB trigger says DB triggers need Odoo mode', async () => {
     const store = new ProjectStore(s.db.pool, new SecretCipher(TEST_SECRET));
-    const service = new DbTriggerService({
+    const dbKind = dbTriggerKind({
       pool: s.db.pool,
       connectionString: s.db.url,
       jobs: s.runtime,
@@ -205,7 +205,7 @@ describe('capture', () => {
       clock: { now: () => new Date() },
       logger: createLogger('silent'),
     });
-    service.register(s.runtime, store);
+    store.addCheck('db', dbKind.check!);
     const project = await store.create('project', null, { name: 'Standalone', active: true });
     const task = await store.create('task', project.id, { name: 'T', code: HANDLER });
     await assert.rejects(store.create('db', task.id, { trigger_name: 'D', model: 'res.partner', kind: 'on_create' }), (error: Error) => {

@@ -1,6 +1,7 @@
 /**
- * The hono app factory: `createApp(deps)` wires the auth middleware, the one error handler and the
- * routes of each capability. Tests call `app.request('/api/...')` without a port.
+ * The hono app factory: `createApp(deps)` wires CORS, the body limit, the auth middleware and the
+ * one error handler around the route groups each capability owns (mounted under /api, or at the
+ * root for public ones). Tests call `app.request('/api/...')` without a port.
  */
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -8,18 +9,17 @@ import { cors } from 'hono/cors';
 import type { TokenVerifier } from '../auth/index.js';
 import type { Logger } from '../shared/logger.js';
 import { NotFoundError, SyncStudioError } from '../shared/errors.js';
-import type { AppEnv } from './context.js';
+import type { AppEnv } from '../api/index.js';
 import { createErrorHandler, errorBody } from './errors.js';
-import { projectRoutes, type ProjectRoutesDeps } from './routes/projects.js';
-import { sessionRoutes, type SessionRoutesDeps } from './routes/session.js';
+import { sessionRoutes, type SessionRoutesDeps } from './session.js';
 
-export interface AppDeps extends ProjectRoutesDeps, SessionRoutesDeps {
+export interface AppDeps extends SessionRoutesDeps {
   verifier: TokenVerifier;
   logger: Logger;
   /** Resolves true when the database answers and the job runner is started. */
   ready: () => Promise<boolean>;
-  /** Extra route groups mounted under /api by other capabilities (jobs, logs, links, ...). */
-  apiRoutes?: Hono<AppEnv>[];
+  /** The route groups of the capabilities, mounted under /api (projects, jobs, logs, links, triggers, ...). */
+  apiRoutes: Hono<AppEnv>[];
   /** Route groups mounted at the root (webhooks, the panel bundle). */
   rootRoutes?: Hono[];
   /** Browser origins (Odoo's) allowed to call /api and load /ui/ cross-origin; none = same origin only. */
@@ -75,9 +75,8 @@ export function createApp(deps: AppDeps): Hono {
     c.set('principal', deps.verifier.verify(bearer));
     await next();
   });
-  api.route('/', projectRoutes(deps));
   api.route('/', sessionRoutes(deps));
-  for (const routes of deps.apiRoutes ?? []) api.route('/', routes);
+  for (const routes of deps.apiRoutes) api.route('/', routes);
   api.all('*', (c) => {
     throw new NotFoundError('API route', `${c.req.method} ${c.req.path}`);
   });

@@ -11,7 +11,7 @@
  * at a time: a start that cannot be written (its task was just deleted) fails alone.
  */
 import { withTransaction, type Pool, type Queryable } from '../db/index.js';
-import { writeJobs, type ClaimedJob, type JobFinish, type NewJob, type StartCompanion } from '../runs/jobs.js';
+import { writeJobs, type ClaimedJob, type JobFinish, type NewJob, type StartCompanion } from '../history/jobs.js';
 import { Batcher } from '../shared/batcher.js';
 import type { CompanionRow } from './types.js';
 

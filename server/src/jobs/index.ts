@@ -7,3 +7,4 @@ export * from './runtime.js';
 export * from './queue.js';
 export * from './triggers.js';
 export { OdooNotConfiguredError } from './powers.js';
+export * from './routes.js';

@@ -11,8 +11,8 @@
 import type { TaskHttpSession } from '../egress/index.js';
 import type { OdooClient } from '../odoo/index.js';
 import type { EvalContextPlugin, PluginRegistry, PluginExport } from '../plugins/index.js';
-import type { LogLevel, LogType, LogWriter } from '../runs/logs.js';
-import type { ClaimedJob } from '../runs/jobs.js';
+import type { LogLevel, LogType, LogWriter } from '../history/logs.js';
+import type { ClaimedJob } from '../history/jobs.js';
 import type { HostPowers, RunRequest } from '../sandbox/index.js';
 import { SyncStudioError } from '../shared/errors.js';
 import type { ProjectData } from './project-data.js';

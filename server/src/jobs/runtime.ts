@@ -29,9 +29,9 @@ import {
   type ClaimedJob,
   type JobFinish,
   type NewJob,
-} from '../runs/jobs.js';
+} from '../history/jobs.js';
 import { Batcher } from '../shared/batcher.js';
-import type { LogLevel, LogWriter } from '../runs/logs.js';
+import type { LogLevel, LogWriter } from '../history/logs.js';
 import type { RunOutcome, RunRequest, SandboxPool } from '../sandbox/index.js';
 import type { SecretCipher } from '../secrets/cipher.js';
 import type { Clock } from '../shared/clock.js';

@@ -10,7 +10,7 @@
  * commit with the rows, so any sidecar on the database may run any of them, once.
  */
 import { withTransaction, type Pool } from '../db/index.js';
-import { insertQueuedJobs, lockIdentityKeys, setQueueJobIds, type NewJob, type QueuedJobInsert } from '../runs/jobs.js';
+import { insertQueuedJobs, lockIdentityKeys, setQueueJobIds, type NewJob, type QueuedJobInsert } from '../history/jobs.js';
 import { Batcher } from '../shared/batcher.js';
 import { addQueueJobs } from './queue.js';
 

@@ -12,7 +12,7 @@ import type { PoolClient } from '../db/index.js';
 import type { TriggerKind } from '../projects/index.js';
 import { SyncStudioError } from '../shared/errors.js';
 import type { TriggerInfo } from './triggers.js';
-import type { StartCompanion } from '../runs/jobs.js';
+import type { StartCompanion } from '../history/jobs.js';
 
 export const handlerOf: Record<TriggerKind, string> = {
   cron: 'handle_cron',
@@ -92,6 +92,8 @@ export interface JobRuntime {
   enqueue(spec: TriggerJobSpec, options?: EnqueueOptions): Promise<{ jobId: number }>;
   enqueueMany(specs: readonly TriggerJobSpec[], options?: EnqueueOptions): Promise<{ jobId: number }[]>;
   runNow(spec: TriggerJobSpec, hooks?: RunNowHooks): Promise<JobOutcome>;
+  /** As `runNow`, but resolves as soon as the job exists; its `outcome` settles when the run has finished. */
+  startNow(spec: TriggerJobSpec, hooks?: RunNowHooks): Promise<StartedJob>;
 }
 
 /** A job's row as stored, for rebuilding its arguments. */

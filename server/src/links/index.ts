@@ -8,3 +8,4 @@ export { LinkAmbiguousError, LinkConflictError } from './errors.js';
 export { linkOpSchema, parseLinkOp, type LinkOp } from './ops.js';
 export { EXTERNAL_SYSTEM, ODOO_SYSTEM, type LinkRow } from './rows.js';
 export { deleteLinks, listLinks, type LinkListFilters } from './store.js';
+export * from './routes.js';

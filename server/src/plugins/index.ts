@@ -10,6 +10,8 @@ import { odooPlugin } from './odoo.js';
 import { telegramPlugin } from './telegram.js';
 import { trelloPlugin } from './trello.js';
 
+export { pluginRoutes } from './routes.js';
+
 export type PluginExport =
   ((...args: never[]) => unknown) | string | number | boolean | null | readonly unknown[] | { readonly [key: string]: unknown };
 

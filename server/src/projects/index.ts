@@ -8,3 +8,4 @@ export * from './store.js';
 export * from './duplicate.js';
 export * from './present.js';
 export * from './summary.js';
+export * from './routes.js';

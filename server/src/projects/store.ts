@@ -10,7 +10,7 @@ import { secretColumns, type SecretCipher, type StoredSecret } from '../secrets/
 import { ConflictError, InvalidInputError, NotFoundError } from '../shared/errors.js';
 import { parseInput } from '../shared/validation.js';
 import { decodeCursor, pageOf, type PageRequest } from '../shared/paging.js';
-import { deleteUnownedHistory, type HistoryOwner } from '../runs/index.js';
+import { deleteUnownedHistory, type HistoryOwner } from '../history/index.js';
 import { resources, type ResourceKind, type TriggerKind, isTriggerKind } from './resources.js';
 
 export type Row = Record<string, unknown> & { id: number };
@@ -255,7 +255,7 @@ function translateConstraint(error: unknown, kind: ResourceKind): unknown {
   return error;
 }
 
-/** The history a deleted resource takes with it beyond its jobs (runs/orphans.ts). */
+/** The history a deleted resource takes with it beyond its jobs (history/orphans.ts). */
 function historyOwner(kind: ResourceKind, row: Row): HistoryOwner | undefined {
   if (kind === 'project' || kind === 'webhook') return { kind, id: row.id };
   if (kind === 'task') return { kind, id: row.id, projectId: row.project_id as number };

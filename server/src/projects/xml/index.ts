@@ -5,3 +5,4 @@
  */
 export { exportProject, exportDefaults, type ExportOptions } from './export.js';
 export { importProjectXml, type ImportOptions, type ImportReport } from './import.js';
+export { projectFileRoutes, type ProjectFileRoutesDeps } from './routes.js';

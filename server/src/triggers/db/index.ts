@@ -5,6 +5,7 @@
  * scans timed conditions; `service` ties them to the sidecar's life cycle.
  */
 export { DbTriggerService, type DbTriggerSettings, CAPTURE_LOCK_TIMEOUT_MS } from './service.js';
+export { dbTriggerKind, type DbTriggerKind } from './module.js';
 export { uninstallCapture } from './capture.js';
 export { outboxStats, recentEvents, type OutboxStats } from './outbox.js';
 export { tableOf } from './catalog.js';

@@ -10,7 +10,7 @@ import type { Pool, Queryable } from '../../db/index.js';
 import { addQueueJob, type JobRuntime, type SyncJobRuntime } from '../../jobs/index.js';
 import { isInstanceDead } from '../../jobs/instance-lock.js';
 import type { OdooClient } from '../../odoo/index.js';
-import type { ChangeEvent, ProjectStore } from '../../projects/index.js';
+import type { ChangeEvent } from '../../projects/index.js';
 import { readPythonLiteral } from '../../projects/xml/python-literal.js';
 import type { Clock } from '../../shared/clock.js';
 import { InvalidInputError } from '../../shared/errors.js';
@@ -73,7 +73,7 @@ export class DbTriggerService {
   }
 
   /** Queue handlers: capture reconciliation (retried by the queue while Odoo's writers hold the table), and a minutely scan and upkeep. */
-  register(runtime: SyncJobRuntime, store: ProjectStore): () => void {
+  register(runtime: SyncJobRuntime): void {
     runtime.registerQueueHandler(DB_CAPTURE, async () => {
       if (this.enabled) await this.reconcileCapture();
     });
@@ -84,12 +84,6 @@ export class DbTriggerService {
       },
       parseCronItem({ task: DB_MINUTELY, match: '* * * * *', options: { backfillPeriod: 0, maxAttempts: 1 } }),
     );
-    const stopChecking = store.addCheck('db', (row, db) => this.check(row, db));
-    const stopListening = store.onChange((event) => this.onChange(event));
-    return () => {
-      stopChecking();
-      stopListening();
-    };
   }
 
   /** Capture re-checked (in the background if Odoo's writers hold a table), then the listener drains and listens. */
@@ -143,13 +137,13 @@ export class DbTriggerService {
   }
 
   /** A DB trigger, task or project changed: capture is reconciled by a (deduplicated) queue job. */
-  private onChange(event: ChangeEvent): void {
+  onChange(event: ChangeEvent): void {
     if (!this.enabled || !['db', 'task', 'project'].includes(event.kind)) return;
     this.queueCapture().catch((error: unknown) => this.options.logger.error({ err: error }, 'queueing capture reconciliation failed'));
   }
 
   /** A DB trigger about to be saved: Odoo mode, an existing model, domains the sidecar can evaluate, stored fields. */
-  private async check(row: Record<string, unknown>, db: Queryable): Promise<void> {
+  async check(row: Record<string, unknown>, db: Queryable): Promise<void> {
     if (!this.enabled) throw new DbTriggersUnavailableError();
     // A disabled trigger may be saved whatever became of its model (e.g. disabling it after an upgrade dropped a field).
     if (row.active === false) return;

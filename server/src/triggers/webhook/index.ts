@@ -7,6 +7,7 @@ export * from './request.js';
 export * from './response.js';
 export * from './service.js';
 export * from './routes.js';
+export * from './module.js';
 export * from './server-limits.js';
 export { listJournal, type JournaledRequest } from './journal.js';
 export { isSensitiveHeader, redactHeaders } from '../../shared/redaction.js';

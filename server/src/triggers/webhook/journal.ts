@@ -5,9 +5,9 @@
  * its job in one statement.
  */
 import { jsonbText, type Queryable } from '../../db/index.js';
-import { capMessage, insertLogsSql, logColumns, type LogEntry } from '../../runs/index.js';
+import { capMessage, insertLogsSql, logColumns, type LogEntry } from '../../history/index.js';
 import { decodeCursor, pageOf, type PageRequest } from '../../shared/paging.js';
-import type { StartCompanion } from '../../runs/jobs.js';
+import type { StartCompanion } from '../../history/jobs.js';
 import type { RawWebhookRequest, WebhookKind } from './request.js';
 
 export interface WebhookTarget {

@@ -7,11 +7,13 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { hasRole } from '../../auth/index.js';
 import type { Pool } from '../../db/index.js';
+import { readId, readJson, readPage, requireRole, type AppEnv } from '../../api/index.js';
 import { loadTrigger } from '../../jobs/index.js';
-import { decode, listJournal, redactHeaders, type JournaledRequest, type WebhookService } from '../../triggers/index.js';
+import { redactHeaders } from '../../shared/redaction.js';
 import { parseInput } from '../../shared/validation.js';
-import { readId, readJson, readPage } from '../body.js';
-import { requireRole, type AppEnv } from '../context.js';
+import { listJournal, type JournaledRequest } from './journal.js';
+import { decode } from './request.js';
+import type { WebhookService } from './service.js';
 
 export interface WebhookRoutesDeps {
   pool: Pool;

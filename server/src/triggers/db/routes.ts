@@ -3,11 +3,11 @@
  * model's table (processed or not) and the latest jobs it started, with their record ids.
  */
 import { Hono } from 'hono';
+import { readId, type AppEnv } from '../../api/index.js';
 import type { Pool } from '../../db/index.js';
-import { recentEvents, tableOf } from '../../triggers/index.js';
 import { NotFoundError } from '../../shared/errors.js';
-import { readId } from '../body.js';
-import type { AppEnv } from '../context.js';
+import { tableOf } from './catalog.js';
+import { recentEvents } from './outbox.js';
 
 export interface DbTriggerRoutesDeps {
   pool: Pool;

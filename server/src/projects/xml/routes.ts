@@ -4,26 +4,26 @@
  * (administrators only, since an import can create a project).
  */
 import { Hono } from 'hono';
+import { readId, requireRole, type AppEnv } from '../../api/index.js';
 import { hasRole } from '../../auth/index.js';
 import { withTransaction, type Pool } from '../../db/index.js';
-import type { PluginRegistry } from '../../plugins/index.js';
-import { exportProject, importProjectXml } from '../../projects/xml/index.js';
 import type { SecretCipher } from '../../secrets/cipher.js';
 import { InvalidInputError } from '../../shared/errors.js';
-import { readId } from '../body.js';
-import { requireRole, type AppEnv } from '../context.js';
+import { exportProject } from './export.js';
+import { importProjectXml } from './import.js';
 
 export interface ProjectFileRoutesDeps {
   pool: Pool;
   cipher: SecretCipher;
-  plugins: PluginRegistry;
+  /** The display name of an installed evaluation-context plugin (undefined when none has that name). */
+  pluginDisplayName(name: string): string | undefined;
 }
 
 export function projectFileRoutes(deps: ProjectFileRoutesDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get('/projects/:id/export', async (c) => {
     const xml = await exportProject(deps.pool, readId(c), {
-      pluginDisplayName: (name) => deps.plugins.get(name)?.displayName ?? name,
+      pluginDisplayName: (name) => deps.pluginDisplayName(name) ?? name,
       // Read-only callers change nothing: the xml ids a first export generates are stored only for developers and up.
       readOnly: !hasRole(c.get('principal'), 'developer'),
     });
@@ -36,7 +36,7 @@ export function projectFileRoutes(deps: ProjectFileRoutesDeps): Hono<AppEnv> {
       throw new InvalidInputError('send the project file with Content-Type: application/xml', 'content-type');
     const xml = await c.req.text();
     const report = await withTransaction(deps.pool, (client) =>
-      importProjectXml(client, xml, { cipher: deps.cipher, knownPlugins: (name) => deps.plugins.get(name) !== undefined }),
+      importProjectXml(client, xml, { cipher: deps.cipher, knownPlugins: (name) => deps.pluginDisplayName(name) !== undefined }),
     );
     return c.json(report, report.project.created ? 201 : 200);
   });

@@ -1,7 +1,7 @@
 /** The evaluation-context plugins installed in this sidecar, for the panel's project form. */
 import { Hono } from 'hono';
-import type { PluginRegistry } from '../../plugins/index.js';
-import type { AppEnv } from '../context.js';
+import type { AppEnv } from '../api/index.js';
+import type { PluginRegistry } from './index.js';
 
 export function pluginRoutes(plugins: PluginRegistry): Hono<AppEnv> {
   const app = new Hono<AppEnv>();

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { compress } from 'hono/compress';
-import { packageRoot } from '../../shared/paths.js';
+import { packageRoot } from '../shared/paths.js';
 
 export const panelDist = join(packageRoot, 'ui', 'dist');
 

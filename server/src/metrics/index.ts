@@ -10,12 +10,12 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
-import { hasRole, type TokenVerifier } from '../../auth/index.js';
-import type { Queryable } from '../../db/index.js';
-import type { SandboxPool } from '../../sandbox/index.js';
-import type { Clock } from '../../shared/clock.js';
-import { ForbiddenError } from '../../shared/errors.js';
-import { outboxStats } from '../../triggers/index.js';
+import { hasRole, type TokenVerifier } from '../auth/index.js';
+import type { Queryable } from '../db/index.js';
+import type { SandboxPool } from '../sandbox/index.js';
+import type { Clock } from '../shared/clock.js';
+import { ForbiddenError } from '../shared/errors.js';
+import { outboxStats } from '../triggers/index.js';
 
 export interface MetricsDeps {
   pool: Queryable;

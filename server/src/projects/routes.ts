@@ -5,23 +5,15 @@
  * administrators do everything.
  */
 import { Hono, type Context } from 'hono';
-import { hasRole } from '../../auth/index.js';
-import {
-  duplicateProject,
-  presentRow,
-  resources,
-  isTriggerKind,
-  listProjectSummaries,
-  parseProjectFilter,
-  type ProjectStore,
-  type ResourceKind,
-  type PresentOptions,
-  type Row,
-} from '../../projects/index.js';
-import { countRecentFailures } from '../../runs/index.js';
-import { ForbiddenError, NotFoundError } from '../../shared/errors.js';
-import { readId, readJson, readPage } from '../body.js';
-import { requireRole, type AppEnv } from '../context.js';
+import { hasRole } from '../auth/index.js';
+import { readId, readJson, readPage, requireRole, type AppEnv } from '../api/index.js';
+import { duplicateProject } from './duplicate.js';
+import { presentRow, type PresentOptions } from './present.js';
+import { isTriggerKind, resources, type ResourceKind } from './resources.js';
+import type { ProjectStore, Row } from './store.js';
+import { listProjectSummaries, parseProjectFilter } from './summary.js';
+import { countRecentFailures } from '../history/index.js';
+import { ForbiddenError, NotFoundError } from '../shared/errors.js';
 
 export interface ProjectRoutesDeps extends PresentOptions {
   store: ProjectStore;

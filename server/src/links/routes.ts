@@ -4,12 +4,11 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { Queryable } from '../../db/index.js';
-import { deleteLinks, listLinks } from '../../links/index.js';
-import { NotFoundError } from '../../shared/errors.js';
-import { parseInput } from '../../shared/validation.js';
-import { readId, readJson, readPage } from '../body.js';
-import { requireRole, type AppEnv } from '../context.js';
+import { readId, readJson, readPage, requireRole, type AppEnv } from '../api/index.js';
+import type { Queryable } from '../db/index.js';
+import { NotFoundError } from '../shared/errors.js';
+import { parseInput } from '../shared/validation.js';
+import { deleteLinks, listLinks } from './store.js';
 
 export interface LinkRoutesDeps {
   pool: Queryable;

@@ -15,7 +15,7 @@ async function deleteInBatches(db: Queryable, sql: string, cutoff: Date): Promis
   }
 }
 
-export async function pruneOldRuns(
+export async function pruneHistory(
   db: Queryable,
   retentionDays: number,
   now: Date,

@@ -4,7 +4,7 @@
  * secret mismatch (401) from a database mismatch (the two databases differ) from a working setup.
  */
 import { Hono } from 'hono';
-import type { AppEnv } from '../context.js';
+import type { AppEnv } from '../api/index.js';
 
 export interface SessionRoutesDeps {
   /** ODOO_DB of this sidecar; undefined in standalone mode without Odoo. */
