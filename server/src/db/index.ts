@@ -2,3 +2,4 @@ export * from './pool.js';
 export * from './migrate.js';
 export * from './embedded.js';
 export * from './jsonb.js';
+export * from './columns.js';

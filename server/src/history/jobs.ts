@@ -1,11 +1,13 @@
 /**
- * Job rows: created by the runtime, claimed when a run starts, finished with a state. A job's
+ * The job table's one owner: every statement that writes a job row is here (created by the
+ * runtime, claimed when a run starts, finished with a state, requeued, recovered after a crash);
+ * batched statements derive their parameters from one column list (`db/columns.ts`). A job's
  * state as users see it rolls up its sub-jobs: failed if any failed, started/pending if any is
  * still running or waiting, done_warning if any warned, else done.
  */
-import { jsonbText, pgText, type Queryable } from '../db/index.js';
+import { columnNames, jsonbText, pgText, unnestSql, unnestValues, type Column, type Queryable } from '../db/index.js';
 import { NotFoundError } from '../shared/errors.js';
-import { insertLogsSql, LOG_COLUMN_COUNT, logColumns, type LogEntry } from './logs.js';
+import { insertLogsSql, logColumns, logValues, type LogEntry } from './logs.js';
 
 export const jobStates = ['pending', 'started', 'done', 'done_warning', 'failed'] as const;
 export type JobState = (typeof jobStates)[number];
@@ -28,28 +30,25 @@ export interface NewJob {
   runMode: 'queued' | 'immediate';
 }
 
-const jobColumns = `project_id, task_id, trigger_kind, trigger_id, trigger_name, parent_job_id, function, args,
-  description, identity_key, max_retries, priority, run_at, odoo_user_id, run_mode`;
-
-function jobValues(job: NewJob): unknown[] {
-  return [
-    job.projectId,
-    job.taskId,
-    job.triggerKind,
-    job.triggerId,
-    job.triggerName,
-    job.parentJobId,
-    job.function,
-    jsonbText(job.args),
-    job.description == null ? null : pgText(job.description),
-    job.identityKey == null ? null : pgText(job.identityKey),
-    job.maxRetries,
-    job.priority,
-    job.runAt,
-    job.odooUserId,
-    job.runMode,
-  ];
-}
+/** The columns a new job row is written with (every statement that creates jobs derives its parameters from this list). */
+const newJobColumns: readonly Column<NewJob>[] = [
+  { name: 'project_id', type: 'bigint', value: (job) => job.projectId },
+  { name: 'task_id', type: 'bigint', value: (job) => job.taskId },
+  { name: 'trigger_kind', type: 'text', value: (job) => job.triggerKind },
+  { name: 'trigger_id', type: 'bigint', value: (job) => job.triggerId },
+  { name: 'trigger_name', type: 'text', value: (job) => job.triggerName },
+  { name: 'parent_job_id', type: 'bigint', value: (job) => job.parentJobId },
+  { name: 'function', type: 'text', value: (job) => job.function },
+  { name: 'args', type: 'jsonb', value: (job) => jsonbText(job.args) },
+  { name: 'description', type: 'text', value: (job) => (job.description == null ? null : pgText(job.description)) },
+  { name: 'identity_key', type: 'text', value: (job) => (job.identityKey == null ? null : pgText(job.identityKey)) },
+  { name: 'max_retries', type: 'int', value: (job) => job.maxRetries },
+  { name: 'priority', type: 'int', value: (job) => job.priority },
+  { name: 'run_at', type: 'timestamptz', value: (job) => job.runAt },
+  { name: 'odoo_user_id', type: 'int', value: (job) => job.odooUserId },
+  { name: 'run_mode', type: 'text', value: (job) => job.runMode },
+];
+const jobColumns = columnNames(newJobColumns);
 
 /** Writes jobs in one statement; returns their ids in the order given. */
 export async function insertJobs(db: Queryable, jobs: readonly NewJob[]): Promise<number[]> {
@@ -59,7 +58,7 @@ export async function insertJobs(db: Queryable, jobs: readonly NewJob[]): Promis
     text: `with ${jobInputSql(1)},
      inserted as (insert into sync_studio.job (id, ${jobColumns}) select ${insertedJobValuesSql} from input i join numbered n using (ord))
      select id from numbered order by ord`,
-    values: jobInputValues(jobs),
+    values: unnestValues(newJobColumns, jobs),
   });
   return rows.map((r) => Number(r.id));
 }
@@ -94,7 +93,7 @@ export async function insertQueuedJobs(db: Queryable, jobs: readonly NewJob[]): 
        insert into sync_studio.job (id, ${jobColumns}) select ${insertedJobValuesSql}
          from input i join numbered n using (ord) where i.ord not in (select ord from pending))
      select n.id, p.pending_id from numbered n left join pending p using (ord) order by n.ord`,
-    values: jobInputValues(written),
+    values: unnestValues(newJobColumns, written),
   });
   const outcomes: QueuedJobInsert[] = rows.map((row) =>
     row.pending_id === null ? { jobId: Number(row.id) } : { pendingJobId: Number(row.pending_id) },
@@ -211,30 +210,23 @@ export interface JobWrites<Item> {
   finishes: readonly JobFinish[];
 }
 
-const START_PARAMS = 15;
-
-/** CTEs `input` (the jobs as rows, with their order) and `numbered` (each one's new id), from parameters `first`…`first + 14`. */
+/** CTEs `input` (the jobs as rows, with their order) and `numbered` (each one's new id), from parameter `first` on. */
 function jobInputSql(first: number): string {
-  const p = (n: number) => `$${first + n}`;
-  return `input as (
-       select * from unnest(${p(0)}::bigint[], ${p(1)}::bigint[], ${p(2)}::text[], ${p(3)}::bigint[], ${p(4)}::text[], ${p(5)}::bigint[],
-                            ${p(6)}::text[], ${p(7)}::jsonb[], ${p(8)}::text[], ${p(9)}::text[], ${p(10)}::int[], ${p(11)}::int[],
-                            ${p(12)}::timestamptz[], ${p(13)}::int[], ${p(14)}::text[])
-         with ordinality as i(project_id, task_id, trigger_kind, trigger_id, trigger_name, parent_job_id, function, args,
-                              description, identity_key, max_retries, priority, run_at, odoo_user_id, run_mode, ord)),
+  return `input as (select * from ${unnestSql(newJobColumns, first, 'i', { ordinality: true })}),
      numbered as (select nextval('sync_studio.job_id_seq') as id, ord from input)`;
 }
 
-/** The select list writing `input i` joined to `numbered n` into `(id, <jobColumns>)`. */
-const insertedJobValuesSql = `n.id, i.project_id, i.task_id, i.trigger_kind, i.trigger_id, i.trigger_name, i.parent_job_id, i.function, i.args,
-              i.description, i.identity_key, i.max_retries, i.priority, coalesce(i.run_at, now()), i.odoo_user_id, i.run_mode`;
+/** The select list writing `input i` joined to `numbered n` into `(id, <jobColumns>)`; a job without run_at runs now. */
+const insertedJobValuesSql = `n.id, ${newJobColumns.map(({ name }) => (name === 'run_at' ? 'coalesce(i.run_at, now())' : `i.${name}`)).join(', ')}`;
 
-/** The parameters of jobInputSql: one array per column. */
-function jobInputValues(jobs: readonly NewJob[]): unknown[][] {
-  const rows = jobs.map(jobValues);
-  return Array.from({ length: START_PARAMS }, (_, index) => rows.map((values) => values[index]));
-}
-const FINISH_PARAMS = 5;
+/** A job's final state as written by `writeJobs`. */
+const finishColumns: readonly Column<JobFinish>[] = [
+  { name: 'id', type: 'bigint', value: (f) => f.jobId },
+  { name: 'state', type: 'text', value: (f) => f.state },
+  { name: 'result', type: 'jsonb', value: (f) => f.resultJson ?? null },
+  { name: 'error', type: 'text', value: (f) => (f.error == null ? null : pgText(f.error)) },
+  { name: 'run_at', type: 'timestamptz', value: (f) => f.runAt ?? null },
+];
 
 /**
  * Writes `writes` in one statement and reads what the started runs need; results are in the order
@@ -242,16 +234,17 @@ const FINISH_PARAMS = 5;
  */
 export async function writeJobs<Item>(db: Queryable, writes: JobWrites<Item>, instanceId: number): Promise<ClaimedJob[]> {
   const { starts, companion, finishes } = writes;
-  const finishFirst = START_PARAMS + 2;
-  const logFirst = finishFirst + FINISH_PARAMS;
-  const companionFirst = logFirst + LOG_COLUMN_COUNT;
+  const instanceParam = 1 + newJobColumns.length;
+  const finishFirst = instanceParam + 1;
+  const logFirst = finishFirst + finishColumns.length;
+  const companionFirst = logFirst + logColumns.length;
   const companionCte = companion ? `, companion as (${companion.companion.cte(companionFirst)})` : '';
   const { rows } = await db.query<Pick<ClaimedJob, 'id' | CodeColumn> & { ord: string }>({
     name: companion ? `sync_studio_write_jobs_${companion.companion.name}` : 'sync_studio_write_jobs',
     text: `with ${jobInputSql(1)},
      claimed as (
        insert into sync_studio.job (id, ${jobColumns}, state, attempts, started_at, instance_id)
-       select ${insertedJobValuesSql}, 'started', 1, now(), $16
+       select ${insertedJobValuesSql}, 'started', 1, now(), $${instanceParam}
          from input i join numbered n using (ord)
        returning id, task_id, project_id),
      logged as (${insertLogsSql(logFirst)} returning 1),
@@ -259,19 +252,14 @@ export async function writeJobs<Item>(db: Queryable, writes: JobWrites<Item>, in
        update sync_studio.job j set state = f.state, result = f.result, error = f.error,
          finished_at = case when f.state in ('done', 'done_warning', 'failed') then now() end,
          run_at = coalesce(f.run_at, j.run_at)
-       from unnest($${finishFirst}::bigint[], $${finishFirst + 1}::text[], $${finishFirst + 2}::jsonb[], $${finishFirst + 3}::text[],
-                   $${finishFirst + 4}::timestamptz[]) as f(id, state, result, error, run_at)
+       from ${unnestSql(finishColumns, finishFirst, 'f')}
        where j.id = f.id)${companionCte}
      select n.ord, c.id, ${codeColumns} join numbered n on n.id = c.id`,
     values: [
-      ...jobInputValues(starts),
+      ...unnestValues(newJobColumns, starts),
       instanceId,
-      finishes.map((f) => f.jobId),
-      finishes.map((f) => f.state),
-      finishes.map((f) => f.resultJson ?? null),
-      finishes.map((f) => (f.error == null ? null : pgText(f.error))),
-      finishes.map((f) => f.runAt ?? null),
-      ...logColumns(finishes.flatMap((f) => f.logs ?? [])),
+      ...unnestValues(finishColumns, finishes),
+      ...logValues(finishes.flatMap((f) => f.logs ?? [])),
       ...(companion ? companion.companion.values(companion.items) : []),
     ],
   });
@@ -315,6 +303,47 @@ export async function setQueueJobIds(db: Queryable, jobIds: readonly number[], q
     `update sync_studio.job j set queue_job_id = q.queue_job_id
        from unnest($1::bigint[], $2::bigint[]) as q(id, queue_job_id) where j.id = q.id`,
     [jobIds, queueJobIds],
+  );
+}
+
+/** A failed job made pending again with its attempts reset (requeue from the panel); false when it is not failed. */
+export async function requeueFailedJob(db: Queryable, jobId: number): Promise<boolean> {
+  const { rows } = await db.query<{ id: number }>(
+    `update sync_studio.job set state = 'pending', attempts = 0, run_mode = 'queued', error = null, result = null,
+       started_at = null, finished_at = null, run_at = now()
+     where id = $1 and state = 'failed' returning id`,
+    [jobId],
+  );
+  return rows.length > 0;
+}
+
+/** Takes back the attempt a run counted (the run died only because another job took its sandbox worker down). */
+export async function giveBackAttempt(db: Queryable, jobId: number): Promise<void> {
+  await db.query('update sync_studio.job set attempts = attempts - 1 where id = $1', [jobId]);
+}
+
+/** A job marked started by an instance (crash recovery looks at those of other instances). */
+export interface StartedJobRow {
+  id: number;
+  instance_id: number | null;
+  run_mode: 'queued' | 'immediate';
+  queue_job_id: string | null;
+}
+
+export async function jobsStartedElsewhere(db: Queryable, instanceId: number): Promise<StartedJobRow[]> {
+  const { rows } = await db.query<StartedJobRow>(
+    `select id, instance_id, run_mode, queue_job_id from sync_studio.job where state = 'started' and instance_id is distinct from $1`,
+    [instanceId],
+  );
+  return rows;
+}
+
+/** Immediate jobs whose sidecar stopped while they ran: nobody waits for them any more, so they failed. */
+export async function failInterruptedJobs(db: Queryable, jobIds: readonly number[]): Promise<void> {
+  await db.query(
+    `update sync_studio.job set state = 'failed', finished_at = now(), error = 'Interrupted: the sidecar stopped while this job ran'
+     where id = any($1) and state = 'started'`,
+    [jobIds],
   );
 }
 

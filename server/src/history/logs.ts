@@ -3,7 +3,7 @@
  * state is written, and at most every few milliseconds while it runs, so a live view sees them).
  * Very long messages are capped with a marker, never dropped.
  */
-import { pgText, type Pool } from '../db/index.js';
+import { columnNames, pgText, unnestSql, unnestValues, type Column, type Pool, type Queryable } from '../db/index.js';
 import type { Logger } from '../shared/logger.js';
 
 export const logLevels = ['debug', 'info', 'warning', 'error', 'critical'] as const;
@@ -80,7 +80,7 @@ export class LogWriter {
 
   private async insert(batch: LogEntry[]): Promise<void> {
     try {
-      await this.pool.query({ name: 'sync_studio_insert_logs', text: insertLogsSql(1), values: logColumns(batch) });
+      await this.pool.query({ name: 'sync_studio_insert_logs', text: insertLogsSql(1), values: logValues(batch) });
     } catch (error) {
       // The database is away (restarting): keep the lines and try again shortly, up to a bound.
       const room = Math.max(0, MAX_PENDING_LINES - this.buffer.length);
@@ -95,30 +95,32 @@ export class LogWriter {
   }
 }
 
-/** Parameters `insertLogsSql` takes (the arrays of `logColumns`). */
-export const LOG_COLUMN_COUNT = 10;
+/** The columns a log line is written with; `insertLogsSql` takes one parameter per column. */
+export const logColumns: readonly Column<LogEntry>[] = [
+  { name: 'job_id', type: 'bigint', value: (e) => e.jobId },
+  { name: 'project_id', type: 'bigint', value: (e) => e.projectId },
+  { name: 'task_id', type: 'bigint', value: (e) => e.taskId },
+  { name: 'trigger_kind', type: 'text', value: (e) => e.triggerKind },
+  { name: 'trigger_id', type: 'bigint', value: (e) => e.triggerId },
+  { name: 'level', type: 'text', value: (e) => e.level },
+  { name: 'type', type: 'text', value: (e) => e.type },
+  { name: 'name', type: 'text', value: (e) => e.name },
+  { name: 'message', type: 'text', value: (e) => pgText(e.message) },
+  // A line without its own time gets the time it is written.
+  { name: 'created_at', type: 'timestamptz', value: (e) => e.createdAt ?? new Date() },
+];
 
-/** `insert into log … select from unnest($first … $first+9)`: usable inside a larger statement. */
+/** `insert into log … select from unnest(…)` with parameters from `first` on: usable inside a larger statement. */
 export function insertLogsSql(first: number): string {
-  const p = (i: number) => `$${first + i}`;
-  return `insert into sync_studio.log (job_id, project_id, task_id, trigger_kind, trigger_id, level, type, name, message, created_at)
-    select * from unnest(${p(0)}::bigint[], ${p(1)}::bigint[], ${p(2)}::bigint[], ${p(3)}::text[], ${p(4)}::bigint[],
-                         ${p(5)}::text[], ${p(6)}::text[], ${p(7)}::text[], ${p(8)}::text[], ${p(9)}::timestamptz[])`;
+  return `insert into sync_studio.log (${columnNames(logColumns)}) select * from ${unnestSql(logColumns, first, 'l')}`;
 }
 
-/** The ten column arrays `insertLogsSql` expects (a line without `createdAt` gets the present time). */
-export function logColumns(batch: readonly LogEntry[]): unknown[] {
-  const now = new Date();
-  return [
-    batch.map((e) => e.jobId),
-    batch.map((e) => e.projectId),
-    batch.map((e) => e.taskId),
-    batch.map((e) => e.triggerKind),
-    batch.map((e) => e.triggerId),
-    batch.map((e) => e.level),
-    batch.map((e) => e.type),
-    batch.map((e) => e.name),
-    batch.map((e) => pgText(e.message)),
-    batch.map((e) => e.createdAt ?? now),
-  ];
+/** Writes log lines at once (not buffered): lines that must commit with the caller's transaction. */
+export async function insertLogs(db: Queryable, entries: readonly LogEntry[]): Promise<void> {
+  await db.query(insertLogsSql(1), logValues(entries.map((entry) => ({ ...entry, message: capMessage(entry.message) }))));
+}
+
+/** The parameters `insertLogsSql` expects, one array per column. */
+export function logValues(batch: readonly LogEntry[]): unknown[] {
+  return unnestValues(logColumns, batch);
 }

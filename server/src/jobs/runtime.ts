@@ -2,49 +2,35 @@
  * The job runtime: turns triggers into jobs and jobs into sandbox runs.
  *
  * A run claims its job row (state started, attempts + 1), loads the project's data (cached per
- * version), runs the handler in the sandbox with this job's host powers, then writes the outcome:
- * done / done_warning / failed from the worst level logged, a retry for `RetryableJobError`
- * (after the configured delays; `max_retries` attempts in all, 0 = unlimited), or a re-run when
- * the job only died because another job's overrun took its sandbox worker down.
- *
- * Crash safety: every sidecar holds a session advisory lock for its instance id while it runs
- * (instance-lock.ts).
- * At start, jobs left "started" by an instance whose lock is free were interrupted by a crash:
- * queued ones get their queue entry unlocked so they run again (the claim notices and logs it),
- * immediate ones are marked failed. Nothing stays "started" forever.
+ * version), runs the handler in the sandbox with this job's host powers, then hands the outcome to
+ * `final-states.ts` (done, failed, retried). At start it holds its instance lock and recovers the
+ * jobs a crashed sidecar left started (`recovery.ts`).
  */
 import { randomInt } from 'node:crypto';
 import type { ParsedCronItem } from 'graphile-worker';
-import { jsonbText, warmPool, withTransaction, type Pool, type PoolClient, type Queryable } from '../db/index.js';
+import { warmPool, withTransaction, type Pool, type PoolClient, type Queryable } from '../db/index.js';
 import { newHandleTag, type TaskHttpClient } from '../egress/index.js';
 import type { OdooClient } from '../odoo/index.js';
 import type { PluginRegistry } from '../plugins/index.js';
 import type { TriggerKind } from '../projects/index.js';
-import {
-  claimJobs,
-  finishJobs,
-  insertJobs,
-  setQueueJobId,
-  setQueueJobIds,
-  type ClaimedJob,
-  type JobFinish,
-  type NewJob,
-} from '../history/jobs.js';
+import { claimJobs, insertJobs, requeueFailedJob, setQueueJobId, setQueueJobIds, type ClaimedJob, type NewJob } from '../history/jobs.js';
 import { Batcher } from '../shared/batcher.js';
 import type { LogLevel, LogWriter } from '../history/logs.js';
-import type { RunOutcome, RunRequest, SandboxPool } from '../sandbox/index.js';
+import type { RunRequest, SandboxPool } from '../sandbox/index.js';
 import type { SecretCipher } from '../secrets/cipher.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { SyncStudioError } from '../shared/errors.js';
-import { createJobPowers, type JobPowers, type PluginDescription, type SubJobRequest } from './powers.js';
+import { createJobPowers, type PluginDescription, type SubJobRequest } from './powers.js';
 import { ProjectDataCache, textsIn, type ProjectData } from './project-data.js';
 import { addQueueJob, addQueueJobs, startQueueRunner, type QueueHandler, type QueueRunner } from './queue.js';
 import { assertEnabled, loadTrigger, type TriggerInfo } from './triggers.js';
+import { FinalStates } from './final-states.js';
 import { ImmediateJobWriter } from './immediate-writes.js';
 import { envModelGuard } from './env-guard.js';
 import { SubJobWriter } from './sub-jobs.js';
-import { InstanceLock, isInstanceDead } from './instance-lock.js';
+import { recoverInterruptedJobs } from './recovery.js';
+import { InstanceLock } from './instance-lock.js';
 import { DEFAULT_LANG, DEFAULT_TZ, OdooUsers, type OdooUser } from './odoo-users.js';
 import {
   handlerOf,
@@ -108,13 +94,9 @@ export class SyncJobRuntime implements JobRuntime {
     const claimed = new Map((await claimJobs(this.options.pool, ids, this.instanceId)).map((job) => [job.id, job]));
     return ids.map((id) => claimed.get(id));
   });
-  /** Final states of queued jobs commit durably: a lost one would leave its job "started" while its queue entry is gone. */
-  private readonly finishes = new Batcher<JobFinish, void>(async (finishes) => {
-    await finishJobs(this.options.pool, finishes);
-    return finishes.map(() => undefined);
-  });
   private readonly immediate: ImmediateJobWriter;
   private readonly subJobs: SubJobWriter;
+  private readonly finalStates: FinalStates;
   private readonly lock: InstanceLock;
   private readonly users: OdooUsers;
   /** Runs started by `startNow` (from the moment they are asked for) that have not finished yet. */
@@ -129,6 +111,14 @@ export class SyncJobRuntime implements JobRuntime {
     this.users = new OdooUsers(options.odoo);
     this.immediate = new ImmediateJobWriter(options.historyPool, this.instanceId);
     this.subJobs = new SubJobWriter(options.pool, RUN_JOB);
+    this.finalStates = new FinalStates({
+      pool: options.pool,
+      logs: options.logs,
+      immediate: this.immediate,
+      queueAgain: (db, jobId, runAt) => this.queue(db, jobId, { runAt }),
+      retryDelaysSeconds: options.retryDelaysSeconds,
+      clock: options.clock,
+    });
     this.projectData = new ProjectDataCache(options.pool, options.publicUrl, options.cipher);
     this.guardModel = envModelGuard(options.envAllowModels);
     this.queueHandlers[RUN_JOB] = async (payload) => {
@@ -170,7 +160,13 @@ export class SyncJobRuntime implements JobRuntime {
       cron: this.cronItems,
       logger: this.options.logger,
     });
-    await this.recoverInterruptedJobs();
+    const runner = this.runner;
+    await recoverInterruptedJobs({
+      pool: this.options.pool,
+      instanceId: this.instanceId,
+      unlockWorkers: (workerIds) => runner.utils.forceUnlockWorkers(workerIds),
+      logger: this.options.logger,
+    });
   }
 
   /** Lets running jobs finish and write their outcome (queued and immediate ones), then releases the instance lock. */
@@ -267,13 +263,7 @@ export class SyncJobRuntime implements JobRuntime {
   /** Runs a failed job again with the task's current code; attempts start over. */
   async requeue(jobId: number): Promise<void> {
     await withTransaction(this.options.pool, async (db) => {
-      const { rows } = await db.query<{ id: number }>(
-        `update sync_studio.job set state = 'pending', attempts = 0, run_mode = 'queued', error = null, result = null,
-           started_at = null, finished_at = null, run_at = now()
-         where id = $1 and state = 'failed' returning id`,
-        [jobId],
-      );
-      if (!rows[0]) throw new RequeueRefusedError(jobId);
+      if (!(await requeueFailedJob(db, jobId))) throw new RequeueRefusedError(jobId);
       await this.queue(db, jobId, {});
     });
   }
@@ -331,13 +321,16 @@ export class SyncJobRuntime implements JobRuntime {
     if (job.previous_state === 'started') {
       powers.write('warning', `the previous attempt (${job.attempts - 1}) was interrupted: the sidecar stopped while it ran`);
       if (job.max_retries > 0 && job.attempts > job.max_retries) {
-        return this.finish(job, powers, { state: 'failed', error: { name: 'Interrupted', message: 'interrupted too many times' } });
+        return this.finalStates.finish(job, powers, {
+          state: 'failed',
+          error: { name: 'Interrupted', message: 'interrupted too many times' },
+        });
       }
     }
     if (unresolved) {
       http.end();
       powers.write('critical', `${unresolved.name}: ${unresolved.message}`);
-      return this.finish(job, powers, { state: 'failed', error: { name: unresolved.name, message: unresolved.message } });
+      return this.finalStates.finish(job, powers, { state: 'failed', error: { name: unresolved.name, message: unresolved.message } });
     }
     powers.write('debug', 'Job started');
     if (known?.problem) powers.write('warning', `${known.problem}; texts and env use ${DEFAULT_LANG} and ${DEFAULT_TZ}`);
@@ -349,7 +342,7 @@ export class SyncJobRuntime implements JobRuntime {
     http.end();
     await powers.drain();
     powers.endLog();
-    return this.settle(job, powers, outcome, hooks.finalLines);
+    return this.finalStates.settle(job, powers, outcome, hooks.finalLines);
   }
 
   private request(
@@ -382,79 +375,6 @@ export class SyncJobRuntime implements JobRuntime {
     };
   }
 
-  private async settle(
-    job: ClaimedJob,
-    powers: JobPowers,
-    outcome: RunOutcome,
-    finalLines?: RunNowHooks['finalLines'],
-  ): Promise<JobOutcome> {
-    if (outcome.ok) {
-      powers.write('debug', `Executing ${job.function}: ${(outcome.durationMs / 1000).toFixed(3)} sec`);
-      powers.write('info', 'Job finished');
-      return this.finish(job, powers, { state: stateFromLevel(powers.worstLevel()), result: outcome.result }, finalLines);
-    }
-    const { error } = outcome;
-    if (outcome.limit === 'collateral' && job.run_mode === 'queued') {
-      powers.write('warning', `${error.message}; this job is run again`);
-      await this.options.pool.query('update sync_studio.job set attempts = attempts - 1 where id = $1', [job.id]);
-      return this.retryAt(job, powers, new Date(this.options.clock.now().getTime()), error);
-    }
-    if (error.retryable && job.run_mode === 'queued' && (job.max_retries === 0 || job.attempts < job.max_retries)) {
-      const delays = this.options.retryDelaysSeconds;
-      const seconds = error.retryAfterSeconds ?? delays[Math.min(job.attempts - 1, delays.length - 1)] ?? 300;
-      const runAt = new Date(this.options.clock.now().getTime() + seconds * 1000);
-      powers.write(
-        'warning',
-        `${error.name}: ${error.message}\nattempt ${job.attempts}${job.max_retries ? ` of ${job.max_retries}` : ''} failed; retrying at ${runAt.toISOString()}`,
-      );
-      return this.retryAt(job, powers, runAt, error);
-    }
-    const gaveUp = error.retryable && job.run_mode === 'queued' ? `gave up after ${job.attempts} attempts: ` : '';
-    powers.write(
-      outcome.limit ? 'error' : 'critical',
-      `${gaveUp}${error.stack && !outcome.limit ? error.stack : `${error.name}: ${error.message}`}`,
-    );
-    return this.finish(
-      job,
-      powers,
-      {
-        state: 'failed',
-        error: { name: error.name, message: powers.redact(error.message), ...(outcome.limit ? { limit: outcome.limit } : {}) },
-      },
-      finalLines,
-    );
-  }
-
-  private async retryAt(job: ClaimedJob, powers: JobPowers, runAt: Date, error: { name: string; message: string }): Promise<JobOutcome> {
-    const logs = await this.options.logs.take(job.id);
-    await withTransaction(this.options.pool, async (db) => {
-      await finishJobs(db, [{ jobId: job.id, state: 'pending', error: powers.redact(`${error.name}: ${error.message}`), runAt, logs }]);
-      await this.queue(db, job.id, { runAt });
-    });
-    return { jobId: job.id, state: 'pending', error: { name: error.name, message: powers.redact(error.message) } };
-  }
-
-  private async finish(
-    job: ClaimedJob,
-    powers: JobPowers,
-    outcome: Omit<JobOutcome, 'jobId'>,
-    finalLines?: RunNowHooks['finalLines'],
-  ): Promise<JobOutcome> {
-    let finished: JobOutcome = { jobId: job.id, ...outcome };
-    for (const line of finalLines?.(finished) ?? []) powers.write(line.level, line.message, line.type, line.name);
-    if (outcome.state === 'done' || outcome.state === 'done_warning')
-      finished = { ...finished, state: stateFromLevel(powers.worstLevel()) };
-    const finish: JobFinish = {
-      jobId: job.id,
-      logs: await this.options.logs.take(job.id),
-      state: finished.state,
-      resultJson: outcome.result === undefined ? undefined : powers.redact(jsonbText(outcome.result)),
-      error: outcome.error ? powers.redact(`${outcome.error.name}: ${outcome.error.message}`) : null,
-    };
-    await (job.run_mode === 'immediate' ? this.immediate.finish(finish) : this.finishes.add(finish));
-    return finished;
-  }
-
   /** Queues the sub-job at once (no await before the group commit takes it), so sub-jobs keep the order task code asked for. */
   private async addSubJob(parent: ClaimedJob, request: SubJobRequest, log: (message: string, level?: LogLevel) => void): Promise<void> {
     const { options } = request;
@@ -484,39 +404,6 @@ export class SyncJobRuntime implements JobRuntime {
     if ('jobId' in result) log(`add_job: ${call}. See job ${result.jobId}`);
     else log(`add_job: ${call} dropped: job ${result.pendingJobId} with identity key ${options.identity_key} has not run yet`);
   }
-
-  /** Jobs left "started" by a dead instance are run again (queued) or marked failed (immediate). */
-  async recoverInterruptedJobs(): Promise<number> {
-    const { pool } = this.options;
-    const { rows } = await pool.query<{ id: number; instance_id: number; run_mode: string; queue_job_id: string | null }>(
-      `select id, instance_id, run_mode, queue_job_id from sync_studio.job where state = 'started' and instance_id is distinct from $1`,
-      [this.instanceId],
-    );
-    const dead = new Set<number>();
-    for (const instance of new Set(rows.map((r) => r.instance_id))) {
-      if (instance === null || (await isInstanceDead(pool, instance))) dead.add(instance);
-    }
-    const interrupted = rows.filter((r) => dead.has(r.instance_id));
-    if (interrupted.length === 0) return 0;
-    const immediate = interrupted.filter((r) => r.run_mode === 'immediate').map((r) => r.id);
-    if (immediate.length > 0) {
-      await pool.query(
-        `update sync_studio.job set state = 'failed', finished_at = now(), error = 'Interrupted: the sidecar stopped while this job ran'
-         where id = any($1) and state = 'started'`,
-        [immediate],
-      );
-    }
-    const queueIds = interrupted.filter((r) => r.run_mode === 'queued' && r.queue_job_id !== null).map((r) => r.queue_job_id!);
-    if (queueIds.length > 0) {
-      const { rows: locks } = await pool.query<{ locked_by: string }>(
-        'select distinct locked_by from graphile_worker.jobs where id = any($1::bigint[]) and locked_by is not null',
-        [queueIds],
-      );
-      if (locks.length > 0) await this.runner!.utils.forceUnlockWorkers(locks.map((l) => l.locked_by));
-    }
-    this.options.logger.warn({ jobs: interrupted.map((r) => r.id) }, 'recovered jobs interrupted by a stopped sidecar');
-    return interrupted.length;
-  }
 }
 
 /** Run Now while the sidecar stops: refused before a job is created. */
@@ -530,11 +417,6 @@ export class RequeueRefusedError extends SyncStudioError {
   constructor(jobId: number) {
     super('requeue_refused', `job ${jobId} does not exist or is not failed; only failed jobs can be requeued`, { status: 409 });
   }
-}
-
-/** A finished run's state from the worst level it logged. */
-function stateFromLevel(worst: LogLevel): 'done' | 'done_warning' | 'failed' {
-  return worst === 'error' || worst === 'critical' ? 'failed' : worst === 'warning' ? 'done_warning' : 'done';
 }
 
 /** The job row a trigger event creates. */

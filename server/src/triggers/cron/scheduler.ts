@@ -9,6 +9,7 @@
  */
 import { parseCronItem } from 'graphile-worker';
 import { withTransaction, type Pool, type PoolClient, type Queryable } from '../../db/index.js';
+import { insertLogs } from '../../history/index.js';
 import { addQueueJob, removeQueueJob, type JobRuntime, type SyncJobRuntime } from '../../jobs/index.js';
 import type { ChangeEvent } from '../../projects/index.js';
 import type { Clock } from '../../shared/clock.js';
@@ -119,17 +120,19 @@ export class CronScheduler {
    */
   private async skipArchived(db: PoolClient, row: CronRow, nextcall: Date): Promise<SlotOutcome> {
     await db.query('update sync_studio.trigger_cron set nextcall = $2 where id = $1', [row.id, nextcall]);
-    await db.query(
-      `insert into sync_studio.log (project_id, task_id, trigger_kind, trigger_id, level, type, name, message)
-       values ($1, $2, 'cron', $3, 'warning', 'server', $4, $5)`,
-      [
-        row.project_id,
-        row.task_id,
-        row.id,
-        row.trigger_name,
-        `Triggering archived project or task: ${row.trigger_name}; the slot passed without a job`,
-      ],
-    );
+    await insertLogs(db, [
+      {
+        jobId: null,
+        projectId: row.project_id,
+        taskId: row.task_id,
+        triggerKind: 'cron',
+        triggerId: row.id,
+        level: 'warning',
+        type: 'server',
+        name: row.trigger_name,
+        message: `Triggering archived project or task: ${row.trigger_name}; the slot passed without a job`,
+      },
+    ]);
     await queueSlot(db, row.id, nextcall);
     this.options.logger.info({ trigger: row.id }, 'cron slot passed: project or task archived');
     return { action: 'skipped_archived', nextcall };

@@ -6,7 +6,8 @@
  * The events are marked processed in the same transaction as the jobs are written.
  */
 import { withTransaction, type Pool, type PoolClient } from '../../db/index.js';
-import type { JobRuntime, TriggerJobSpec } from '../../jobs/index.js';
+import { insertLogs } from '../../history/index.js';
+import { loadTrigger, type JobRuntime, type TriggerJobSpec } from '../../jobs/index.js';
 import { OdooError, type OdooClient } from '../../odoo/index.js';
 import type { Logger } from '../../shared/logger.js';
 import { foldEvents, type Row, type TableChange } from './folding.js';
@@ -137,12 +138,20 @@ export function chunkedJobs(
 }
 
 async function logTriggerError(db: PoolClient, trigger: DbTriggerRow, message: string): Promise<void> {
-  await db.query(
-    `insert into sync_studio.log (project_id, task_id, trigger_kind, trigger_id, level, type, name, message)
-     select t.project_id, t.id, 'db', d.id, 'error', 'server', d.trigger_name, $2
-       from sync_studio.trigger_db d join sync_studio.task t on t.id = d.task_id where d.id = $1`,
-    [trigger.id, message],
-  );
+  const { project_id, task_id } = await loadTrigger(db, 'db', trigger.id);
+  await insertLogs(db, [
+    {
+      jobId: null,
+      projectId: project_id,
+      taskId: task_id,
+      triggerKind: 'db',
+      triggerId: trigger.id,
+      level: 'error',
+      type: 'server',
+      name: trigger.trigger_name,
+      message,
+    },
+  ]);
 }
 
 function firstUid(values: unknown[]): number | null {

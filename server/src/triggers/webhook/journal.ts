@@ -4,8 +4,8 @@
  * index), and the log rows of a request (data_in / data_out), written with the journal's link to
  * its job in one statement.
  */
-import { jsonbText, type Queryable } from '../../db/index.js';
-import { capMessage, insertLogsSql, logColumns, type LogEntry } from '../../history/index.js';
+import { columnNames, jsonbText, unnestSql, unnestValues, type Column, type Queryable } from '../../db/index.js';
+import { capMessage, insertLogsSql, logValues, type LogEntry } from '../../history/index.js';
 import { decodeCursor, pageOf, type PageRequest } from '../../shared/paging.js';
 import type { StartCompanion } from '../../history/jobs.js';
 import type { RawWebhookRequest, WebhookKind } from './request.js';
@@ -50,25 +50,15 @@ export interface JournalEntry {
 export async function journalRequests(db: Queryable, entries: readonly JournalEntry[]): Promise<(number | undefined)[]> {
   const { rows } = await db.query<{ id: number; ord: string }>({
     name: 'sync_studio_journal_requests',
-    text: `with input as (
-       select * from unnest($1::bigint[], $2::text[], $3::text[], $4::jsonb[], $5::bytea[], $6::text[], $7::text[])
-         with ordinality as i(trigger_id, method, url, headers, body, remote_addr, dedup_key, ord)),
+    text: `with input as (select * from ${unnestSql(journalColumns, 1, 'i', { ordinality: true })}),
      numbered as (select nextval('sync_studio.webhook_request_id_seq') as id, ord from input),
      inserted as (
-       insert into sync_studio.webhook_request (id, trigger_id, method, url, headers, body, remote_addr, dedup_key)
-       select n.id, i.trigger_id, i.method, i.url, i.headers, i.body, i.remote_addr, i.dedup_key
+       insert into sync_studio.webhook_request (id, ${columnNames(journalColumns)})
+       select n.id, ${columnNames(journalColumns, 'i')}
          from input i join numbered n using (ord) order by i.ord
        on conflict (trigger_id, dedup_key) do nothing returning id)
      select inserted.id, n.ord from inserted join numbered n using (id)`,
-    values: [
-      entries.map((e) => e.triggerId),
-      entries.map((e) => e.raw.method),
-      entries.map((e) => e.raw.url),
-      entries.map((e) => jsonbText(e.raw.headers)),
-      entries.map((e) => e.raw.body),
-      entries.map((e) => e.raw.remoteAddr),
-      entries.map((e) => e.dedupKey),
-    ],
+    values: unnestValues(journalColumns, entries),
   });
   const byOrder = new Map(rows.map((row) => [Number(row.ord), row.id]));
   return entries.map((_, index) => byOrder.get(index + 1));
@@ -80,24 +70,29 @@ export interface JobJournalEntry {
   raw: RawWebhookRequest;
 }
 
+/** A journaled request's columns, as the companion of its job's start writes them (null: a job without one). */
+const requestColumns: readonly Column<JobJournalEntry | null>[] = [
+  { name: 'trigger_id', type: 'bigint', value: (e) => e?.triggerId ?? null },
+  { name: 'method', type: 'text', value: (e) => e?.raw.method ?? null },
+  { name: 'url', type: 'text', value: (e) => e?.raw.url ?? null },
+  { name: 'headers', type: 'jsonb', value: (e) => (e ? jsonbText(e.raw.headers) : null) },
+  { name: 'body', type: 'bytea', value: (e) => e?.raw.body ?? null },
+  { name: 'remote_addr', type: 'text', value: (e) => e?.raw.remoteAddr ?? null },
+];
+/** A request journaled before its job exists, with its dedup key. */
+const journalColumns: readonly Column<JournalEntry>[] = [
+  ...requestColumns,
+  { name: 'dedup_key', type: 'text', value: (e: JournalEntry) => e.dedupKey },
+];
+
 export const journalWithJobStart: StartCompanion<JobJournalEntry> = {
   name: 'webhook_journal',
-  cte: (first) => {
-    const p = (offset: number) => `$${first + offset}`;
-    return `insert into sync_studio.webhook_request (trigger_id, method, url, headers, body, remote_addr, job_id)
-       select e.trigger_id, e.method, e.url, e.headers, e.body, e.remote_addr, n.id
-         from unnest(${p(0)}::bigint[], ${p(1)}::text[], ${p(2)}::text[], ${p(3)}::jsonb[], ${p(4)}::bytea[], ${p(5)}::text[])
-           with ordinality as e(trigger_id, method, url, headers, body, remote_addr, ord)
-         join numbered n using (ord) where e.trigger_id is not null order by e.ord`;
-  },
-  values: (entries) => [
-    entries.map((e) => e?.triggerId ?? null),
-    entries.map((e) => e?.raw.method ?? null),
-    entries.map((e) => e?.raw.url ?? null),
-    entries.map((e) => (e ? jsonbText(e.raw.headers) : null)),
-    entries.map((e) => e?.raw.body ?? null),
-    entries.map((e) => e?.raw.remoteAddr ?? null),
-  ],
+  cte: (first) =>
+    `insert into sync_studio.webhook_request (${columnNames(requestColumns)}, job_id)
+       select ${columnNames(requestColumns, 'e')}, n.id
+         from ${unnestSql(requestColumns, first, 'e', { ordinality: true })}
+         join numbered n using (ord) where e.trigger_id is not null order by e.ord`,
+  values: (entries) => unnestValues(requestColumns, entries),
 };
 
 export interface JournaledRequest {
@@ -184,6 +179,6 @@ export async function writeRequestLogs(db: Queryable, batch: readonly RequestLog
        update sync_studio.webhook_request r set job_id = l.job_id
          from unnest($1::bigint[], $2::bigint[]) as l(request_id, job_id) where r.id = l.request_id)
      ${insertLogsSql(3)}`,
-    values: [links.map((item) => item.requestId), links.map((item) => item.jobId), ...logColumns(entries)],
+    values: [links.map((item) => item.requestId), links.map((item) => item.jobId), ...logValues(entries)],
   });
 }
