@@ -174,7 +174,10 @@ export const odooStyles = css`
   table.o-list th.num {
     text-align: right;
   }
+  /* Positioned, so that what is visually hidden inside (the "Actions" heading) is clipped by its
+     scrolling too instead of widening the page on a narrow screen. */
   .list-wrap {
+    position: relative;
     overflow-x: auto;
     border: 1px solid var(--o-border);
     background: #fff;

@@ -2,13 +2,23 @@
  * <ss-pager>: Odoo's pager ("1-50 / 10000" with previous/next). It shows what the list tells it and
  * asks the list for the previous or next page (`ss-page`); the list asks the server for one page.
  */
-import { html, LitElement } from 'lit';
+import { css, html, LitElement } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { odooStyles } from '../styles.js';
 
 @customElement('ss-pager')
 export class SsPager extends LitElement {
-  static override styles = [odooStyles];
+  static override styles = [
+    odooStyles,
+    css`
+      :host {
+        display: inline-flex;
+        align-items: center;
+        gap: 4px;
+        white-space: nowrap;
+      }
+    `,
+  ];
   /** 1-based positions of the first and last rows shown (0 when none). */
   @property({ type: Number }) first = 0;
   @property({ type: Number }) last = 0;

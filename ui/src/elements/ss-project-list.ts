@@ -30,6 +30,9 @@ export class SsProjectList extends ViewBase {
         border-color: var(--o-brand);
         background: #f6f0f4;
       }
+      td.name {
+        min-width: 9em;
+      }
       .row-actions {
         display: flex;
         gap: 2px;
@@ -126,7 +129,7 @@ export class SsProjectList extends ViewBase {
       rows: items.map(
         (p) =>
           html`<tr>
-            <td>${this.link(`/projects/${p.id}/parameters`, p.name)}</td>
+            <td class="name">${this.link(`/projects/${p.id}/parameters`, p.name)}</td>
             <td><span class="badge ${p.active ? 'success' : ''}">${p.active ? 'Active' : 'Archived'}</span></td>
             <td class="num">${p.task_count}</td>
             <td class="num">${p.enabled_trigger_count}</td>
