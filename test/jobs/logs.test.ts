@@ -84,12 +84,13 @@ describe('secret redaction', () => {
     assert.ok(lines.some((l) => /plugin echo (could not be set up|is not set up): Bot token is not set/.test(l.message)));
   });
 
-  test('task code cannot read secrets: there is no secrets name in its context', async () => {
-    const { projectId, triggerId } = await s.project(
-      `function handle_button() { return typeof secrets + ' ' + typeof globalThis.secrets; }`,
-    );
+  test('task code cannot read secrets: reaching for secrets.X fails with an error that says where secrets go', async () => {
+    const { projectId, triggerId } = await s.project(`function handle_button() { return secrets.X; }`);
     await s.store.create('secret', projectId, { key: 'X', value: 'hidden-value-123' });
-    assert.equal((await run(triggerId)).result, 'undefined undefined');
+    const job = await run(triggerId);
+    assert.equal(job.state, 'failed');
+    assert.match(job.error.message, /^secrets\.X: task code never sees secret values\. .*plugins.*secret\('KEY'\)/);
+    assert.doesNotMatch(JSON.stringify(job), /hidden-value-123/);
   });
 });
 

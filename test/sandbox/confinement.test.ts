@@ -83,6 +83,7 @@ describe('ambient authority is absent', () => {
         'parse_odoo_datetime',
         'search_links',
         'secret',
+        'secrets',
         'set_link',
         'sync_external',
         'sync_odoo2x',

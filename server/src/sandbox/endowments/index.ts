@@ -81,6 +81,7 @@ export function buildEndowments(job: JobChannel): JobEndowments {
     url2base64: frozenFunction(url2base64),
     get_lang: frozenFunction(() => ({ code: context.lang, tz: context.tz })),
     secret: frozenFunction(createSecretFunction(context.secrets)),
+    secrets: harden(secretsSignpost),
   };
   const plugins = createPluginGlobals(context.plugins, (name) => Object.hasOwn(globals, name), {
     call: (call) => job.call('plugin', call),
@@ -90,6 +91,20 @@ export function buildEndowments(job: JobChannel): JobEndowments {
   for (const [name, value] of Object.entries(plugins)) globals[name] = harden(value);
   return { globals, toJson: odoo.toJson, fromHost: odoo.fromHost };
 }
+
+/**
+ * `secrets`: never the values. Any use of it throws an error that says where secrets go, instead
+ * of a bare "secrets is not defined" for a user coming from upstream's `secrets.X`.
+ */
+const secretsSignpost = new Proxy(Object.freeze({}), {
+  get(_target, property) {
+    throw new ReferenceError(
+      `secrets.${String(property)}: task code never sees secret values. A project's secrets go to its evaluation-context ` +
+        "plugins (Evaluation Context tab), which use them for you, and to http requests as secret('KEY') handles that " +
+        'the sidecar fills in only for the URL the secret is bound to; see docs/security.md',
+    );
+  },
+});
 
 /**
  * `secret(key)`: an opaque handle of a project secret for `http` requests (URL, headers, params,
