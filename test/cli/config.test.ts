@@ -1,6 +1,7 @@
 /** Bad configuration stops the process with one line naming the setting, exit code 2. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { readFile } from 'node:fs/promises';
 import { runCli } from '../helpers/cli.js';
 
 const secret = 'x'.repeat(40);
@@ -65,6 +66,13 @@ for (const [label, env, args, message] of badLines) {
     assert.match(lines[0]!, message);
   });
 }
+
+test('--version prints the version of the package', async () => {
+  const result = await runCli(['--version'], {});
+  assert.equal(result.code, 0, result.stderr);
+  const { version } = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  assert.equal(result.stdout.trim(), version);
+});
 
 test('--help works on every command', async () => {
   for (const command of [[], ['serve'], ['migrate'], ['import'], ['export'], ['run'], ['rotate-secret']]) {
