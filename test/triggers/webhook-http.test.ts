@@ -12,21 +12,25 @@ import { httpServerOptions, defaultHttpServerLimits } from '../../server/src/tri
 import { createTestStack, type TestStack } from '../helpers/runtime.js';
 
 let s: TestStack;
+/** As main.ts serves (production limits). */
 let server: ServerType;
 let base: string;
+/** The same app with short header/request timeouts, so the slow-client tests end quickly. */
+let impatient: ServerType;
 let path: string;
 let triggerId: number;
 const MAX_BYTES = 100_000;
 
 before(async () => {
   s = await createTestStack({ env: { SYNC_STUDIO_WORKERS: '2', SYNC_STUDIO_WEBHOOK_MAX_BYTES: String(MAX_BYTES) } });
-  // Short header/request timeouts so the slow-client test ends quickly; the rest as in production.
-  const limits = { ...defaultHttpServerLimits, headersTimeoutMs: 500, requestTimeoutMs: 1000 };
-  server = await new Promise<ServerType>((resolve) => {
-    const started = serve({ fetch: s.app.fetch, port: 0, hostname: '127.0.0.1', serverOptions: httpServerOptions(limits) }, () =>
-      resolve(started),
-    );
-  });
+  const listen = (limits: typeof defaultHttpServerLimits) =>
+    new Promise<ServerType>((resolve) => {
+      const started = serve({ fetch: s.app.fetch, port: 0, hostname: '127.0.0.1', serverOptions: httpServerOptions(limits) }, () =>
+        resolve(started),
+      );
+    });
+  server = await listen(defaultHttpServerLimits);
+  impatient = await listen({ ...defaultHttpServerLimits, headersTimeoutMs: 500, requestTimeoutMs: 1000 });
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const ids = await s.project(
     `function handle_webhook(request) { return { id: request.json.id, echo: request.json.payload, from: request.remote_addr }; }`,
@@ -37,7 +41,7 @@ before(async () => {
   path = `/sync/webhook/${rows[0].path}`;
 });
 after(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  for (const listening of [server, impatient]) await new Promise<void>((resolve) => listening.close(() => resolve()));
   await s.close();
 });
 
@@ -51,7 +55,9 @@ describe('a real server', () => {
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify(body),
         });
-        return { status: res.status, body: (await res.json()) as { id: number; echo: string; from: string } };
+        const text = await res.text();
+        assert.equal(res.status, 200, `client ${body.id}: ${res.status} ${text}`);
+        return { status: res.status, body: JSON.parse(text) as { id: number; echo: string; from: string } };
       }),
     );
     for (const [i, answer] of answers.entries()) {
@@ -73,7 +79,7 @@ describe('a real server', () => {
   });
 
   test('a client that never finishes its headers is cut off (408), not waited for forever', async () => {
-    const socket = connect((server.address() as AddressInfo).port, '127.0.0.1');
+    const socket = connect((impatient.address() as AddressInfo).port, '127.0.0.1');
     let received = '';
     socket.on('data', (chunk) => (received += chunk.toString()));
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
@@ -83,7 +89,7 @@ describe('a real server', () => {
   });
 
   test('a client that sends its body too slowly is cut off too', async () => {
-    const socket = connect((server.address() as AddressInfo).port, '127.0.0.1');
+    const socket = connect((impatient.address() as AddressInfo).port, '127.0.0.1');
     let received = '';
     socket.on('data', (chunk) => (received += chunk.toString()));
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
