@@ -106,11 +106,16 @@ export async function startQueueRunner(
     logger: graphileLogger(options.logger),
     preset: { worker: { localQueue: { size: Math.max(16, options.concurrency * 4) }, completeJobBatchDelay: 2, failJobBatchDelay: 2 } },
   });
+  // graphile-worker ends its runner when it cannot stop cleanly (PostgreSQL went away while jobs
+  // waited in its local queue) and asks library users to watch `runner.promise`: said here, once,
+  // rather than left as an unhandled rejection that would end the process.
+  runner.promise.catch((error: unknown) => options.logger.error({ err: error }, 'the job queue runner ended with an error'));
   const utils = await makeWorkerUtils({ pgPool: pool, logger: silentLogger() });
   return {
     utils,
     stop: async () => {
-      await runner.stop();
+      // Its error, if any, was reported by the handler above.
+      await runner.stop().catch(() => undefined);
       await utils.release();
     },
   };
