@@ -65,7 +65,10 @@ export async function startOdooDouble(options: OdooDoubleOptions = {}): Promise<
     const url = new URL(adminUrl);
     url.pathname = `/${pgName}`;
     const pool = new pg.Pool({ connectionString: url.toString(), max: 8, application_name: 'odoo-double' });
+    // A connection PostgreSQL ends (a restart) fails the request using it; as in createPool, no
+    // client's error event goes unheard (an unheard one ends the process).
     pool.on('error', () => undefined);
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const client = await pool.connect();
     try {
       await installDatabase(client);
