@@ -50,19 +50,6 @@ const newJobColumns: readonly Column<NewJob>[] = [
 ];
 const jobColumns = columnNames(newJobColumns);
 
-/** Writes jobs in one statement; returns their ids in the order given. */
-export async function insertJobs(db: Queryable, jobs: readonly NewJob[]): Promise<number[]> {
-  if (jobs.length === 0) return [];
-  const { rows } = await db.query<{ id: number }>({
-    name: 'sync_studio_insert_jobs',
-    text: `with ${jobInputSql(1)},
-     inserted as (insert into sync_studio.job (id, ${jobColumns}) select ${insertedJobValuesSql} from input i join numbered n using (ord))
-     select id from numbered order by ord`,
-    values: unnestValues(newJobColumns, jobs),
-  });
-  return rows.map((r) => Number(r.id));
-}
-
 /** What inserting a queued job came to: its new id, or the pending job with the same identity key that made it unnecessary. */
 export type QueuedJobInsert = { jobId: number } | { pendingJobId: number };
 

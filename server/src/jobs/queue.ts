@@ -17,6 +17,9 @@ import {
 import type { Pool, Queryable } from '../db/index.js';
 import type { Logger } from '../shared/logger.js';
 
+/** The queue-job handler that runs a Sync Studio job (payload `{ jobId }`). */
+export const RUN_JOB = 'sync_studio.run_job';
+
 export type QueueHandler = (payload: unknown, helpers: { job: { id: string; attempts: number } }) => Promise<void>;
 
 export interface QueueOptions {

@@ -13,7 +13,7 @@ import { newHandleTag, type TaskHttpClient } from '../egress/index.js';
 import type { OdooClient } from '../odoo/index.js';
 import type { PluginRegistry } from '../plugins/index.js';
 import type { TriggerKind } from '../projects/index.js';
-import { claimJobs, insertJobs, requeueFailedJob, setQueueJobId, setQueueJobIds, type ClaimedJob, type NewJob } from '../history/jobs.js';
+import { claimJobs, requeueFailedJob, setQueueJobId, type ClaimedJob, type NewJob } from '../history/jobs.js';
 import { Batcher } from '../shared/batcher.js';
 import type { LogLevel, LogWriter } from '../history/logs.js';
 import type { RunRequest, SandboxPool } from '../sandbox/index.js';
@@ -23,7 +23,8 @@ import type { Logger } from '../shared/logger.js';
 import { SyncStudioError } from '../shared/errors.js';
 import { createJobPowers, type PluginDescription, type SubJobRequest } from './powers.js';
 import { ProjectDataCache, textsIn, type ProjectData } from './project-data.js';
-import { addQueueJob, addQueueJobs, startQueueRunner, type QueueHandler, type QueueRunner } from './queue.js';
+import { addQueueJob, RUN_JOB, startQueueRunner, type QueueHandler, type QueueRunner } from './queue.js';
+import { writeQueuedJobs } from './queued-jobs.js';
 import { assertEnabled, loadTrigger, type TriggerInfo } from './triggers.js';
 import { FinalStates } from './final-states.js';
 import { ImmediateJobWriter } from './immediate-writes.js';
@@ -44,8 +45,6 @@ import {
   type StartedJob,
   type TriggerJobSpec,
 } from './types.js';
-
-export const RUN_JOB = 'sync_studio.run_job';
 
 export interface JobRuntimeOptions {
   pool: Pool;
@@ -110,7 +109,7 @@ export class SyncJobRuntime implements JobRuntime {
     this.lock = new InstanceLock(this.instanceId, options.connectionString, options.logger);
     this.users = new OdooUsers(options.odoo);
     this.immediate = new ImmediateJobWriter(options.historyPool, this.instanceId);
-    this.subJobs = new SubJobWriter(options.pool, RUN_JOB);
+    this.subJobs = new SubJobWriter(options.pool);
     this.finalStates = new FinalStates({
       pool: options.pool,
       logs: options.logs,
@@ -206,19 +205,12 @@ export class SyncJobRuntime implements JobRuntime {
           }),
         );
       }
-      const jobIds = await insertJobs(db, jobs);
-      const queueJobIds = await addQueueJobs(
+      const written = await writeQueuedJobs(
         db,
-        jobIds.map((jobId) => ({
-          identifier: RUN_JOB,
-          payload: { jobId },
-          runAt: options.runAt,
-          priority: options.priority,
-          jobKey: options.jobKey,
-        })),
+        jobs.map((job) => ({ job, queue: { priority: options.priority, jobKey: options.jobKey } })),
       );
-      await setQueueJobIds(db, jobIds, queueJobIds);
-      return jobIds.map((jobId) => ({ jobId }));
+      // Trigger jobs carry no identity key, so each one is written.
+      return written.map((result) => ({ jobId: 'jobId' in result ? result.jobId : result.pendingJobId }));
     };
     return options.db ? work(options.db) : withTransaction(this.options.pool, work);
   }

@@ -10,9 +10,9 @@
  * commit with the rows, so any sidecar on the database may run any of them, once.
  */
 import { withTransaction, type Pool } from '../db/index.js';
-import { insertQueuedJobs, lockIdentityKeys, setQueueJobIds, type NewJob, type QueuedJobInsert } from '../history/jobs.js';
+import { lockIdentityKeys, type NewJob, type QueuedJobInsert } from '../history/jobs.js';
 import { Batcher } from '../shared/batcher.js';
-import { addQueueJobs } from './queue.js';
+import { writeQueuedJobs } from './queued-jobs.js';
 
 export interface SubJob {
   job: NewJob;
@@ -23,11 +23,7 @@ export interface SubJob {
 export class SubJobWriter {
   private readonly batcher = new Batcher<SubJob, QueuedJobInsert>((jobs) => this.write(jobs), { maxInFlight: 1, maxBatch: 1000 });
 
-  constructor(
-    private readonly pool: Pool,
-    /** The queue-job handler that runs a job (`sync_studio.run_job`). */
-    private readonly queueIdentifier: string,
-  ) {}
+  constructor(private readonly pool: Pool) {}
 
   /** Creates the job (state pending) with its queue entry; call order is creation order. */
   create(subJob: SubJob): Promise<QueuedJobInsert> {
@@ -38,19 +34,9 @@ export class SubJobWriter {
     const jobs = subJobs.map((subJob) => subJob.job);
     return withTransaction(this.pool, async (db) => {
       await lockIdentityKeys(db, jobs);
-      const inserted = await insertQueuedJobs(db, jobs);
-      const queued = subJobs.flatMap(({ job, queuePriority }, index) => {
-        const result = inserted[index]!;
-        return 'jobId' in result ? [{ jobId: result.jobId, runAt: job.runAt ?? undefined, priority: queuePriority }] : [];
-      });
-      const queueIds = await addQueueJobs(
+      const inserted = await writeQueuedJobs(
         db,
-        queued.map(({ jobId, runAt, priority }) => ({ identifier: this.queueIdentifier, payload: { jobId }, runAt, priority })),
-      );
-      await setQueueJobIds(
-        db,
-        queued.map(({ jobId }) => jobId),
-        queueIds,
+        subJobs.map(({ job, queuePriority }) => ({ job, queue: { priority: queuePriority } })),
       );
       return inserted;
     });
