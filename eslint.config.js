@@ -40,8 +40,9 @@ export const layers = {
   'sandbox/worker': ['sandbox/protocol.ts', 'sandbox/message-batch.ts', 'sandbox/log-journal.ts', 'sandbox/source', 'sandbox/endowments'],
   'sandbox/host': ['sandbox/protocol.ts', 'sandbox/message-batch.ts', 'sandbox/log-journal.ts', 'sandbox/source', 'shared'],
   'sandbox/index.ts': ['sandbox/protocol.ts', 'sandbox/source', 'sandbox/host'],
-  links: ['api', 'db', 'shared'],
-  history: ['api', 'auth', 'db', 'shared'],
+  // Link rows and log levels are part of the sandbox's message contract, which these folders store.
+  links: ['api', 'db', 'sandbox/protocol.ts', 'shared'],
+  history: ['api', 'auth', 'db', 'sandbox/protocol.ts', 'shared'],
   projects: ['api', 'auth', 'db', 'history', 'secrets', 'shared'],
   jobs: ['api', 'db', 'egress/index.ts', 'history', 'odoo', 'plugins', 'projects', 'sandbox/index.ts', 'secrets', 'shared'],
   triggers: ['api', 'auth', 'db', 'history', 'jobs', 'odoo', 'projects', 'shared'],

@@ -7,7 +7,7 @@
  */
 import { columnNames, jsonbText, pgText, unnestSql, unnestValues, type Column, type Queryable } from '../db/index.js';
 import { NotFoundError } from '../shared/errors.js';
-import { insertLogsSql, logColumns, logValues, type LogEntry } from './logs.js';
+import { insertLogsSql, logColumns, logValues, type LogRow } from './logs.js';
 
 export const jobStates = ['pending', 'started', 'done', 'done_warning', 'failed'] as const;
 export type JobState = (typeof jobStates)[number];
@@ -183,7 +183,7 @@ export interface JobFinish {
   resultJson?: string | undefined;
   error?: string | null;
   runAt?: Date;
-  logs?: readonly LogEntry[];
+  logs?: readonly LogRow[];
 }
 
 /**

@@ -4,23 +4,22 @@
  * Very long messages are capped with a marker, never dropped.
  */
 import { columnNames, pgText, unnestSql, unnestValues, type Column, type Pool, type Queryable } from '../db/index.js';
+import type { LogEntry } from '../sandbox/protocol.js';
 import type { Logger } from '../shared/logger.js';
 
-export const logLevels = ['debug', 'info', 'warning', 'error', 'critical'] as const;
-export type LogLevel = (typeof logLevels)[number];
-export const logTypes = ['server', 'data_out', 'data_in'] as const;
-export type LogType = (typeof logTypes)[number];
+// Levels and types are those task code logs with (the sandbox's message contract).
+export { logLevels, logTypes, type LogLevel, type LogType } from '../sandbox/protocol.js';
 
-export interface LogEntry {
+/** A line of a job's log: its level, type, name and message. */
+export type LogLine = Pick<LogEntry, 'level' | 'type' | 'name' | 'message'>;
+
+/** A row of the log table to write: a line and whose it is. */
+export interface LogRow extends LogLine {
   jobId: number | null;
   projectId: number | null;
   taskId: number | null;
   triggerKind: string | null;
   triggerId: number | null;
-  level: LogLevel;
-  type: LogType;
-  name: string;
-  message: string;
   /** When the line was logged; the time it is written when absent. */
   createdAt?: Date;
 }
@@ -36,7 +35,7 @@ export function capMessage(message: string, max = MAX_LOG_MESSAGE): string {
 }
 
 export class LogWriter {
-  private buffer: LogEntry[] = [];
+  private buffer: LogRow[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -46,7 +45,7 @@ export class LogWriter {
     private readonly flushDelayMs = 100,
   ) {}
 
-  write(entry: LogEntry): void {
+  write(entry: LogRow): void {
     this.buffer.push({
       ...entry,
       message: capMessage(entry.message),
@@ -61,7 +60,7 @@ export class LogWriter {
    * Removes and returns the lines of one job still buffered, once every flush already under way
    * has landed (so the caller can insert them together with the job's final state, in order).
    */
-  async take(jobId: number): Promise<LogEntry[]> {
+  async take(jobId: number): Promise<LogRow[]> {
     await this.flushing;
     const mine = this.buffer.filter((e) => e.jobId === jobId);
     if (mine.length > 0) this.buffer = this.buffer.filter((e) => e.jobId !== jobId);
@@ -78,7 +77,7 @@ export class LogWriter {
     return this.flushing;
   }
 
-  private async insert(batch: LogEntry[]): Promise<void> {
+  private async insert(batch: LogRow[]): Promise<void> {
     try {
       await this.pool.query({ name: 'sync_studio_insert_logs', text: insertLogsSql(1), values: logValues(batch) });
     } catch (error) {
@@ -96,7 +95,7 @@ export class LogWriter {
 }
 
 /** The columns a log line is written with; `insertLogsSql` takes one parameter per column. */
-export const logColumns: readonly Column<LogEntry>[] = [
+export const logColumns: readonly Column<LogRow>[] = [
   { name: 'job_id', type: 'bigint', value: (e) => e.jobId },
   { name: 'project_id', type: 'bigint', value: (e) => e.projectId },
   { name: 'task_id', type: 'bigint', value: (e) => e.taskId },
@@ -116,11 +115,11 @@ export function insertLogsSql(first: number): string {
 }
 
 /** Writes log lines at once (not buffered): lines that must commit with the caller's transaction. */
-export async function insertLogs(db: Queryable, entries: readonly LogEntry[]): Promise<void> {
+export async function insertLogs(db: Queryable, entries: readonly LogRow[]): Promise<void> {
   await db.query(insertLogsSql(1), logValues(entries.map((entry) => ({ ...entry, message: capMessage(entry.message) }))));
 }
 
 /** The parameters `insertLogsSql` expects, one array per column. */
-export function logValues(batch: readonly LogEntry[]): unknown[] {
+export function logValues(batch: readonly LogRow[]): unknown[] {
   return unnestValues(logColumns, batch);
 }

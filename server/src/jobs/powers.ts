@@ -13,7 +13,7 @@ import type { OdooClient } from '../odoo/index.js';
 import type { EvalContextPlugin, PluginRegistry, PluginExport } from '../plugins/index.js';
 import type { LogLevel, LogType, LogWriter } from '../history/logs.js';
 import type { ClaimedJob } from '../history/jobs.js';
-import type { HostPowers, RunRequest } from '../sandbox/index.js';
+import type { AddJobSpec, HostPowers, RunRequest } from '../sandbox/index.js';
 import { SyncStudioError } from '../shared/errors.js';
 import type { ProjectData } from './project-data.js';
 import { redactorForJob } from './redaction.js';
@@ -30,18 +30,12 @@ export class PluginCallError extends SyncStudioError {
   }
 }
 
-export interface SubJobRequest {
-  function: string;
-  args: unknown[];
-  options: { priority?: number; eta?: string; max_retries?: number; description?: string; identity_key?: string };
-}
-
 export interface PowersDeps {
   logs: LogWriter;
   odoo: OdooClient | undefined;
   plugins: PluginRegistry;
   links: (op: unknown) => Promise<unknown>;
-  addSubJob: (parent: ClaimedJob, request: SubJobRequest, log: (message: string, level?: LogLevel) => void) => Promise<void>;
+  addSubJob: (parent: ClaimedJob, request: AddJobSpec, log: (message: string, level?: LogLevel) => void) => Promise<void>;
   /** This run's HTTP session (egress policy, caps; ended with the run). */
   http: TaskHttpSession;
   /** Throws for an Odoo model task code's env may not use (env-guard.ts). */

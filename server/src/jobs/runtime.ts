@@ -16,12 +16,12 @@ import type { TriggerKind } from '../projects/index.js';
 import { claimJobs, requeueFailedJob, setQueueJobId, type ClaimedJob, type NewJob } from '../history/jobs.js';
 import { Batcher } from '../shared/batcher.js';
 import type { LogLevel, LogWriter } from '../history/logs.js';
-import type { RunRequest, SandboxPool } from '../sandbox/index.js';
+import type { AddJobSpec, RunRequest, SandboxPool } from '../sandbox/index.js';
 import type { SecretCipher } from '../secrets/cipher.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { SyncStudioError } from '../shared/errors.js';
-import { createJobPowers, type PluginDescription, type SubJobRequest } from './powers.js';
+import { createJobPowers, type PluginDescription } from './powers.js';
 import { ProjectDataCache, textsIn, type ProjectData } from './project-data.js';
 import { addQueueJob, RUN_JOB, startQueueRunner, type QueueHandler, type QueueRunner } from './queue.js';
 import { writeQueuedJobs } from './queued-jobs.js';
@@ -368,7 +368,7 @@ export class SyncJobRuntime implements JobRuntime {
   }
 
   /** Queues the sub-job at once (no await before the group commit takes it), so sub-jobs keep the order task code asked for. */
-  private async addSubJob(parent: ClaimedJob, request: SubJobRequest, log: (message: string, level?: LogLevel) => void): Promise<void> {
+  private async addSubJob(parent: ClaimedJob, request: AddJobSpec, log: (message: string, level?: LogLevel) => void): Promise<void> {
     const { options } = request;
     const runAt = options.eta === undefined ? null : new Date(options.eta);
     const created = this.subJobs.create({

@@ -26,15 +26,22 @@ export async function loadTrigger(db: Queryable, kind: TriggerKind, id: number):
   return { ...rows[0], kind };
 }
 
-/** Why a trigger may not run (null when it may). Buttons have no enable flag of their own that blocks Run Now. */
-export function disabledReason(trigger: TriggerInfo): string | null {
-  if (!trigger.project_active) return `the project of ${trigger.trigger_name} is archived`;
-  if (!trigger.task_active) return `the task of ${trigger.trigger_name} is archived`;
-  if (!trigger.active) return `the trigger ${trigger.trigger_name} is disabled`;
+/** The flags of a trigger, its task and its project that decide whether it may run. */
+export type EnableFlags = Pick<TriggerInfo, 'active' | 'task_active' | 'project_active'>;
+
+/**
+ * Why a trigger may not run (null when it may), said of `subject` ("the trigger X", "this
+ * webhook"): the one phrasing for Run Now, the queue and the webhook endpoint. Buttons have no
+ * enable flag of their own that blocks Run Now.
+ */
+export function disabledReason(flags: EnableFlags, subject: string): string | null {
+  if (!flags.project_active) return `the project of ${subject} is archived`;
+  if (!flags.task_active) return `the task of ${subject} is archived`;
+  if (!flags.active) return `${subject} is disabled`;
   return null;
 }
 
 export function assertEnabled(trigger: TriggerInfo, force: boolean | undefined): void {
-  const reason = disabledReason(trigger);
+  const reason = disabledReason(trigger, `the trigger ${trigger.trigger_name}`);
   if (reason !== null && !force) throw new TriggerDisabledError(`${reason}; nothing was run (force the run to override)`);
 }

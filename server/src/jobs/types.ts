@@ -13,6 +13,7 @@ import type { TriggerKind } from '../projects/index.js';
 import { SyncStudioError } from '../shared/errors.js';
 import type { TriggerInfo } from './triggers.js';
 import type { StartCompanion } from '../history/jobs.js';
+import type { LogLine } from '../history/logs.js';
 
 export const handlerOf: Record<TriggerKind, string> = {
   cron: 'handle_cron',
@@ -65,14 +66,6 @@ export interface StartedJob {
   outcome: Promise<JobOutcome>;
 }
 
-/** A log line a caller adds to a job. */
-export interface JobLogLine {
-  level: 'debug' | 'info' | 'warning' | 'error' | 'critical';
-  type: 'server' | 'data_out' | 'data_in';
-  name: string;
-  message: string;
-}
-
 /** A row written in the same statement that starts the job (see `StartCompanion`). */
 export interface CompanionRow<Item> {
   companion: StartCompanion<Item>;
@@ -83,9 +76,9 @@ export interface RunNowHooks {
   /** A row written with the job's start, in one statement (e.g. the journal entry of the request behind it, with the job's id). */
   startWith?: CompanionRow<unknown>;
   /** Lines written when the job starts (e.g. the HTTP request as data_in). */
-  firstLines?: JobLogLine[];
+  firstLines?: LogLine[];
   /** Lines about what the caller made of the outcome (e.g. the HTTP response), written with the job's final state. */
-  finalLines?: (outcome: JobOutcome) => JobLogLine[];
+  finalLines?: (outcome: JobOutcome) => LogLine[];
 }
 
 export interface JobRuntime {

@@ -9,18 +9,8 @@
 import { withTransaction, type Pool, type Queryable } from '../db/index.js';
 import { LinkAmbiguousError, LinkConflictError } from './errors.js';
 import { parseLinkOp, type LinkOp } from './ops.js';
-import type { LinkRow } from './rows.js';
+import type { LinkOpResult, LinkOpResults, LinkPair, LinkRow } from './rows.js';
 import { deleteLinks, findLinks, findPartnersOf, insertLink, updateLinkDates } from './store.js';
-import type { LinkPair } from './rows.js';
-
-export interface LinkOpResults {
-  set: { link: LinkRow; created: boolean };
-  search: LinkRow[];
-  get: LinkRow | null;
-  update_dates: LinkRow[];
-  delete: { deleted: number };
-}
-export type LinkOpResult = LinkOpResults[keyof LinkOpResults];
 
 /** Validates `input` (InvalidInputError on a bad shape) and runs it. */
 export async function executeLinkOp(pool: Pool, input: unknown): Promise<LinkOpResult> {

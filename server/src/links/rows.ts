@@ -1,23 +1,10 @@
-/** The shape of a link as it leaves this module (JSON-safe: the date is an ISO string). */
+/**
+ * Link rows as they leave this module. Their shape and the `__odoo__`/`__external__` system names
+ * are the sandbox's message contract (task code receives these rows), so they are defined there.
+ */
+import type { LinkRow } from '../sandbox/protocol.js';
 
-export const ODOO_SYSTEM = '__odoo__';
-export const EXTERNAL_SYSTEM = '__external__';
-
-/** The identity of a link: relation, both sides, and the model (Odoo links) or null (external links). */
-export interface LinkPair {
-  relation: string;
-  system1: string;
-  ref1: string;
-  system2: string;
-  ref2: string;
-  model: string | null;
-}
-
-export interface LinkRow extends LinkPair {
-  id: number;
-  /** ISO 8601, UTC. */
-  date: string;
-}
+export { EXTERNAL_SYSTEM, ODOO_SYSTEM, type LinkOpResult, type LinkOpResults, type LinkPair, type LinkRow } from '../sandbox/protocol.js';
 
 export const linkColumns = 'id, relation, system1, ref1, system2, ref2, model, date';
 

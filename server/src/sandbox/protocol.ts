@@ -58,9 +58,12 @@ export interface SyntaxProblem {
   message: string;
 }
 
-export type LogLevel = 'debug' | 'info' | 'warning' | 'error' | 'critical';
-export type LogType = 'server' | 'data_out' | 'data_in';
+export const logLevels = ['debug', 'info', 'warning', 'error', 'critical'] as const;
+export type LogLevel = (typeof logLevels)[number];
+export const logTypes = ['server', 'data_out', 'data_in'] as const;
+export type LogType = (typeof logTypes)[number];
 
+/** A line task code logged, as the worker sends it (the host writes it as a log row of the job). */
 export interface LogEntry {
   level: LogLevel;
   type: LogType;
@@ -106,6 +109,40 @@ export interface HttpResponse {
   headers: Record<string, string>;
   data: unknown;
 }
+
+// ---- links: the `links` power's results (links/ on the host, endowments/links.ts in the worker) --
+
+/** The system name of a link's Odoo side (its ref is a record id) in links task code sets on records. */
+export const ODOO_SYSTEM = '__odoo__';
+/** The system name of the other side of such a link. */
+export const EXTERNAL_SYSTEM = '__external__';
+
+/** The identity of a link: relation, both sides, and the model (Odoo links) or null (external links). */
+export interface LinkPair {
+  relation: string;
+  system1: string;
+  ref1: string;
+  system2: string;
+  ref2: string;
+  model: string | null;
+}
+
+/** A link as the host answers it (JSON-safe: the date is an ISO string). */
+export interface LinkRow extends LinkPair {
+  id: number;
+  /** ISO 8601, UTC. */
+  date: string;
+}
+
+/** What each link operation (`op`) answers. */
+export interface LinkOpResults {
+  set: { link: LinkRow; created: boolean };
+  search: LinkRow[];
+  get: LinkRow | null;
+  update_dates: LinkRow[];
+  delete: { deleted: number };
+}
+export type LinkOpResult = LinkOpResults[keyof LinkOpResults];
 
 export interface PluginCall {
   plugin: string;

@@ -8,23 +8,8 @@
  * `.external` and `.get(system)` are single values; a LinkSet's are lists. The classes are
  * created per job, so task code can only ever touch its own job's copies.
  */
+import { EXTERNAL_SYSTEM, ODOO_SYSTEM, type LinkOpResults, type LinkRow } from '../protocol.js';
 import { ValidationError } from './errors.js';
-
-const ODOO = '__odoo__';
-const EXTERNAL = '__external__';
-
-/** A link as the host sends it. */
-interface LinkData {
-  id: number;
-  relation: string;
-  system1: string;
-  ref1: string;
-  system2: string;
-  ref2: string;
-  model: string | null;
-  /** ISO 8601 */
-  date: string;
-}
 
 /** What this module needs of the env's record sets. */
 export interface RecordSetLike {
@@ -110,7 +95,7 @@ function single(record: unknown, what: string): { model: string; id: number } {
 }
 
 /** The ref a link holds for `system`. */
-function refOf(row: LinkData, system: string): string {
+function refOf(row: LinkRow, system: string): string {
   if (row.system1 === system) return row.ref1;
   if (row.system2 === system) return row.ref2;
   throw new Error(`Cannot find value for ${system}. Found: ${row.system1} and ${row.system2}`);
@@ -127,16 +112,16 @@ export function createLinkFunctions({ call, env, log }: LinkFunctionDependencies
 
   /** An ordered set of links, newest first. Rows are this job's snapshot; update_links refreshes dates. */
   class LinkSet {
-    readonly #rows: LinkData[];
+    readonly #rows: LinkRow[];
     /** Remembered for `.odoo` of an empty set (records.search_links). */
     readonly #model: string | null;
 
-    constructor(rows: LinkData[], model: string | null = null) {
+    constructor(rows: LinkRow[], model: string | null = null) {
       this.#rows = rows;
       this.#model = model;
     }
 
-    static rowsOf(links: LinkSet | Link): LinkData[] {
+    static rowsOf(links: LinkSet | Link): LinkRow[] {
       return links instanceof Link ? Link.setOf(links).#rows : links.#rows;
     }
 
@@ -182,7 +167,11 @@ export function createLinkFunctions({ call, env, log }: LinkFunctionDependencies
     /** Sets every link's date to `sync_date` (a Date or a date string), or now. */
     async update_links(sync_date?: unknown): Promise<this> {
       if (this.#rows.length === 0) return this;
-      const updated = (await call({ op: 'update_dates', ids: this.ids, sync_date: isoDate(sync_date, 'update_links') })) as LinkData[];
+      const updated = (await call({
+        op: 'update_dates',
+        ids: this.ids,
+        sync_date: isoDate(sync_date, 'update_links'),
+      })) as LinkOpResults['update_dates'];
       const dates = new Map(updated.map((row) => [row.id, row.date]));
       for (const row of this.#rows) row.date = dates.get(row.id) ?? row.date;
       return this;
@@ -191,7 +180,7 @@ export function createLinkFunctions({ call, env, log }: LinkFunctionDependencies
     async unlink(): Promise<number> {
       debug(`Delete links: ${label(this.ids)}`);
       if (this.#rows.length === 0) return 0;
-      const { deleted } = (await call({ op: 'delete', ids: this.ids })) as { deleted: number };
+      const { deleted } = (await call({ op: 'delete', ids: this.ids })) as LinkOpResults['delete'];
       return deleted;
     }
 
@@ -227,14 +216,14 @@ export function createLinkFunctions({ call, env, log }: LinkFunctionDependencies
     toString(): string {
       return label(this.ids);
     }
-    toJSON(): LinkData[] {
+    toJSON(): LinkRow[] {
       return this.#rows.map((row) => ({ ...row }));
     }
 
     #modelName(): string | null {
       return this.#model ?? this.#rows[0]?.model ?? null;
     }
-    #derive(rows: LinkData[], other: LinkSet | Link): LinkSet {
+    #derive(rows: LinkRow[], other: LinkSet | Link): LinkSet {
       return new LinkSet(rows, this.#model ?? asSet(other).#model);
     }
   }
@@ -251,7 +240,7 @@ export function createLinkFunctions({ call, env, log }: LinkFunctionDependencies
       return link.#set;
     }
 
-    get #row(): LinkData {
+    get #row(): LinkRow {
       return LinkSet.rowsOf(this.#set)[0]!;
     }
     get id(): number {
@@ -301,7 +290,7 @@ export function createLinkFunctions({ call, env, log }: LinkFunctionDependencies
     toString(): string {
       return this.#set.toString();
     }
-    toJSON(): LinkData {
+    toJSON(): LinkRow {
       return { ...this.#row };
     }
   }
@@ -322,14 +311,14 @@ export function createLinkFunctions({ call, env, log }: LinkFunctionDependencies
       model,
       sync_date: isoDate(settings.sync_date, 'set_link'),
       allow_many2many: settings.allow_many2many === true,
-    })) as { link: LinkData; created: boolean };
+    })) as LinkOpResults['set'];
     const pair = `${link.relation} ${link.system1}=${link.ref1}, ${link.system2}=${link.ref2}${link.model ? ` (${link.model})` : ''}`;
     debug(created ? `Create link: ${pair}` : `Use existing link: ${pair}`);
     return new Link(new LinkSet([link]));
   }
 
   async function searchLinks(relation: unknown, refs: Record<string, unknown>, model: string | null): Promise<LinkSet> {
-    const rows = (await call({ op: 'search', relation, refs, model })) as LinkData[];
+    const rows = (await call({ op: 'search', relation, refs, model })) as LinkOpResults['search'];
     debug(`Search links: ${relation} ${describe(refs)}${model ? ` ${model}` : ''} -> ${label(rows.map((row) => row.id))}`);
     return new LinkSet(rows, model);
   }
@@ -352,8 +341,8 @@ export function createLinkFunctions({ call, env, log }: LinkFunctionDependencies
    * Resolves with the link or null; more than one match is a ValidationError.
    */
   async function get_link(relation: string, refOrRefs: unknown, model?: string): Promise<Link | null> {
-    const refs = isPlainObject(refOrRefs) ? refOrRefs : { [EXTERNAL]: refOrRefs, [ODOO]: null };
-    const row = (await call({ op: 'get', relation, refs, model: model ?? null })) as LinkData | null;
+    const refs = isPlainObject(refOrRefs) ? refOrRefs : { [EXTERNAL_SYSTEM]: refOrRefs, [ODOO_SYSTEM]: null };
+    const row = (await call({ op: 'get', relation, refs, model: model ?? null })) as LinkOpResults['get'];
     debug(`Get link: ${relation} ${describe(refOrRefs)} -> ${label(row ? [row.id] : [])}`);
     return row && new Link(new LinkSet([row]));
   }
@@ -374,12 +363,12 @@ export function createLinkFunctions({ call, env, log }: LinkFunctionDependencies
       const { model, id } = single(records, 'set_link');
       const isDate = settings instanceof Date || typeof settings === 'string';
       const checked = isDate ? { sync_date: settings } : options(settings, ['sync_date', 'allow_many2many'], 'set_link');
-      return setLink(relation, { [ODOO]: id, [EXTERNAL]: ref }, checked, model);
+      return setLink(relation, { [ODOO_SYSTEM]: id, [EXTERNAL_SYSTEM]: ref }, checked, model);
     },
     /** `records.search_links(relation, refs?)`: links of these records, optionally only these external refs. */
     search_links(records: RecordSetLike, relation: string, refs?: unknown): Promise<LinkSet> {
       if (!isRecordSet(records)) throw new TypeError(`search_links: expected a record set, got ${describe(records)}`);
-      return searchLinks(relation, { [ODOO]: [...records.ids], [EXTERNAL]: refs ?? null }, records.model);
+      return searchLinks(relation, { [ODOO_SYSTEM]: [...records.ids], [EXTERNAL_SYSTEM]: refs ?? null }, records.model);
     },
   };
 

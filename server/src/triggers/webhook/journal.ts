@@ -5,7 +5,7 @@
  * its job in one statement.
  */
 import { columnNames, jsonbText, unnestSql, unnestValues, type Column, type Queryable } from '../../db/index.js';
-import { capMessage, insertLogsSql, logValues, type LogEntry } from '../../history/index.js';
+import { capMessage, insertLogsSql, logValues, type LogLine, type LogRow } from '../../history/index.js';
 import { decodeCursor, pageOf, type PageRequest } from '../../shared/paging.js';
 import type { StartCompanion } from '../../history/jobs.js';
 import type { RawWebhookRequest, WebhookKind } from './request.js';
@@ -148,8 +148,6 @@ export async function listJournal(
   return { ...pageOf(rows, page.limit, (row) => [row.id]), total: count.rows[0]!.total };
 }
 
-export type LogLine = Pick<LogEntry, 'level' | 'type' | 'name' | 'message'>;
-
 export interface RequestLogs {
   target: WebhookTarget;
   /** The job the lines belong to (null: lines of the webhook alone, e.g. a refused request). */
@@ -161,7 +159,7 @@ export interface RequestLogs {
 
 /** Writes requests' log lines and links their journal entries to their jobs, in one statement. */
 export async function writeRequestLogs(db: Queryable, batch: readonly RequestLogs[]): Promise<void> {
-  const entries: LogEntry[] = batch.flatMap(({ target, jobId, lines }) =>
+  const entries: LogRow[] = batch.flatMap(({ target, jobId, lines }) =>
     lines.map((line) => ({
       ...line,
       message: capMessage(line.message),

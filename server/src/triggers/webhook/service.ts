@@ -11,7 +11,8 @@
  * requeued or shown with its arguments.
  */
 import { withTransaction, type Pool } from '../../db/index.js';
-import { JobsBusyError, TriggerDisabledError, type JobRuntime, type JobOutcome, type StoredJob } from '../../jobs/index.js';
+import type { LogLine } from '../../history/index.js';
+import { disabledReason, JobsBusyError, TriggerDisabledError, type JobRuntime, type JobOutcome, type StoredJob } from '../../jobs/index.js';
 import { InvalidInputError, NotFoundError, SyncStudioError } from '../../shared/errors.js';
 import { Batcher } from '../../shared/batcher.js';
 import {
@@ -23,7 +24,6 @@ import {
   writeRequestLogs,
   type JournalEntry,
   type JournaledRequest,
-  type LogLine,
   type RequestLogs,
   type WebhookTarget,
 } from './journal.js';
@@ -133,7 +133,7 @@ export class WebhookService {
     if (!UUID.test(path)) return errorResponse(404, 'not_found', 'no such webhook');
     const target = await this.target(path.toLowerCase());
     if (!target) return errorResponse(404, 'not_found', 'no such webhook');
-    const disabled = disabledMessage(target);
+    const disabled = disabledReason(target, 'this webhook');
     if (disabled) return errorResponse(404, 'webhook_disabled', disabled);
     const admitted = this.admission.admit(target.id);
     if (!admitted.ok) {
@@ -292,12 +292,6 @@ export class WebhookService {
     await writeRequestLogs(this.options.pool, [{ target, jobId: null, requestId: null, lines: [line] }]);
     return errorResponse(status, code, message);
   }
-}
-
-function disabledMessage(target: WebhookTarget): string | null {
-  if (!target.active) return 'this webhook is disabled';
-  if (!target.task_active || !target.project_active) return 'the task or project of this webhook is archived';
-  return null;
 }
 
 /** The reply for a run's outcome, and the log lines that explain a reply the handler did not choose. */
