@@ -251,10 +251,12 @@ describe('refusals', () => {
     await s.store.update('task', hook.taskId, { active: false });
     const archived = await postJson(hook.url, {});
     assert.equal(archived.status, 404);
-    assert.match((await json(archived)).error.message, /archived/);
+    assert.equal((await json(archived)).error.message, 'the task of this webhook is archived');
     await s.store.update('task', hook.taskId, { active: true });
     await s.store.update('project', hook.projectId, { active: false });
-    assert.equal((await postJson(hook.url, {})).status, 404);
+    const projectArchived = await postJson(hook.url, {});
+    assert.equal(projectArchived.status, 404);
+    assert.equal((await json(projectArchived)).error.message, 'the project of this webhook is archived');
     assert.equal((await webhookJobs(hook.triggerId)).length, 0);
     assert.equal((await journal(hook.triggerId)).length, 0);
   });
