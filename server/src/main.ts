@@ -13,7 +13,7 @@ import type { Server as HttpServer } from 'node:http';
 import { createTokenVerifier, type TokenVerifier } from './auth/index.js';
 import { withBoundPort, type Config } from './config/index.js';
 import { resolveCredentials, type Credentials } from './config/standalone.js';
-import { createPool, migrate, startEmbeddedPostgres, type Pool } from './db/index.js';
+import { createOdooReadPool, createPool, migrate, startEmbeddedPostgres, type Pool } from './db/index.js';
 import { TaskHttpClient } from './egress/index.js';
 import { createApp } from './http/app.js';
 import { panelRoutes } from './http/panel.js';
@@ -114,6 +114,8 @@ export function createRuntime(opened: OpenStore, logger: Logger): Runtime {
       ? undefined
       : createJsonRpcClient({ url: config.odooUrl, db: config.odooDb!, login: config.odooUser!, password: config.odooPassword! });
   const historyPool = createPool(opened.connectionString, 5, { synchronousCommit: false });
+  // Odoo's own tables are read with PostgreSQL's default planner settings (db/pool.ts); no connection opens before the first read.
+  const odooReads = createOdooReadPool(opened.connectionString);
   const logs = new LogWriter(historyPool, logger);
   const runtime = new SyncJobRuntime({
     pool,
@@ -147,6 +149,7 @@ export function createRuntime(opened: OpenStore, logger: Logger): Runtime {
   const triggers = createTriggerRegistry({
     pool,
     historyPool,
+    odooReads,
     connectionString: opened.connectionString,
     runtime,
     store: opened.store,
@@ -182,6 +185,7 @@ export function createRuntime(opened: OpenStore, logger: Logger): Runtime {
       }
       await stopped;
       await historyPool.end();
+      await odooReads.end();
       await sandbox.close();
       odoo?.close();
     },

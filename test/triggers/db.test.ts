@@ -197,6 +197,7 @@ describe('capture', () => {
     const store = new ProjectStore(s.db.pool, new SecretCipher(TEST_SECRET));
     const dbKind = dbTriggerKind({
       pool: s.db.pool,
+      odooReads: s.db.pool,
       connectionString: s.db.url,
       jobs: s.runtime,
       instanceId: 1,
@@ -307,7 +308,8 @@ describe('records arrive as Odoo reads them', () => {
       pool: s.db.pool,
       jobs: s.runtime,
       odoo: undefined,
-      loader: new RecordLoader(s.db.pool, undefined),
+      // The stack's loader: the on_time scan reads Odoo's table through its connection.
+      loader: s.triggers.kinds.db.service.loader,
       chunkSize: 1000,
       clock: { now: () => now },
       logger: createLogger('silent'),
@@ -325,6 +327,31 @@ describe('records arrive as Odoo reads them', () => {
       [['Old'], ['Newer']],
     );
     await disable(id);
+  });
+
+  test("Odoo's tables are read with PostgreSQL's default planner settings, read-only; the sidecar's pool keeps its own", async () => {
+    const settingsOf = async (db: Pick<pg.Pool, 'query'>) =>
+      (
+        await db.query(`select current_setting('enable_seqscan') as enable_seqscan, current_setting('plan_cache_mode') as plan_cache_mode,
+          current_setting('jit') as jit, current_setting('transaction_read_only') as read_only`)
+      ).rows[0];
+    // A plain connection to the same database: the server's own defaults.
+    const plain = new pg.Client({ connectionString: odoo.databaseUrl('odoo') });
+    await plain.connect();
+    const defaults = await settingsOf(plain).finally(() => plain.end());
+    assert.equal(defaults.enable_seqscan, 'on');
+    assert.equal(defaults.plan_cache_mode, 'auto');
+    // The connection behind every read of Odoo's tables (records, apply-on domains, users' languages, on_time scans).
+    const odooReads = s.triggers.kinds.db.service.loader.db;
+    assert.deepEqual(await settingsOf(odooReads), { ...defaults, read_only: 'on' });
+    await assert.rejects(odooReads.query(`update res_partner set name = name where id = 1`), /read-only transaction/);
+    // The sidecar's pool (jobs, logs, the queue) keeps its plan settings.
+    assert.deepEqual(await settingsOf(s.db.pool), {
+      enable_seqscan: 'off',
+      plan_cache_mode: 'force_generic_plan',
+      jit: 'off',
+      read_only: 'off',
+    });
   });
 
   test("a DB trigger's last events and jobs through the API", async () => {

@@ -8,7 +8,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { readId, readJson, requireRole, type AppEnv } from '../api/index.js';
-import type { Pool } from '../db/index.js';
+import type { Pool, Queryable } from '../db/index.js';
 import { jobLinks } from '../history/index.js';
 import type { SyncJobRuntime } from '../jobs/index.js';
 import type { OdooClient } from '../odoo/index.js';
@@ -29,6 +29,8 @@ export interface TriggerRegistryDeps {
   pool: Pool;
   /** For history whose loss in a PostgreSQL crash loses no work (see JobRuntimeOptions.historyPool). */
   historyPool: Pool;
+  /** For the DB triggers' reads of Odoo's own tables (`createOdooReadPool`: default planner settings). */
+  odooReads: Queryable;
   connectionString: string;
   runtime: SyncJobRuntime;
   store: ProjectStore;
@@ -73,6 +75,7 @@ export function createTriggerRegistry(deps: TriggerRegistryDeps): TriggerRegistr
     cron: cronTriggerKind({ pool, jobs: runtime, clock, logger }),
     db: dbTriggerKind({
       pool,
+      odooReads: deps.odooReads,
       connectionString: deps.connectionString,
       jobs: runtime,
       instanceId: runtime.instanceId,

@@ -5,7 +5,7 @@
  * transaction (chunked above `chunkSize` records) enqueued with its records and its user.
  * The events are marked processed in the same transaction as the jobs are written.
  */
-import { withTransaction, type Pool, type PoolClient } from '../../db/index.js';
+import { withTransaction, type Pool, type PoolClient, type Queryable } from '../../db/index.js';
 import { insertLogs } from '../../history/index.js';
 import { loadTrigger, type JobRuntime, type TriggerJobSpec } from '../../jobs/index.js';
 import { OdooError, type OdooClient } from '../../odoo/index.js';
@@ -71,7 +71,7 @@ export class DbDispatcher {
       for (const trigger of triggers) {
         if (tableOf(trigger.model) !== change.table) continue;
         const fields = await this.options.loader.fields(trigger.model);
-        const ids = await matchChange(db, this.options.odoo, trigger, change, fields).catch(async (error: unknown) => {
+        const ids = await matchChange(this.options.loader.db, this.options.odoo, trigger, change, fields).catch(async (error: unknown) => {
           // Odoo refused the domain (a fault, not an outage): this trigger misses the change, the others do not wait.
           if (!(error instanceof OdooError)) throw error;
           await logTriggerError(db, trigger, `${trigger.trigger_name}: Odoo could not check the apply-on domain: ${error.message}`);
@@ -90,9 +90,9 @@ export class DbDispatcher {
     for (const m of matches)
       if (m.trigger.kind !== 'on_unlink') wanted.set(m.trigger.model, [...(wanted.get(m.trigger.model) ?? []), ...m.ids]);
     const loaded = new Map<string, LoadedModel>();
-    for (const [model, ids] of wanted) loaded.set(model, await loader.load(model, ids, db));
+    for (const [model, ids] of wanted) loaded.set(model, await loader.load(model, ids));
     const langs = await userLangs(
-      db,
+      loader.db,
       [...loaded.values()].flatMap((l) => [...l.rows.values()].map((r) => r.write_uid)),
     );
     const specs: TriggerJobSpec[] = [];
@@ -104,7 +104,7 @@ export class DbDispatcher {
         const captured = ids.map((id) => change.deleted.get(id) ?? { id });
         uid = firstUid(captured.map((row) => row.write_uid));
         const lang = langs.get(uid ?? -1) ?? DEFAULT_LANG;
-        const names = await loader.displayNames(fields, captured, db);
+        const names = await loader.displayNames(fields, captured);
         records = captured.map((row) => presentCaptured(fields, row, lang, names));
       } else {
         const model = loaded.get(trigger.model)!;
@@ -159,7 +159,7 @@ function firstUid(values: unknown[]): number | null {
   return null;
 }
 
-async function userLangs(db: PoolClient, uids: unknown[]): Promise<Map<number, string>> {
+async function userLangs(db: Queryable, uids: unknown[]): Promise<Map<number, string>> {
   const ids = [...new Set(uids.filter((u) => u !== null && u !== undefined).map(Number))];
   if (ids.length === 0) return new Map();
   const { rows } = await db.query<{ id: number; lang: string | null }>(

@@ -70,23 +70,24 @@ export class OnTimeScanner {
     if (!trigger) return 0;
     const now = this.options.clock.now();
     const from = trigger.last_run ?? new Date(0);
-    const ids = await this.due(db, trigger, from, now);
+    const ids = await this.due(trigger, from, now);
     await db.query('update sync_studio.trigger_db set last_run = $2 where id = $1', [id, now]);
     if (ids.length === 0) return 0;
-    const loaded = await this.options.loader.load(trigger.model, ids, db);
+    const loaded = await this.options.loader.load(trigger.model, ids);
     const records = ids.map((rid) => present(loaded, rid, 'en_US')).filter((r) => r !== undefined);
     return (await this.options.jobs.enqueueMany(chunkedJobs(trigger, records, null, this.options.chunkSize), { db })).length;
   }
 
   /** Ids whose due time is in [from, to), satisfying the apply-on domain. */
-  private async due(db: PoolClient, trigger: TimedTrigger, from: Date, to: Date): Promise<number[]> {
-    const fields = await this.options.loader.fields(trigger.model);
+  private async due(trigger: TimedTrigger, from: Date, to: Date): Promise<number[]> {
+    const { loader } = this.options;
+    const fields = await loader.fields(trigger.model);
     const column = `t.${quoteIdent(trigger.date_field)}::timestamp`;
     const delay = `make_interval(${units[trigger.date_range_type ?? 'hour']} => $3::int)`;
     const params: unknown[] = [from.toISOString(), to.toISOString(), trigger.date_range ?? 0];
     const compiled = compileDomain(trigger.filter_domain, fields);
     const domainSql = compiled ? ` and ${compiled.toSql('t', params)}` : '';
-    const { rows } = await db.query<{ id: number }>(
+    const { rows } = await loader.db.query<{ id: number }>(
       `select t.id from ${quoteIdent(tableOf(trigger.model))} t
         where ${column} + ${delay} >= ($1::timestamptz at time zone 'utc') and ${column} + ${delay} < ($2::timestamptz at time zone 'utc')${domainSql}
         order by t.id`,

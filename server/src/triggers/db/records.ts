@@ -27,7 +27,8 @@ export class RecordLoader {
   private readonly fieldCache = new Map<string, { at: number; fields: Promise<StoredField[]> }>();
 
   constructor(
-    private readonly db: Queryable,
+    /** Where Odoo's tables are read: the Odoo read pool, with the default planner settings (db/pool.ts). */
+    readonly db: Queryable,
     private readonly nameGet: NameGet | undefined,
   ) {}
 
@@ -41,23 +42,19 @@ export class RecordLoader {
   }
 
   /** One read of `ids` (missing records are left out), plus the display names of their many2one values. */
-  async load(model: string, ids: readonly number[], db: Queryable = this.db): Promise<LoadedModel> {
+  async load(model: string, ids: readonly number[]): Promise<LoadedModel> {
     const fields = await this.fields(model);
     const columns = fields.map((f) => `${selectExpression(f)} as ${quoteIdent(f.name)}`);
-    const { rows } = await db.query<Row>(
+    const { rows } = await this.db.query<Row>(
       `select t.id${columns.map((c) => `, ${c}`).join('')} from ${quoteIdent(tableOf(model))} t where t.id = any($1::int[])`,
       [[...new Set(ids)]],
     );
     const byId = new Map(rows.map((row) => [Number(row.id), row]));
-    return { fields, rows: byId, names: await this.displayNames(fields, rows, db) };
+    return { fields, rows: byId, names: await this.displayNames(fields, rows) };
   }
 
   /** The display names of the many2one values in `rows` (loaded, or deleted rows as captured), per comodel. */
-  async displayNames(
-    fields: readonly StoredField[],
-    rows: readonly Row[],
-    db: Queryable = this.db,
-  ): Promise<Map<string, Map<number, string>>> {
+  async displayNames(fields: readonly StoredField[], rows: readonly Row[]): Promise<Map<string, Map<number, string>>> {
     const wanted = new Map<string, Set<number>>();
     for (const field of fields) {
       if (field.type !== 'many2one' || !field.relation) continue;
@@ -72,7 +69,7 @@ export class RecordLoader {
         const ids = [...idSet];
         const sql = await this.displayNameSql(relation);
         const pairs: [number, string][] = sql
-          ? (await db.query<{ id: number; name: string }>(sql, [ids])).rows.map((r) => [r.id, r.name])
+          ? (await this.db.query<{ id: number; name: string }>(sql, [ids])).rows.map((r) => [r.id, r.name])
           : await this.requireNameGet(relation)(relation, ids);
         names.set(relation, new Map(pairs));
       }),

@@ -41,6 +41,8 @@ export interface DbTriggerSettings {
 
 export interface DbTriggerServiceOptions {
   pool: Pool;
+  /** Reads of Odoo's own tables, with the default planner settings (`createOdooReadPool`). */
+  odooReads: Queryable;
   connectionString: string;
   jobs: JobRuntime;
   instanceId: number;
@@ -51,15 +53,18 @@ export interface DbTriggerServiceOptions {
 }
 
 export class DbTriggerService {
+  /** Every read of Odoo's tables goes through it (`loader.db`: the Odoo read pool). */
+  readonly loader: RecordLoader;
   readonly dispatcher: DbDispatcher;
   readonly scanner: OnTimeScanner;
   private listener: DbListener | undefined;
   private readonly enabled: boolean;
 
   constructor(private readonly options: DbTriggerServiceOptions) {
-    const { pool, jobs, odoo, settings, clock, logger } = options;
+    const { pool, odooReads, jobs, odoo, settings, clock, logger } = options;
     this.enabled = settings.mode === 'odoo';
-    const loader = new RecordLoader(pool, odoo && ((model, ids) => odoo.executeKw(model, 'name_get', [ids])));
+    const loader = new RecordLoader(odooReads, odoo && ((model, ids) => odoo.executeKw(model, 'name_get', [ids])));
+    this.loader = loader;
     this.dispatcher = new DbDispatcher({
       pool,
       jobs,
