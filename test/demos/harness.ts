@@ -39,7 +39,7 @@ export async function startDemo(
   });
   const xml = await readFile(join(samplesDir, 'demos', file), 'utf8');
   const report = await importProjectXml(s.db.pool, xml, { cipher: new SecretCipher(TEST_SECRET), knownPlugins: () => true });
-  const projectId = report.project.id;
+  const projectId = report.project!.id;
   for (const [key, value] of Object.entries(options.secrets ?? {})) {
     const { rows } = await s.db.pool.query('select id from sync_studio.project_secret where project_id = $1 and key = $2', [
       projectId,

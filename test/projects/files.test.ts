@@ -168,3 +168,62 @@ test('malformed eval values (deep nesting, \\U escapes past U+10FFFF) answer 400
   );
   assert.equal((await s.db.pool.query(`select 1 from sync_studio.project where name = 'Evil'`)).rowCount, 0, 'nothing imported');
 });
+
+test('an unchanged re-import over the API reports every record unchanged; the module is an option (?module=, --module)', async () => {
+  const token = mintToken(TEST_SECRET, { uid: 2, db: 'odoo', role: 'administrator', exp: Math.floor(Date.now() / 1000) + 60 });
+  const post = async (xml: string, query = '') => {
+    const res = await s.app.request(`/api/projects/import${query}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/xml' },
+      body: xml,
+    });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+  // Bare ids of module m1's file; the second file names the module only through the option.
+  const xml = (prefix: string) => `<odoo>
+    <record id="${prefix}mod-probe" model="sync.project"><field name="name">Module probe</field></record>
+    <record id="${prefix}mod-task" model="sync.task"><field name="name">T</field><field name="project_id" ref="${prefix}mod-probe"/></record>
+  </odoo>`;
+  const first = await post(xml(''));
+  assert.equal(first.status, 201);
+  const again = await post(xml('m1.'), '?module=m1');
+  assert.equal(again.status, 200);
+  assert.deepEqual([again.body.project.id, again.body.created, again.body.updated, again.body.unchanged], [first.body.project.id, 0, 0, 2]);
+
+  const file = join(dir, 'qualified.xml');
+  await writeFile(file, xml('m2.').replace('ref="m2.mod-probe"', 'ref="mod-probe"'));
+  const env = { DATABASE_URL: s.db.url, SYNC_STUDIO_SECRET: TEST_SECRET };
+  const cli = await runCli(['import', '--module', 'm2', file], env);
+  assert.equal(cli.code, 0, cli.stderr);
+  assert.deepEqual(JSON.parse(cli.stdout).project, { id: first.body.project.id, xmlId: 'mod-probe', created: false });
+  assert.equal(JSON.parse(cli.stdout).unchanged, 2);
+});
+
+test('an empty file and a file with an external entity are refused with one line naming the problem', async () => {
+  const token = mintToken(TEST_SECRET, { uid: 2, db: 'odoo', role: 'administrator', exp: Math.floor(Date.now() / 1000) + 60 });
+  const entity = '<?xml version="1.0"?>\n<!DOCTYPE odoo [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n<odoo>&x;</odoo>\n';
+  const refusal =
+    /^the file declares an external entity x \(SYSTEM "file:\/\/\/etc\/passwd"\): project files may not declare entities or a DTD$/;
+  for (const [xml, message] of [
+    ['', /^the file is empty$/],
+    [entity, refusal],
+  ] as const) {
+    const res = await s.app.request('/api/projects/import', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/xml' },
+      body: xml,
+    });
+    assert.equal(res.status, 400);
+    assert.match(((await res.json()) as { error: { message: string } }).error.message, message);
+  }
+  const env = { DATABASE_URL: s.db.url, SYNC_STUDIO_SECRET: TEST_SECRET };
+  for (const [name, xml, message] of [
+    ['empty.xml', '', 'the file is empty'],
+    ['entity.xml', entity, refusal.source.slice(1, -1).replace(/\\/g, '')],
+  ] as const) {
+    await writeFile(join(dir, name), xml);
+    const cli = await runCli(['import', join(dir, name)], env);
+    assert.equal(cli.code, 1);
+    assert.equal(cli.stderr, `sync-studio: ${message}\n`);
+  }
+});

@@ -71,8 +71,12 @@ withSettings(
 ).action(action(({ config, logger }) => uninstallCaptureCommand(config, logger)));
 
 withSettings(
-  program.command('import').argument('<file>', 'an Odoo XML project file').description('import (or update) a project from an XML file'),
-).action(action(({ config, logger, args: [file] }) => importCommand(config, logger, file!)));
+  program
+    .command('import')
+    .argument('<file>', 'an Odoo XML project file')
+    .option('--module <name>', "the Odoo module the file's bare xml ids belong to (default: inferred from its qualified ids)")
+    .description('import (or update) a project from an XML file'),
+).action(action(({ config, logger, args: [file], options }) => importCommand(config, logger, file!, options.module as string | undefined)));
 
 withSettings(
   program

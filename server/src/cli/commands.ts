@@ -74,14 +74,14 @@ export async function uninstallCaptureCommand(config: Config, logger: Logger): P
   }
 }
 
-export async function importCommand(config: Config, logger: Logger, file: string): Promise<void> {
+export async function importCommand(config: Config, logger: Logger, file: string, module: string | undefined): Promise<void> {
   const xml = await readFile(file, 'utf8').catch((error: Error) => {
     throw new InvalidInputError(`cannot read ${file}: ${error.message}`);
   });
   const opened = await openStore(config, logger);
   try {
     const report = await withTransaction(opened.pool, (client) =>
-      importProjectXml(client, xml, { cipher: opened.cipher, knownPlugins: (name) => opened.plugins.get(name) !== undefined }),
+      importProjectXml(client, xml, { cipher: opened.cipher, module, knownPlugins: (name) => opened.plugins.get(name) !== undefined }),
     );
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } finally {

@@ -18,6 +18,6 @@ export async function loadSampleProjectOnce({ pool, cipher }: { pool: Pool; ciph
     if (marked.rowCount === 0) return;
     const xml = await readFile(join(samplesDir, 'sample-project.xml'), 'utf8');
     const report = await importProjectXml(client, xml, { cipher });
-    logger.info({ project: report.project.id }, 'sample project loaded');
+    logger.info({ project: report.project!.id }, 'sample project loaded');
   });
 }

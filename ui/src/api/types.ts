@@ -201,9 +201,12 @@ export interface SyntaxProblem {
 }
 
 export interface ImportReport {
-  project: { id: number; xmlId: string; created: boolean };
+  /** null for a file of evaluation-context records only. */
+  project: { id: number; xmlId: string; created: boolean } | null;
   created: number;
   updated: number;
+  unchanged: number;
+  contexts: { record: string; name: string; plugin: string | null }[];
   ignored: { record: string; field?: string; reason: string }[];
   warnings: string[];
   archivedPythonTasks: string[];

@@ -198,7 +198,15 @@ export class SsProjectList extends ViewBase {
     return html`<ss-dialog id="report" heading="Import report">
       ${
         r
-          ? html`<p>Project ${r.project.created ? 'created' : 'updated'}: ${r.created} records created, ${r.updated} updated.</p>
+          ? html`<p>
+                ${r.project ? `Project ${r.project.created ? 'created' : 'updated'}: ` : 'No project in the file: '}${r.created} records
+                created, ${r.updated} updated, ${r.unchanged} unchanged.
+              </p>
+              ${
+                r.contexts.length
+                  ? html`<p>Evaluation contexts: ${r.contexts.map((c) => `${c.name} → ${c.plugin ?? 'no plugin'}`).join(', ')}</p>`
+                  : nothing
+              }
               ${
                 r.warnings.length
                   ? html`<h3>Warnings</h3>
@@ -219,13 +227,13 @@ export class SsProjectList extends ViewBase {
           : nothing
       }
       ${
-        r
+        r?.project
           ? html`<button
               slot="footer"
               class="btn btn-primary"
               @click=${() => {
                 this.reportDialog.close();
-                this.go(`/projects/${r.project.id}/parameters`);
+                this.go(`/projects/${r.project!.id}/parameters`);
               }}
             >
               Open the project

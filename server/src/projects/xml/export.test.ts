@@ -96,7 +96,7 @@ describe('project files: export', () => {
     const xml = await exportProject(db.pool, projectId);
     const report = await withTransaction(db.pool, (client) => importProjectXml(client, xml, { cipher: new SecretCipher('k') }));
     assert.deepEqual(
-      { id: report.project.id, created: report.project.created, rows: report.created },
+      { id: report.project!.id, created: report.project!.created, rows: report.created },
       { id: projectId, created: false, rows: 0 },
     );
   });

@@ -1,31 +1,45 @@
 /**
  * Import of a project file, idempotent by xml id: a record whose xml id exists is updated, never
- * duplicated; webhook paths are generated for new webhooks and kept for existing ones. Runs inside
+ * duplicated, and left alone (reported unchanged) when the file gives what it holds already; the
+ * project's version moves only when something changed. Xml ids are read as Odoo does, within the
+ * file's module (see modules.ts). Webhook paths are generated for new webhooks and kept for
+ * existing ones. A file of evaluation-context records only (upstream's) is reported, with the plugin
+ * each context maps to, and writes nothing. Runs inside
  * the caller's transaction: any error (an `InvalidInputError` naming the record and field) leaves
  * nothing written once the caller rolls back.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { Queryable } from '../../db/index.js';
-import { secretColumns, type SecretCipher, type StoredSecret } from '../../secrets/index.js';
+import { openSecret, secretColumns, type SecretCipher, type StoredSecret } from '../../secrets/index.js';
 import { InvalidInputError } from '../../shared/errors.js';
 import { parseInput } from '../../shared/validation.js';
 import { resources } from '../resources.js';
 import { applyManyCommands, fieldError, nameOf } from './convert.js';
 import { fileModelByName, fileModels, storedChildXmlId, type FileModel } from './models.js';
+import { fileModule, localId } from './modules.js';
 import { fieldFromRef } from './odoo-names.js';
 import { parseProjectFile, type FileRecord } from './parse.js';
 import { looksLikePython } from './python-code.js';
 import { readRecordDraft, type RecordDraft, type StoredKind } from './record-fields.js';
+import { pluginForContext, upstreamContextName } from './upstream-contexts.js';
 
 export interface ImportOptions {
   cipher: SecretCipher;
   /** Whether an evaluation-context plugin of that name is installed (unknown ones are kept, with a warning). */
   knownPlugins?: (name: string) => boolean;
+  /** The Odoo module the file's bare xml ids belong to (default: inferred from its qualified ids). */
+  module?: string;
 }
 
 export interface ImportReport {
-  project: { id: number; xmlId: string; created: boolean };
+  /** null for a file of evaluation-context records only. */
+  project: { id: number; xmlId: string; created: boolean } | null;
   created: number;
   updated: number;
+  /** Records the file gives as they are stored already. */
+  unchanged: number;
+  /** The file's sync.project.context records and the installed plugin each stands for (null: none is installed). */
+  contexts: { record: string; name: string; plugin: string | null }[];
   ignored: { record: string; field?: string; reason: string }[];
   warnings: string[];
   /** Names of tasks whose code is Python (an upstream file): kept, but archived. */
@@ -55,20 +69,27 @@ const quote = (name: string) => `"${name}"`;
 
 export async function importProjectXml(db: Queryable, xml: string, options: ImportOptions): Promise<ImportReport> {
   const file = parseProjectFile(xml);
-  const records = orderRecords(file.records);
+  const module = fileModule(file.records, options.module);
+  const records = orderRecords(file.records.map((record) => ({ ...record, id: localId(module, record.id) })));
   const plugins = pluginNames(records);
-  const importer = new ProjectImporter(db, options, plugins.names);
+  const importer = new ProjectImporter(db, options, plugins.names, module);
   importer.report.ignored.push(
     ...file.skipped.map((element) => ({ record: element, reason: 'not a <record>: a project file holds records only' })),
     ...plugins.ignored,
   );
+  for (const [record, name] of plugins.names) {
+    const installed = !options.knownPlugins || options.knownPlugins(name);
+    importer.report.contexts.push({ record, name: plugins.upstreamNames.get(record)!, plugin: installed ? name : null });
+    if (!installed) importer.report.warnings.push(`evaluation-context plugin "${name}" is not installed`);
+  }
+  if (!records.some(({ model }) => model.kind === 'project')) return importer.report;
   for (const { record, model } of records) {
     if (model.kind !== 'context') await importer.apply(record, model.kind);
   }
   return importer.finish();
 }
 
-/** Checks models and ids, and puts the project first (its children refer to it). */
+/** Checks models and ids, and puts the project first (its children refer to it); a file of context records only has none. */
 function orderRecords(records: FileRecord[]): { record: FileRecord; model: FileModel }[] {
   const seen = new Set<string>();
   const known = records.map((record) => {
@@ -84,7 +105,8 @@ function orderRecords(records: FileRecord[]): { record: FileRecord; model: FileM
     return { record, model };
   });
   const projects = known.filter(({ model }) => model.kind === 'project');
-  if (projects.length !== 1) {
+  const contextsOnly = known.length > 0 && known.every(({ model }) => model.kind === 'context');
+  if (projects.length !== 1 && !contextsOnly) {
     const ids = projects.map(({ record }) => `"${record.id}"`).join(', ');
     throw new InvalidInputError(
       projects.length === 0
@@ -97,46 +119,67 @@ function orderRecords(records: FileRecord[]): { record: FileRecord; model: FileM
 
 type Ignored = ImportReport['ignored'][number];
 
-/** xml id → plugin name, from the file's sync.project.context records (their `display_name` is informational). */
-function pluginNames(records: { record: FileRecord; model: FileModel }[]): { names: Map<string, string>; ignored: Ignored[] } {
+/**
+ * xml id → plugin name, from the file's sync.project.context records (their `display_name` is
+ * informational; upstream's context names map to our plugins, see upstream-contexts.ts), with the
+ * names the file gives.
+ */
+function pluginNames(records: { record: FileRecord; model: FileModel }[]): {
+  names: Map<string, string>;
+  upstreamNames: Map<string, string>;
+  ignored: Ignored[];
+} {
   const names = new Map<string, string>();
+  const upstreamNames = new Map<string, string>();
   const ignored: Ignored[] = [];
   for (const { record, model } of records) {
     if (model.kind !== 'context') continue;
     const field = record.fields.find((f) => f.name === 'name');
     const name = field ? nameOf(field.source, { record: record.id, field: 'name' }) : '';
     if (!name) throw new InvalidInputError(`record "${record.id}": field name is required (the plugin's name)`, 'name');
-    names.set(record.id, name);
+    names.set(record.id, pluginForContext(name));
+    upstreamNames.set(record.id, name);
     for (const other of record.fields) {
       if (!['name', 'display_name'].includes(other.name)) ignored.push({ record: record.id, field: other.name, reason: 'unknown field' });
     }
   }
-  return { names, ignored };
+  return { names, upstreamNames, ignored };
 }
 
 class ProjectImporter {
   readonly report: ImportReport = {
-    project: { id: 0, xmlId: '', created: false },
+    project: null,
     created: 0,
     updated: 0,
+    unchanged: 0,
+    contexts: [],
     ignored: [],
     warnings: [],
     archivedPythonTasks: [],
   };
   private readonly resolved = new Map<string, Resolved>();
-  private readonly tasks = new Set<number>();
+  /** Whether the project's common code is Python (then every task is). */
+  private pythonCommonCode = false;
+  /** Whether the import wrote anything (the project's version moves only then). */
+  private changed = false;
 
   constructor(
     private readonly db: Queryable,
     private readonly options: ImportOptions,
     private readonly plugins: Map<string, string>,
+    private readonly module: string | undefined,
   ) {}
+
+  private get projectXmlId(): string {
+    return this.report.project?.xmlId ?? '';
+  }
 
   async apply(record: FileRecord, kind: StoredKind): Promise<void> {
     const draft = readRecordDraft(kind, record.id, record.fields);
+    if (draft.parentRef !== undefined) draft.parentRef = localId(this.module, draft.parentRef);
     this.report.ignored.push(...draft.ignored.map(({ field, reason }) => ({ record: record.id, field, reason })));
     const spec = resources[kind];
-    const storedId = kind === 'project' ? record.id : storedChildXmlId(this.report.project.xmlId, record.id);
+    const storedId = kind === 'project' ? record.id : storedChildXmlId(this.projectXmlId, record.id);
     const existing = (await this.db.query<Row>(`select * from sync_studio.${spec.table} where xml_id = $1`, [storedId])).rows[0];
     const parentId = await this.parentOf(record.id, kind, draft, existing);
     let row = existing;
@@ -148,20 +191,26 @@ class ProjectImporter {
           throw new InvalidInputError(`record "${record.id}": a new ${spec.label} needs the field ${fieldNameOf(kind, missing)}`, missing);
       }
       if (spec.parent) columns[spec.parent.column] = parentId;
+      // Python code (an upstream project) is kept, but its task stays archived until rewritten.
+      if (kind === 'task' && this.isPython(columns.code ?? existing?.code)) columns.active = false;
       if (kind === 'secret') this.sealSecretValue(columns, parentId!, existing);
-      row = existing ? await this.update(kind, existing.id, columns) : await this.insert(kind, storedId, columns);
-      this.report[existing ? 'updated' : 'created'] += 1;
-    }
+      const changes = existing ? changedColumns(columns, existing) : columns;
+      if (!existing) row = await this.insert(kind, storedId, columns);
+      else if (Object.keys(changes).length > 0) row = await this.update(kind, existing.id, changes);
+      this.report[!existing ? 'created' : Object.keys(changes).length > 0 ? 'updated' : 'unchanged'] += 1;
+      this.changed ||= !existing || Object.keys(changes).length > 0;
+    } else this.report.unchanged += 1;
     if (kind === 'project') this.report.project = { id: row!.id, xmlId: record.id, created: !existing };
-    if (kind === 'task') this.tasks.add(row!.id);
+    if (kind === 'project') this.pythonCommonCode = looksLikePython(String(row!.common_code));
+    if (kind === 'task' && this.isPython(row!.code)) this.report.archivedPythonTasks.push(String(row!.name));
     if (kind === 'db') this.checkWatchedFieldModels(record.id, draft, String(row!.model));
-    this.resolved.set(record.id, { kind, id: row!.id, projectId: this.report.project.id });
+    this.resolved.set(record.id, { kind, id: row!.id, projectId: this.report.project!.id });
   }
 
-  /** Archives Python tasks, checks trigger names, bumps the project version. */
+  /** Reports Python code, checks trigger names, bumps the project version when something changed. */
   async finish(): Promise<ImportReport> {
-    const projectId = this.report.project.id;
-    await this.archivePythonTasks(projectId);
+    const projectId = this.report.project!.id;
+    this.warnAboutPython();
     for (const kind of triggerKinds) {
       const { rows } = await this.db.query<{ trigger_name: string }>(
         `select t.trigger_name from sync_studio.${resources[kind].table} t join sync_studio.task k on k.id = t.task_id
@@ -172,10 +221,13 @@ class ProjectImporter {
         throw new InvalidInputError(`two ${resources[kind].label}s of the project are named ${rows[0].trigger_name}`, 'trigger_name');
     }
     const { rows } = await this.db.query<{ eval_contexts: string[] }>(
-      'update sync_studio.project set version = version + 1, updated_at = now() where id = $1 returning eval_contexts',
+      this.changed
+        ? 'update sync_studio.project set version = version + 1, updated_at = now() where id = $1 returning eval_contexts'
+        : 'select eval_contexts from sync_studio.project where id = $1',
       [projectId],
     );
     for (const name of rows[0]!.eval_contexts) {
+      if (this.report.contexts.some((context) => context.plugin === null && pluginForContext(context.name) === name)) continue;
       if (this.options.knownPlugins && !this.options.knownPlugins(name))
         this.report.warnings.push(`evaluation-context plugin "${name}" is not installed`);
     }
@@ -195,7 +247,7 @@ class ProjectImporter {
     if (!target) throw fieldError(at, `refers to "${draft.parentRef}", which is neither in this file nor in the database`);
     if (target.kind !== parent.kind)
       throw fieldError(at, `refers to "${draft.parentRef}", which is a ${resources[target.kind].label}, not a ${parent.kind}`);
-    if (target.projectId !== this.report.project.id)
+    if (target.projectId !== this.report.project!.id)
       throw fieldError(at, `refers to "${draft.parentRef}", which belongs to another project`);
     return target.id;
   }
@@ -205,7 +257,7 @@ class ProjectImporter {
       kind === 'project'
         ? 'select id, id as project_id from sync_studio.project where xml_id = $1'
         : 'select id, project_id from sync_studio.task where xml_id = $1',
-      [kind === 'project' ? xmlId : storedChildXmlId(this.report.project.xmlId, xmlId)],
+      [kind === 'project' ? xmlId : storedChildXmlId(this.projectXmlId, xmlId)],
     );
     return rows[0] && { kind, id: rows[0].id, projectId: rows[0].project_id };
   }
@@ -226,7 +278,7 @@ class ProjectImporter {
   }
 
   private resolveMany(recordId: string, column: 'eval_contexts' | 'watched_fields', ref: string): string | undefined {
-    const name = column === 'eval_contexts' ? this.plugins.get(ref) : fieldFromRef(ref)?.field;
+    const name = column === 'eval_contexts' ? this.pluginOf(ref) : fieldFromRef(ref)?.field;
     if (name === undefined) {
       const field = column === 'eval_contexts' ? 'eval_context_ids' : 'trigger_field_ids';
       const reason =
@@ -236,6 +288,12 @@ class ProjectImporter {
       this.report.ignored.push({ record: recordId, field, reason });
     }
     return name;
+  }
+
+  /** The plugin of a context ref: a context record of the file, else one of upstream's context records. */
+  private pluginOf(ref: string): string | undefined {
+    const upstream = upstreamContextName(ref);
+    return this.plugins.get(localId(this.module, ref)) ?? (upstream === undefined ? undefined : pluginForContext(upstream));
   }
 
   private valueColumns(kind: StoredKind, value: NonNullable<RecordDraft['value']>, existing: Row | undefined): Record<string, unknown> {
@@ -253,13 +311,14 @@ class ProjectImporter {
 
   /** Replaces a secret's clear `value` among `columns` by its value sealed for the row (or the current value sealed again if the key changed). */
   private sealSecretValue(columns: Record<string, unknown>, projectId: number, existing: Row | undefined): void {
-    const { value } = columns;
+    let value = columns.value as string | null | undefined;
     delete columns.value;
     const key = (columns.key ?? existing?.key) as string;
-    Object.assign(
-      columns,
-      secretColumns(this.options.cipher, { projectId, key }, value as string | null | undefined, existing as StoredSecret | undefined),
-    );
+    // The value it holds already is not sealed again (a new ciphertext would count as a change).
+    const stored = existing as StoredSecret | undefined;
+    const held = (secret: StoredSecret) => (secret.value_encrypted === null ? null : openSecret(this.options.cipher, secret));
+    if (value !== undefined && stored && stored.key === key && (held(stored) ?? '') === (value ?? '')) value = undefined;
+    Object.assign(columns, secretColumns(this.options.cipher, { projectId, key }, value, stored));
   }
 
   private checkWatchedFieldModels(recordId: string, draft: RecordDraft, model: string): void {
@@ -294,25 +353,32 @@ class ProjectImporter {
     return rows[0]!;
   }
 
-  private async archivePythonTasks(projectId: number): Promise<void> {
-    const { rows } = await this.db.query<{ common_code: string }>('select common_code from sync_studio.project where id = $1', [projectId]);
-    const pythonCommonCode = looksLikePython(rows[0]!.common_code);
-    if (pythonCommonCode)
-      this.report.warnings.push('the project common code is Python (an upstream project): it is kept, but must be rewritten in JavaScript');
-    const { rows: tasks } = await this.db.query<{ id: number; name: string; code: string }>(
-      'select id, name, code from sync_studio.task where id = any($1) order by id',
-      [[...this.tasks]],
-    );
-    const python = tasks.filter((task) => pythonCommonCode || looksLikePython(task.code));
-    if (python.length === 0) return;
-    await this.db.query('update sync_studio.task set active = false, updated_at = now() where id = any($1) and active', [
-      python.map((task) => task.id),
-    ]);
-    this.report.archivedPythonTasks = python.map((task) => task.name);
-    this.report.warnings.push(
-      `${python.length} task(s) have Python code (an upstream project): their code is kept and they are archived until rewritten in JavaScript`,
-    );
+  private isPython(code: unknown): boolean {
+    return this.pythonCommonCode || looksLikePython(String(code ?? ''));
   }
+
+  private warnAboutPython(): void {
+    if (this.pythonCommonCode)
+      this.report.warnings.push('the project common code is Python (an upstream project): it is kept, but must be rewritten in JavaScript');
+    const count = this.report.archivedPythonTasks.length;
+    if (count > 0)
+      this.report.warnings.push(
+        `${count} task(s) have Python code (an upstream project): their code is kept and they are archived until rewritten in JavaScript`,
+      );
+  }
+}
+
+/** Files carry datetimes to the second (`YYYY-MM-DD HH:MM:SS`). */
+const fileSecond = (date: unknown) => Math.floor(new Date(date as Date).getTime() / 1000);
+
+/** The columns whose value differs from the stored row's (datetimes to the second a file carries, numbers against numeric text). */
+function changedColumns(columns: Record<string, unknown>, existing: Row): Record<string, unknown> {
+  const same = (next: unknown, current: unknown): boolean => {
+    if (next instanceof Date || current instanceof Date) return fileSecond(next) === fileSecond(current);
+    if (typeof next === 'number' && typeof current === 'string') return next === Number(current);
+    return isDeepStrictEqual(next, current);
+  };
+  return Object.fromEntries(Object.entries(columns).filter(([name, value]) => !same(value, existing[name])));
 }
 
 /** The file's name of a column, for messages. */

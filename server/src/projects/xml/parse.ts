@@ -2,7 +2,7 @@
  * Reads an Odoo XML data file into its records, in file order, without interpreting field values:
  * each field keeps how it was given (element text, `eval` or `ref`). Element text is kept verbatim
  * (CDATA sections joined), as Odoo's loader does. Elements other than records are reported, not
- * dropped silently.
+ * dropped silently. An empty file, and one that declares a DTD or entities, are refused before parsing.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { InvalidInputError } from '../../shared/errors.js';
@@ -52,6 +52,8 @@ const truthy = (value: string | undefined) => value !== undefined && !['', '0', 
 export function parseProjectFile(file: string): ParsedFile {
   // XML parsers must normalise line ends (XML 1.0 §2.11); a leading byte-order mark is not content.
   const xml = file.replace(/^\ufeff/, '').replace(/\r\n?/g, '\n');
+  if (xml.trim() === '') throw new InvalidInputError('the file is empty');
+  refuseDoctype(xml);
   const valid = XMLValidator.validate(xml);
   if (valid !== true)
     throw new InvalidInputError(`not a well-formed XML file: ${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})`);
@@ -61,6 +63,22 @@ export function parseProjectFile(file: string): ParsedFile {
   const result: ParsedFile = { records: [], skipped: [] };
   readContainer(childrenOf(root), false, result);
   return result;
+}
+
+/**
+ * Refuses a document type declaration: its entities could read local files or URLs (an external
+ * entity) or expand without bound, and Odoo data files have none. Names the first entity it declares.
+ */
+function refuseDoctype(xml: string): void {
+  const prolog = /^\s*(?:(?:<\?[^]*?\?>|<!--[^]*?-->)\s*)*<!DOCTYPE\b([^]*)/.exec(xml);
+  if (!prolog) return;
+  const entity = /<!ENTITY\s+(?:%\s+)?([^\s>]+)\s+(?:(SYSTEM|PUBLIC)\s+("[^"]*"|'[^']*'))?/.exec(prolog[1]!);
+  const what = !entity
+    ? 'a document type (<!DOCTYPE>)'
+    : entity[2]
+      ? `an external entity ${entity[1]} (${entity[2]} ${entity[3]})`
+      : `an entity ${entity[1]}`;
+  throw new InvalidInputError(`the file declares ${what}: project files may not declare entities or a DTD`);
 }
 
 function readContainer(nodes: XmlNode[], noupdate: boolean, result: ParsedFile): void {

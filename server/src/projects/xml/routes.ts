@@ -1,7 +1,8 @@
 /**
  * Project files over HTTP: export a project as an Odoo XML data file (secret values never
  * included; for role user without storing the xml ids it generates) and import one
- * (administrators only, since an import can create a project).
+ * (administrators only, since an import can create a project; `?module=` names the file's Odoo
+ * module).
  */
 import { Hono } from 'hono';
 import { readId, requireRole, type AppEnv } from '../../api/index.js';
@@ -35,10 +36,12 @@ export function projectFileRoutes(deps: ProjectFileRoutesDeps): Hono<AppEnv> {
     if (!/^(application|text)\/xml\b/i.test(type))
       throw new InvalidInputError('send the project file with Content-Type: application/xml', 'content-type');
     const xml = await c.req.text();
+    // ?module=sync: the Odoo module the file's bare xml ids belong to (default: inferred from its qualified ids).
+    const module = c.req.query('module') || undefined;
     const report = await withTransaction(deps.pool, (client) =>
-      importProjectXml(client, xml, { cipher: deps.cipher, knownPlugins: (name) => deps.pluginDisplayName(name) !== undefined }),
+      importProjectXml(client, xml, { cipher: deps.cipher, module, knownPlugins: (name) => deps.pluginDisplayName(name) !== undefined }),
     );
-    return c.json(report, report.project.created ? 201 : 200);
+    return c.json(report, report.project?.created ? 201 : 200);
   });
   return app;
 }
