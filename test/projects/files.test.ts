@@ -227,3 +227,39 @@ test('an empty file and a file with an external entity are refused with one line
     assert.equal(cli.stderr, `sync-studio: ${message}\n`);
   }
 });
+
+test("the export header's author, years and licence are options (API query, CLI flags), remembered per database", async () => {
+  const { projectId } = await s.project(`function handle_button() {}`);
+  const exportAs = async (role: 'user' | 'developer', query = '') => {
+    const token = mintToken(TEST_SECRET, { uid: 7, db: 'odoo', role, exp: Math.floor(Date.now() / 1000) + 600 });
+    const res = await s.app.request(`/api/projects/${projectId}/export${query}`, { headers: { authorization: `Bearer ${token}` } });
+    const text = await res.text();
+    return { status: res.status, text, head: text.slice(0, text.indexOf('<odoo>')) };
+  };
+  const none = await exportAs('developer');
+  assert.equal(none.head, `<?xml version='1.0' encoding='UTF-8'?>\n`);
+  assert.doesNotMatch(none.text, /Sync Studio|2025/);
+
+  const query = `?author=${encodeURIComponent('Jane Doe')}&years=2024-2026&license=${encodeURIComponent('License LGPL-3.0 or later')}`;
+  const jane = `<?xml version='1.0' encoding='UTF-8'?>\n<!-- Copyright 2024-2026 Jane Doe\n     License LGPL-3.0 or later. -->\n`;
+  assert.equal((await exportAs('user', '?author=Eve')).head, `<?xml version='1.0' encoding='UTF-8'?>\n<!-- Copyright Eve -->\n`);
+  assert.equal((await exportAs('developer')).head, none.head, "a user's options are not remembered");
+  assert.equal((await exportAs('developer', query)).head, jane);
+  assert.equal((await exportAs('user')).head, jane, 'remembered for every caller');
+
+  const bad = await exportAs('developer', '?author=a%0Ab');
+  assert.equal(bad.status, 400);
+  assert.match(JSON.parse(bad.text).error.message, /query: field "author": expected one line/);
+  const unknown = await exportAs('developer', '?colour=blue');
+  assert.equal(unknown.status, 400);
+  assert.match(JSON.parse(unknown.text).error.message, /unknown field "colour"/);
+
+  const env = { DATABASE_URL: s.db.url, SYNC_STUDIO_SECRET: TEST_SECRET };
+  const cli = await runCli(['export', String(projectId), '--author', 'Ann', '--years', '2027'], env);
+  assert.equal(cli.code, 0, cli.stderr);
+  const ann = `<?xml version='1.0' encoding='UTF-8'?>\n<!-- Copyright 2027 Ann\n     License LGPL-3.0 or later. -->\n<odoo>\n`;
+  assert.ok(cli.stdout.startsWith(ann), cli.stdout.slice(0, 200));
+  const again = await runCli(['export', String(projectId)], env);
+  assert.ok(again.stdout.startsWith(ann), 'the CLI remembers too');
+  assert.equal((await exportAs('user')).head, ann.replace('<odoo>\n', ''));
+});

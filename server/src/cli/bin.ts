@@ -11,6 +11,7 @@ import { loadConfig, type Config } from '../config/index.js';
 import { ConfigError, SyncStudioError } from '../shared/errors.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { packageRoot } from '../shared/paths.js';
+import { readExportHeader } from '../projects/xml/index.js';
 import { withSettings } from './settings.js';
 import {
   exportCommand,
@@ -82,8 +83,17 @@ withSettings(
   program
     .command('export')
     .argument('<project>', 'project id, xml id or exact name')
-    .description('write a project as an Odoo XML data file to standard output (secret values are never exported)'),
-).action(action(({ config, logger, args: [project] }) => exportCommand(config, logger, project!)));
+    .option('--author <text>', "the file header's author (remembered for later exports)")
+    .option('--years <text>', "the file header's copyright years, e.g. 2024-2026 (remembered)")
+    .option('--license <text>', "the file header's licence line, e.g. 'License MIT (https://opensource.org/licenses/MIT)' (remembered)")
+    .description(
+      'write a project as an Odoo XML data file to standard output (secret values are never exported; no header comment unless given now or before)',
+    ),
+).action(
+  action(({ config, logger, args: [project], options: { author, years, license } }) =>
+    exportCommand(config, logger, project!, readExportHeader({ author, years, license }, 'options')),
+  ),
+);
 
 withSettings(
   program

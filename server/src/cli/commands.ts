@@ -6,7 +6,7 @@ import { ConfigError, InvalidInputError, NotFoundError } from '../shared/errors.
 import { withTransaction } from '../db/index.js';
 import type { Logger } from '../shared/logger.js';
 import { createRuntime, openStore, panelBuilt, serve } from '../main.js';
-import { exportProject, importProjectXml } from '../projects/xml/index.js';
+import { exportProject, importProjectXml, type ExportOptions } from '../projects/xml/index.js';
 import { rotateSecretKey, SecretCipher } from '../secrets/index.js';
 import type { Queryable } from '../db/index.js';
 import { DbTriggersUnavailableError, uninstallCapture } from '../triggers/index.js';
@@ -100,10 +100,17 @@ export async function findProjectId(db: Queryable, reference: string): Promise<n
   return rows[0]!.id;
 }
 
-export async function exportCommand(config: Config, logger: Logger, reference: string): Promise<void> {
+/** Writes a project file to standard output; `header` (author, years, license) is remembered for later exports. */
+export async function exportCommand(
+  config: Config,
+  logger: Logger,
+  reference: string,
+  header: Pick<ExportOptions, 'author' | 'years' | 'license'>,
+): Promise<void> {
   const opened = await openStore(config, logger);
   try {
     const xml = await exportProject(opened.pool, await findProjectId(opened.pool, reference), {
+      ...header,
       pluginDisplayName: (name) => opened.plugins.get(name)?.displayName ?? name,
     });
     process.stdout.write(xml);

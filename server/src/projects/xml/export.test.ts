@@ -71,23 +71,21 @@ describe('project files: export', () => {
     assert.match(xml, /<field name="project_id" ref="uber-sync--sync-project-2"\/>/);
   });
 
-  test('the header carries the given author, years and license; defaults are fixed', async () => {
+  test('the header carries the given author, years and license, remembered for later exports; none of ours by default', async () => {
     const projectId = await makeProject('Header');
-    const xml = await exportProject(db.pool, projectId, {
-      author: 'Jane Doe <https://example.com>',
-      years: '2024-2026',
-      license: 'License LGPL-3.0 -- or later',
-    });
-    assert.ok(
-      xml.startsWith(
-        `<?xml version='1.0' encoding='UTF-8'?>\n<!-- Copyright 2024-2026 Jane Doe <https://example.com>\n     License LGPL-3.0 - - or later. -->\n<odoo>\n`,
-      ),
-    );
-    const plain = await exportProject(db.pool, projectId);
-    assert.ok(
-      plain.startsWith(
-        `<?xml version='1.0' encoding='UTF-8'?>\n<!-- Copyright 2025 Sync Studio\n     License MIT (https://opensource.org/licenses/MIT). -->\n`,
-      ),
+    const start = (xml: string) => xml.slice(0, xml.indexOf('<odoo>\n') + 7);
+    assert.equal(start(await exportProject(db.pool, projectId)), `<?xml version='1.0' encoding='UTF-8'?>\n<odoo>\n`);
+    const header = { author: 'Jane Doe <https://example.com>', years: '2024-2026', license: 'License LGPL-3.0 -- or later' };
+    const janes = `<?xml version='1.0' encoding='UTF-8'?>\n<!-- Copyright 2024-2026 Jane Doe <https://example.com>\n     License LGPL-3.0 - - or later. -->\n<odoo>\n`;
+    // A read-only export writes what it is given, and remembers nothing.
+    assert.equal(start(await exportProject(db.pool, projectId, { ...header, readOnly: true })), janes);
+    assert.equal(start(await exportProject(db.pool, projectId)), `<?xml version='1.0' encoding='UTF-8'?>\n<odoo>\n`);
+    assert.equal(start(await exportProject(db.pool, projectId, header)), janes);
+    assert.equal(start(await exportProject(db.pool, projectId)), janes, 'remembered');
+    assert.equal(
+      start(await exportProject(db.pool, projectId, { license: '' })),
+      `<?xml version='1.0' encoding='UTF-8'?>\n<!-- Copyright 2024-2026 Jane Doe <https://example.com> -->\n<odoo>\n`,
+      'an empty part is cleared',
     );
   });
 

@@ -9,27 +9,18 @@
 import type { Queryable } from '../../db/index.js';
 import { NotFoundError } from '../../shared/errors.js';
 import { resources } from '../resources.js';
+import { exportHeader, type ExportHeader } from './export-header.js';
 import { fileModels, storedChildXmlId, type FileRecordKind } from './models.js';
 import { fieldRef, formatOdooDatetime, modelRef, slugify } from './odoo-names.js';
 import { pythonStringLiteral } from './python-literal.js';
 import { renderProjectFile, type OutField, type OutRecord } from './render.js';
 
-export interface ExportOptions {
-  author?: string;
-  years?: string;
-  license?: string;
+export interface ExportOptions extends ExportHeader {
   /** The display name of an evaluation-context plugin (default: its name). */
   pluginDisplayName?: (name: string) => string;
-  /** Generate missing xml ids without storing them (the caller may not change the project). */
+  /** Generate missing xml ids without storing them, and remember no header (the caller may not change the project). */
   readOnly?: boolean;
 }
-
-/** Fixed, so that exporting twice gives the same bytes. */
-export const exportDefaults = {
-  author: 'Sync Studio',
-  years: '2025',
-  license: 'License MIT (https://opensource.org/licenses/MIT)',
-} as const;
 
 type Row = Record<string, unknown> & { id: number; xml_id: string | null };
 type TriggerKind = 'button' | 'cron' | 'db' | 'webhook';
@@ -114,14 +105,8 @@ export async function exportProject(db: Queryable, projectId: number, options: E
       }
     }
   }
-  return renderProjectFile(
-    {
-      years: options.years ?? exportDefaults.years,
-      author: options.author ?? exportDefaults.author,
-      license: options.license ?? exportDefaults.license,
-    },
-    records,
-  );
+  const { author, years, license } = options;
+  return renderProjectFile(await exportHeader(db, { author, years, license }, store), records);
 }
 
 const triggerFields: Record<TriggerKind, (row: Row) => OutField[]> = {

@@ -1,5 +1,6 @@
 /**
- * Writes a project file byte for byte: lxml's XML declaration, the copyright comment, `<odoo>` with
+ * Writes a project file byte for byte: lxml's XML declaration, the copyright comment (only the
+ * parts given: `Copyright <years> <author>`, the licence line), `<odoo>` with
  * one `<record>` per record, 4-space indentation, `<field name=…>` children, code in CDATA (a `]]>`
  * inside code is split across two CDATA sections, which every XML parser joins back).
  */
@@ -15,9 +16,9 @@ export interface OutRecord {
 }
 
 export interface FileHeader {
-  years: string;
-  author: string;
-  license: string;
+  years?: string;
+  author?: string;
+  license?: string;
 }
 
 /** Whether `value` holds a character XML 1.0 cannot carry at all, even escaped (controls, lone surrogates, U+FFFE/F). */
@@ -63,10 +64,14 @@ function checkCharacters(record: OutRecord): void {
 }
 
 export function renderProjectFile(header: FileHeader, records: OutRecord[]): string {
+  const copyright = [header.years, header.author].filter(Boolean).join(' ');
+  const comment = [
+    ...(copyright ? [`Copyright ${copyright}`] : []),
+    ...(header.license ? [`${header.license.replace(/\.$/, '')}.`] : []),
+  ].map(commentSafe);
   const lines = [
     "<?xml version='1.0' encoding='UTF-8'?>",
-    `<!-- Copyright ${commentSafe(header.years)} ${commentSafe(header.author)}`,
-    `     ${commentSafe(header.license)}. -->`,
+    ...(comment.length > 0 ? [`<!-- ${comment.join('\n     ')} -->`] : []),
     '<odoo>',
   ];
   for (const record of records) {

@@ -1,6 +1,7 @@
 /**
  * Project files over HTTP: export a project as an Odoo XML data file (secret values never
- * included; for role user without storing the xml ids it generates) and import one
+ * included; author, years and licence of its header as options; for role user without storing the
+ * xml ids it generates nor the header) and import one
  * (administrators only, since an import can create a project; `?module=` names the file's Odoo
  * module).
  */
@@ -10,6 +11,7 @@ import { hasRole } from '../../auth/index.js';
 import { withTransaction, type Pool } from '../../db/index.js';
 import type { SecretCipher } from '../../secrets/cipher.js';
 import { InvalidInputError } from '../../shared/errors.js';
+import { readExportHeader } from './export-header.js';
 import { exportProject } from './export.js';
 import { importProjectXml } from './import.js';
 
@@ -23,9 +25,12 @@ export interface ProjectFileRoutesDeps {
 export function projectFileRoutes(deps: ProjectFileRoutesDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get('/projects/:id/export', async (c) => {
+    // ?author=&years=&license=: the file's header, remembered for later exports (see export-header.ts).
+    const header = readExportHeader(c.req.query(), 'query');
     const xml = await exportProject(deps.pool, readId(c), {
+      ...header,
       pluginDisplayName: (name) => deps.pluginDisplayName(name) ?? name,
-      // Read-only callers change nothing: the xml ids a first export generates are stored only for developers and up.
+      // Read-only callers change nothing: the xml ids a first export generates, and the header, are stored only for developers and up.
       readOnly: !hasRole(c.get('principal'), 'developer'),
     });
     return c.body(xml, 200, { 'content-type': 'application/xml; charset=utf-8' });
