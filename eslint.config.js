@@ -1,5 +1,5 @@
 // Lint: typescript-eslint's recommended rules, plus the one-way dependency rule between
-// capabilities (STYLE.md "Layout by capability"; server/README.md draws it). Imports are resolved
+// capabilities (server/README.md, "Layout", draws it). Imports are resolved
 // to their .ts files by the TypeScript resolver, so `'../db/index.js'` is seen as `db/index.ts`.
 // test/layers/lint.test.ts proves that a wrong-way import of every layer fails this config.
 import js from '@eslint/js';

@@ -1,6 +1,6 @@
 /**
- * DB triggers against DESIGN.md's targets (2 cores), over the Odoo double in the machine's
- * PostgreSQL:
+ * DB triggers against the performance targets (docs/benchmarks/README.md; 2 cores), over the Odoo
+ * double in the machine's PostgreSQL:
  * - commit → handle_db started with its records loaded (the job's started_at): p50 ≤ 10 ms,
  *   p99 ≤ 50 ms at 50 changes/s, in each wake-up mode (changes are Odoo-shaped creates: INSERT
  *   then an UPDATE of computed fields, one transaction each);

@@ -1,8 +1,8 @@
 /**
- * Trivial jobs end to end (queue → sandbox → done + log rows) against DESIGN.md's targets:
- * ≥ 1,000 jobs/s on 2 cores, job start in a warm worker ≤ 2 ms (see bench/sandbox.ts for the
- * sandbox alone; here: Run Now latency through the whole runtime), sidecar memory ≤ 200 MB idle,
- * ≤ 500 MB under load.
+ * Trivial jobs end to end (queue → sandbox → done + log rows) against the performance targets
+ * (docs/benchmarks/README.md): ≥ 1,000 jobs/s on 2 cores, job start in a warm worker ≤ 2 ms (see
+ * bench/sandbox.ts for the sandbox alone; here: Run Now latency through the whole runtime), sidecar
+ * memory ≤ 200 MB idle, ≤ 500 MB under load.
  *
  * Usage: npm run build && node dist/bench/jobs.js [jobs=5000]
  */

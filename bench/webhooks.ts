@@ -1,6 +1,6 @@
 /**
- * Webhooks against DESIGN.md's targets: a trivial JSON handler at ≥ 1,500 requests/s and p99 ≤ 20 ms
- * at 200 requests/s on 2 cores. The load comes from autocannon in a second process; a bare hono
+ * Webhooks against the performance targets (docs/benchmarks/README.md): a trivial JSON handler at
+ * ≥ 1,500 requests/s and p99 ≤ 20 ms at 200 requests/s on 2 cores. The load comes from autocannon in a second process; a bare hono
  * handler in this same process is measured in the same run, so the figures read as a ratio on
  * whatever machine this runs. Also: where one request's time goes (Run Now alone vs the whole
  * webhook path, sequential).

@@ -2,7 +2,7 @@
  * The sandbox half of links, run in plain Node: the real env (its record sets delegate
  * records.set_link / records.search_links here) and a `call` that runs each op on a real database
  * through executeLinkOp, after a structured clone as the worker boundary does. Ports upstream's
- * tests/test_links.py (SPEC.md §7.6), then the deliberate differences and the sync helpers.
+ * tests/test_links.py (its module `sync`, tests/), then the deliberate differences and the sync helpers.
  */
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';

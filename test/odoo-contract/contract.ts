@@ -1,6 +1,6 @@
 /**
  * Odoo's behaviour as the sidecar relies on it, written from Odoo 16's documented behaviour and
- * FACTS.md (the project workspace shared/ folder), and run through our JSON-RPC OdooClient against any target: the Odoo
+ * what was observed of a real Odoo 16 (the statements its ORM sends, its answers), and run through our JSON-RPC OdooClient against any target: the Odoo
  * double in `npm test`, a real Odoo when ODOO_URL is set. Tests create their own records (names
  * start with a random tag) and delete them at the end, so a real database is left as it was.
  */

@@ -1,7 +1,7 @@
 /**
  * The ORM methods the double answers (search, search_read, read, search_count, create, write,
  * unlink, fields_get, name_get, name_search, and ir.model.data's check_object_reference), each running inside the caller's transaction and
- * sending PostgreSQL the statements Odoo 16 sends (FACTS.md): a create is one multi-row INSERT,
+ * sending PostgreSQL the statements Odoo 16 sends (as observed on a real Odoo 16): a create is one multi-row INSERT,
  * the mail_message rows, then one UPDATE per record storing computed fields; a write is one
  * UPDATE that also sets write_date/write_uid and recomputes dependent fields, plus tracking
  * messages; an unlink deletes messages, external ids and rows, letting foreign keys cascade.

@@ -12,7 +12,7 @@ import { OdooFault, traceback } from './faults.js';
 import type { Dispatcher } from './rpc.js';
 
 export interface ServerOptions {
-  /** Answer `Connection: close` like a real Odoo (FACTS.md); default false, so clients can reuse connections. */
+  /** Answer `Connection: close` like a real Odoo 16, which closes each HTTP connection after the response; default false, so clients can reuse connections. */
   closeConnections?: boolean;
 }
 

@@ -1,4 +1,4 @@
-// The evaluation context: every name task code is given (DESIGN.md "Task code and the sandbox"),
+// The evaluation context: every name task code is given,
 // and the visibility rules between common code and task code.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';

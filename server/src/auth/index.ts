@@ -6,7 +6,7 @@
  * the logged-in user; the sidecar only verifies it. An optional administrator token
  * (SYNC_STUDIO_ADMIN_TOKEN, printed at start in standalone mode) is accepted as a bearer token too.
  *
- * Roles are ordered: user ⊂ developer ⊂ administrator (DESIGN.md "Security").
+ * Roles are ordered: user ⊂ developer ⊂ administrator (what each may do: docs/security.md).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';

@@ -5,7 +5,7 @@
  *
  * Why a shared poll rather than LISTEN/NOTIFY: log lines are written on the hot path of every job
  * (group commit, no WAL wait); a `pg_notify` there would serialise commits on the database-wide
- * notify lock (see DESIGN, DB triggers). Several sidecars may share the database, so a job's lines
+ * notify lock (what it costs: docs/benchmarks/db-triggers.md). Several sidecars may share the database, so a job's lines
  * may be written by another process: reading the table is what sees them all. While nobody
  * watches, nothing is read. A poll reads only the watched jobs' states and new lines (never job
  * arguments, which for a webhook hold the whole request body), at most `MAX_LINES_PER_TICK` per job.

@@ -1,6 +1,7 @@
 /**
- * The link semantics (SPEC.md §3, with DESIGN.md's deliberate differences): one function that runs
- * a validated link op on the database. The job runner calls it with the op the sandbox worker sent.
+ * The link semantics (upstream's, with the deliberate differences of
+ * docs/decisions/007-links-semantics.md): one function that runs a validated link op on the
+ * database. The job runner calls it with the op the sandbox worker sent.
  *
  * Setting a link takes transaction-scoped advisory locks on (relation, model, system, ref) for both
  * sides before it looks for existing links, so concurrent jobs setting the same or conflicting

@@ -1,6 +1,6 @@
 /**
  * Links: rows relating a reference in one system to a reference in another under a relation name
- * (SPEC.md §3, DESIGN.md "Links"). This folder owns their storage, the semantics task code gets
+ * (upstream's model; the differences: docs/decisions/007-links-semantics.md). This folder owns their storage, the semantics task code gets
  * through the sandbox's `links` power (`executeLinkOp`), and the queries behind the panel's list.
  */
 export { executeLinkOp } from './execute.js';

@@ -2,7 +2,7 @@
  * Deep copy of a project: parameters, texts, secrets (values included), tasks and their triggers.
  * The copy starts archived, is named "<name> (copy)", has no xml ids (it is a new record for project
  * files) and gets new webhook paths, so the copy never answers the original's URLs (upstream
- * copied the tokens, SPEC.md §8.5). Secret values are sealed again for their new rows (their
+ * copied them, and the first match answered). Secret values are sealed again for their new rows (their
  * ciphertexts are bound to project and key).
  */
 import { withTransaction, type Pool, type Queryable } from '../db/index.js';

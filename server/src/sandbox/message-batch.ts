@@ -1,9 +1,9 @@
 /**
  * Messages between the host and a sandbox worker, coalesced: what is queued in one turn of the
  * event loop crosses in a single postMessage (`{type: 'batch'}`). Waking the other thread costs far
- * more than cloning a small message (~0.2 ms of the sender's time per wake-up on a 2-core VM), and
- * under load many runs start, and finish, in the same turn; a handler that calls a host power in a
- * loop (thousands of `add_job`s) sends its calls, and gets their answers, in a few messages.
+ * more than cloning a small message (figures: docs/benchmarks/webhooks.md), and under load many
+ * runs start, and finish, in the same turn; a handler that calls a host power in a loop
+ * (thousands of `add_job`s) sends its calls, and gets their answers, in a few messages.
  */
 
 export interface MessageBatch<M> {

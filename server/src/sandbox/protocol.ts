@@ -1,6 +1,6 @@
 /**
  * The one typed contract between the sandbox host (the pool, in the main thread) and its worker
- * threads (STYLE.md #14). Everything here crosses `postMessage`, so it is structured-clone data
+ * threads. Everything here crosses `postMessage`, so it is structured-clone data
  * only; the worker imports nothing else from the host side.
  */
 

@@ -4,8 +4,8 @@
  * added latency); under load one statement carries many rows, which is what keeps the database
  * from being the bottleneck of the job runtime and the webhook path. When a batch lands and more
  * requests wait, the next batch leaves one turn of the event loop later: the replies and worker
- * results read in that turn join it (on 2 cores: ~10 % fewer statements and database CPU per
- * webhook at 32 concurrent clients, bench/webhooks.ts).
+ * results read in that turn join it (fewer statements and less database CPU per webhook under
+ * load: docs/benchmarks/webhooks.md).
  *
  * A batch's statement fails as a whole, so a failed batch is written again one request at a time:
  * one bad request (its job deleted meanwhile) fails alone instead of taking the final states of

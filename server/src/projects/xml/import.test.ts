@@ -59,7 +59,7 @@ describe('project files: import', () => {
     );
   });
 
-  test('an upstream export (SPEC §6.6): Python task kept but archived, plugin from the file, defaults filled', async () => {
+  test('an upstream export (test/fixtures/projects/upstream-partner-export.xml): Python task kept but archived, plugin from the file, defaults filled', async () => {
     const report = await importXml(await fixture('upstream-partner-export.xml'), { knownPlugins: (name) => name !== 'math' });
     assert.deepEqual(report.archivedPythonTasks, ['Push partners']);
     assert.ok(report.warnings.some((w) => /Python/.test(w)));

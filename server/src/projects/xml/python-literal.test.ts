@@ -51,7 +51,7 @@ describe('Python literals of eval attributes', () => {
 });
 
 describe("Odoo's names", () => {
-  test('slugify as in SPEC §6.3', () => {
+  test('slugify as the upstream exporter does', () => {
     assert.equal(slugify('SETUP_WEBHOOK'), 'setup-webhook');
     assert.equal(slugify('Viber Integration'), 'viber-integration');
     assert.equal(slugify('Über Sync!'), 'uber-sync');

@@ -1,7 +1,7 @@
 /**
- * Links for task code (DESIGN.md "Links", SPEC.md §3): `set_link`, `get_link`, `search_links`, the
- * sync helpers, and `recordLinks`, which the env's record sets delegate `records.set_link(...)` and
- * `records.search_links(...)` to. Runs inside the sandbox worker: plain ES2022, nothing from the
+ * Links for task code (upstream's API; the differences: docs/decisions/007-links-semantics.md):
+ * `set_link`, `get_link`, `search_links`, the sync helpers, and `recordLinks`, which the env's
+ * record sets delegate `records.set_link(...)` and `records.search_links(...)` to. Runs inside the sandbox worker: plain ES2022, nothing from the
  * host. Every operation is a JSON message (a link op) the host validates and runs on the database.
  *
  * `set_link` returns a Link, `get_link` a Link or null, `search_links` a LinkSet. A Link's
@@ -372,7 +372,7 @@ export function createLinkFunctions({ call, env, log }: LinkFunctionDependencies
     },
   };
 
-  // ---- sync helpers (SPEC.md §3.6) --------------------------------------------------------------
+  // ---- sync helpers: walk a source list, create or update the other side, link as they go --------------------------------------------------------------
 
   type Maybe<T> = T | null | undefined;
   async function sync<Item, Ref>(

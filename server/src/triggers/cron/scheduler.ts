@@ -116,7 +116,7 @@ export class CronScheduler {
 
   /**
    * An archived project or task: the slot passes without a job and without consuming
-   * `numbercall` (upstream consumed it, SPEC §8.15); a warning log row says so.
+   * `numbercall` (upstream consumed it); a warning log row says so.
    */
   private async skipArchived(db: PoolClient, row: CronRow, nextcall: Date): Promise<SlotOutcome> {
     await db.query('update sync_studio.trigger_cron set nextcall = $2 where id = $1', [row.id, nextcall]);
