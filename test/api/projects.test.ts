@@ -107,6 +107,46 @@ describe('projects', () => {
     assert.equal(dup.body.error.field, 'key');
   });
 
+  test("a project's triggers of every kind in one call, each with its trigger_kind and task name", async () => {
+    const project = await admin('POST', '/api/projects', { name: 'all triggers' });
+    const a = await admin('POST', `/api/projects/${project.body.id}/tasks`, { name: 'Alpha' });
+    const b = await admin('POST', `/api/projects/${project.body.id}/tasks`, { name: 'Beta' });
+    await admin('POST', `/api/tasks/${b.body.id}/triggers/button`, { trigger_name: 'PUSH' });
+    await admin('POST', `/api/tasks/${a.body.id}/triggers/button`, { trigger_name: 'PULL' });
+    await admin('POST', `/api/tasks/${a.body.id}/triggers/cron`, { trigger_name: 'NIGHTLY' });
+    const hook = await admin('POST', `/api/tasks/${b.body.id}/triggers/webhook`, { trigger_name: 'IN' });
+    await admin('POST', `/api/tasks/${a.body.id}/triggers/db`, { trigger_name: 'ON_PARTNER', model: 'res.partner', kind: 'on_create' });
+    const other = await admin('POST', '/api/projects', { name: 'other triggers' });
+    const otherTask = await admin('POST', `/api/projects/${other.body.id}/tasks`, { name: 'Elsewhere' });
+    await admin('POST', `/api/tasks/${otherTask.body.id}/triggers/button`, { trigger_name: 'NOT_MINE' });
+
+    const list = await t.call('user', 'GET', `/api/projects/${project.body.id}/triggers`);
+    assert.equal(list.status, 200);
+    assert.deepEqual(
+      list.body.items.map((x: { trigger_kind: string; trigger_name: string; task_name: string; task_id: number }) => [
+        x.trigger_kind,
+        x.trigger_name,
+        x.task_name,
+        x.task_id,
+      ]),
+      [
+        ['cron', 'NIGHTLY', 'Alpha', a.body.id],
+        ['db', 'ON_PARTNER', 'Alpha', a.body.id],
+        ['webhook', 'IN', 'Beta', b.body.id],
+        ['button', 'PULL', 'Alpha', a.body.id],
+        ['button', 'PUSH', 'Beta', b.body.id],
+      ],
+    );
+    assert.equal(list.body.total, 5);
+    assert.deepEqual(
+      list.body.items[2],
+      { trigger_kind: 'webhook', ...hook.body, task_name: 'Beta' },
+      'each trigger as its own route shows it',
+    );
+    assert.equal((await t.call('user', 'GET', '/api/projects/999999/triggers')).status, 404);
+    assert.equal((await t.call(null, 'GET', `/api/projects/${project.body.id}/triggers`)).status, 401);
+  });
+
   test('every change bumps the project version (the compiled-code cache key)', async () => {
     const project = await admin('POST', '/api/projects', { name: 'versions' });
     const v1 = project.body.version;

@@ -73,6 +73,7 @@ const actions: Record<string, { least: Role; run: (role: Role) => Promise<{ stat
     run: (r) => t.call(r, 'POST', `/api/tasks/${taskId}/triggers/db`, { trigger_name: `DB_${r}`, model: 'res.partner', kind: 'on_create' }),
   },
   'list tasks': { least: 'user', run: (r) => t.call(r, 'GET', `/api/projects/${projectId}/tasks`) },
+  "list a project's triggers": { least: 'user', run: (r) => t.call(r, 'GET', `/api/projects/${projectId}/triggers`) },
 };
 
 describe('role × action matrix', () => {

@@ -1,6 +1,7 @@
 /**
  * The project API: the same five routes (list, create, read, update, delete) for every resource
- * kind of the registry, plus duplicate and webhook-path regeneration. Roles: users read; developers
+ * kind of the registry, plus duplicate, a project's triggers of every kind, and webhook-path
+ * regeneration. Roles: users read; developers
  * edit everything but cannot create, duplicate or delete projects, nor read or write secret values;
  * administrators do everything.
  */
@@ -107,6 +108,11 @@ export function projectRoutes(deps: ProjectRoutesDeps): Hono<AppEnv> {
     app.delete(`/${segment}/:id`, (c) => remove(c, kind));
   }
 
+  // All kinds at once, each trigger with its trigger_kind and task name (a project's triggers are few: not paged).
+  app.get('/projects/:id/triggers', async (c) => {
+    const items = (await store.projectTriggers(readId(c))).map(({ kind, row }) => ({ trigger_kind: kind, ...present(c, kind, row) }));
+    return c.json({ items, total: items.length });
+  });
   app.get('/tasks/:id/triggers/:kind', (c) => list(c, triggerKind(c.req.param('kind')), readId(c)));
   app.post('/tasks/:id/triggers/:kind', (c) => create(c, triggerKind(c.req.param('kind')), readId(c)));
   app.get('/triggers/:kind/:id', (c) => read(c, triggerKind(c.req.param('kind'))));

@@ -11,7 +11,7 @@ import { ConflictError, InvalidInputError, NotFoundError } from '../shared/error
 import { parseInput } from '../shared/validation.js';
 import { decodeCursor, pageOf, type PageRequest } from '../shared/paging.js';
 import { deleteUnownedHistory, type HistoryOwner } from '../history/index.js';
-import { resources, type ResourceKind, type TriggerKind, isTriggerKind } from './resources.js';
+import { resources, triggerKinds, type ResourceKind, type TriggerKind, isTriggerKind } from './resources.js';
 
 export type Row = Record<string, unknown> & { id: number };
 
@@ -82,6 +82,22 @@ export class ProjectStore {
       params,
     );
     return { ...pageOf(rows, page.limit, (row) => [row.id]), total: (await count).rows[0]!.total };
+  }
+
+  /** Every trigger of a project's tasks, kind by kind (`triggerKinds` order), each with its task's name, by task name then trigger name. */
+  async projectTriggers(projectId: number): Promise<{ kind: TriggerKind; row: Row }[]> {
+    await this.get('project', projectId);
+    const lists = await Promise.all(
+      triggerKinds.map(async (kind) => {
+        const { rows } = await this.pool.query<Row>(
+          `select t.*, k.name as task_name from sync_studio.${resources[kind].table} t join sync_studio.task k on k.id = t.task_id
+            where k.project_id = $1 order by k.name, t.trigger_name, t.id`,
+          [projectId],
+        );
+        return rows.map((row) => ({ kind, row }));
+      }),
+    );
+    return lists.flat();
   }
 
   async get(kind: ResourceKind, id: number, db: Queryable = this.pool): Promise<Row> {
