@@ -1,3 +1,8 @@
+/**
+ * The database: the pools (the sidecar's, and a read-only one for Odoo's tables), clients and
+ * transactions, migrations, the embedded PostgreSQL of standalone mode, text that jsonb accepts,
+ * and the column lists of batched writes. SQL that belongs to a table lives with the capability that owns the table.
+ */
 export * from './pool.js';
 export * from './migrate.js';
 export * from './embedded.js';
