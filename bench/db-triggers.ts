@@ -103,6 +103,8 @@ async function latency(mode: string): Promise<void> {
       `commit → handle_db started (${mode}, 50 changes/s, ${lat.length}/${commits.size} handled): p50 ${pct(lat, 50).toFixed(1)} ms, p99 ${pct(lat, 99).toFixed(1)} ms (target p50 ≤ 10, p99 ≤ 50)`,
     );
   } finally {
+    // Its trigger would otherwise stay enabled and every later part would dispatch for it too.
+    await stack.db.pool.query(`update sync_studio.trigger_db set active = false where id = $1`, [triggerId]);
     await stack.close();
   }
 }
