@@ -6,10 +6,10 @@
  * that touched rows appends one `db_event` row, and sends a NOTIFY only while a listener asked
  * for one (`db_listener.notify`).
  *
- * Odoo is never broken by it: the function compares columns through the transition tables only
- * after checking (in the catalog) that they still exist, else it falls back to comparing by name
- * over jsonb, so a column dropped or renamed by a module upgrade costs a slower statement, never a
- * failed write; the functions live in our schema, so dropping it drops them and their pg triggers.
+ * Odoo is never broken by it: the function compares columns through the transition tables and,
+ * when that fails (a column dropped, renamed or retyped by a module upgrade), by name over jsonb,
+ * so an upgrade costs a slower statement, never a failed write; the functions live in our schema,
+ * so dropping it drops them and their pg triggers.
  * Odoo is never blocked by it: creating or dropping a pg trigger waits at most `lockTimeoutMs` for
  * Odoo's writers and fails otherwise (the caller retries in the background).
  */
@@ -107,11 +107,15 @@ export function functionName(table: string): string {
   return `${FUNCTION_PREFIX}${table}`;
 }
 
-/** The UPDATE branch: ids, changed columns and old values, by column when they all exist, else by name. */
+/**
+ * The UPDATE branch: ids, changed columns and old values compared column by column; when that
+ * statement fails (a watched column dropped, renamed or retyped by a module upgrade since this
+ * function was generated), compared by name over jsonb instead. The block only reads, so entering
+ * it opens no subtransaction id; it costs less than checking the catalog at every statement.
+ */
 function updateSql(plan: TableCapture): string {
   const { compare, oldColumns } = plan;
   if (compare.length === 0 && oldColumns.length === 0) return `select array_agg(n.id) into v_ids from sync_studio_new n;`;
-  const all = [...new Set([...compare, ...oldColumns])];
   const changedFast = compare.length
     ? `array_remove(array[${compare.map((c) => `case when bool_or(n.${ident(c)} is distinct from o.${ident(c)}) then ${literal(c)} end`).join(', ')}], null)`
     : 'null';
@@ -126,16 +130,15 @@ function updateSql(plan: TableCapture): string {
   const oldSlow = oldColumns.length
     ? `(select jsonb_agg(jsonb_build_object('id', o.id) || coalesce((select jsonb_object_agg(k, to_jsonb(o) -> k) from unnest(${nameArray(oldColumns)}) k where to_jsonb(o) ? k), '{}')) from sync_studio_old o)`
     : 'null';
-  return `if (select count(*) from pg_catalog.pg_attribute where attrelid = TG_RELID and attnum > 0 and not attisdropped
-          and attname = any(${nameArray(all)}::name[])) = ${all.length} then
+  return `begin
       select array_agg(n.id), ${changedFast}, ${oldFast} into v_ids, v_changed, v_old
         from sync_studio_new n join sync_studio_old o on o.id = n.id;
-    else
-      -- A column was dropped or renamed since this function was generated: compare by name.
+    exception when others then
+      -- The table changed since this function was generated: compare by name.
       select array_agg(n.id) into v_ids from sync_studio_new n;
       v_changed := ${changedSlow};
       v_old := ${oldSlow};
-    end if;`;
+    end;`;
 }
 
 /** The generated function of one table. */
@@ -148,6 +151,7 @@ declare
   v_ids bigint[];
   v_changed text[];
   v_old jsonb;
+  v_notify boolean;
 begin
   if TG_OP = 'INSERT' then
     select array_agg(n.id) into v_ids from sync_studio_new n;
@@ -160,8 +164,9 @@ begin
     return null;
   end if;
   insert into sync_studio.db_event (table_name, operation, ids, changed_columns, old_values)
-  values (TG_TABLE_NAME, TG_OP, v_ids, v_changed, v_old);
-  if exists (select 1 from sync_studio.db_listener where notify) then
+  values (TG_TABLE_NAME, TG_OP, v_ids, v_changed, v_old)
+  returning exists (select 1 from sync_studio.db_listener where notify) into v_notify;
+  if v_notify then
     perform pg_notify(${literal(NOTIFY_CHANNEL)}, '');
   end if;
   return null;
