@@ -76,7 +76,8 @@ describe('Telegram demo', () => {
   test('an update without the registered secret token is refused and changes nothing', async () => {
     const intruder = { id: 666, first_name: 'Mallory' };
     const response = await telegram.deliver(h.post, { text: '/start', from: intruder }, { secretToken: 'forged' });
-    assert.equal(response.status, 500);
+    assert.equal(response.status, 401);
+    assert.equal(((await response.json()) as any).error.code, 'invalid_signature');
     assert.deepEqual(await partnersOf('666@telegram'), []);
     const [job] = (await jobsOfTrigger(h, 'webhook', 'TELEGRAM', 1)).slice(-1);
     assert.match(await logLines(h, job.id), /refused: the update does not carry the secret token registered with Telegram/);

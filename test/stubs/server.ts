@@ -1,7 +1,7 @@
 /**
  * The frame of the external API stubs (Telegram, GitHub, Trello): a loopback HTTP server with
- * JSON bodies, a route table, a log of the calls it answered, and an outage switch (the next N
- * calls answer 502, as an API that is down).
+ * JSON bodies, a route table (routes may be async), a log of the calls it answered, and an outage
+ * switch (the next N calls answer 502, as an API that is down).
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,7 +15,7 @@ export interface StubRequest {
 }
 
 export type StubAnswer = { status?: number; body: unknown };
-export type Route = (request: StubRequest, match: RegExpMatchArray) => StubAnswer | unknown;
+export type Route = (request: StubRequest, match: RegExpMatchArray) => StubAnswer | unknown | Promise<StubAnswer | unknown>;
 
 export class StubServer {
   readonly calls: { method: string; path: string }[] = [];
@@ -29,7 +29,7 @@ export class StubServer {
     this.server = createServer((req, res) => {
       let text = '';
       req.on('data', (chunk) => (text += chunk));
-      req.on('end', () => {
+      req.on('end', async () => {
         const url = new URL(req.url ?? '/', 'http://stub');
         const request: StubRequest = {
           method: req.method ?? 'GET',
@@ -39,7 +39,7 @@ export class StubServer {
           body: text ? JSON.parse(text) : undefined,
         };
         this.calls.push({ method: request.method, path: request.path });
-        const answer = this.answer(request);
+        const answer = await this.answer(request);
         res.writeHead(answer.status ?? 200, { 'content-type': 'application/json' });
         res.end(JSON.stringify(answer.body ?? null));
       });
@@ -59,7 +59,7 @@ export class StubServer {
     await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
   }
 
-  private answer(request: StubRequest): StubAnswer {
+  private async answer(request: StubRequest): Promise<StubAnswer> {
     if (this.failing > 0) {
       this.failing--;
       return { status: 502, body: { message: 'Bad Gateway' } };
@@ -68,7 +68,7 @@ export class StubServer {
       const match = method === request.method ? request.path.match(pattern) : null;
       if (!match) continue;
       try {
-        const result = route(request, match);
+        const result = await route(request, match);
         return isAnswer(result) ? result : { body: result };
       } catch (error) {
         return { status: (error as { status?: number }).status ?? 500, body: { message: (error as Error).message } };

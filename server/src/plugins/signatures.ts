@@ -1,9 +1,27 @@
 /**
  * Checks of the signatures external systems put on their webhook calls, compared in constant
  * time. Each takes the webhook request as task code receives it (`headers` with lower-case names,
- * `body` as the raw text) and answers true or false; a missing header is false.
+ * `body` as the raw text) and answers true or false; a missing header is false. The plugins'
+ * `verify_*` functions throw a WebhookSignatureError instead of answering false.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { SyncStudioError } from '../shared/errors.js';
+
+/**
+ * A forged or unsigned webhook request. Named so that task code receives it as its own
+ * WebhookSignatureError (the sandbox rebuilds errors by name) and the webhook answers 401.
+ */
+export class WebhookSignatureError extends SyncStudioError {
+  constructor(message: string) {
+    super('invalid_signature', message, { status: 401 });
+  }
+}
+
+/** Throws a WebhookSignatureError saying `message` unless `valid`. */
+export function requireSigned(valid: boolean, message: string): true {
+  if (!valid) throw new WebhookSignatureError(message);
+  return true;
+}
 
 export interface SignedRequest {
   headers?: Record<string, string>;

@@ -2,11 +2,12 @@
  * `telegram`: the Telegram Bot API for a bot whose token is the project secret
  * TELEGRAM_BOT_TOKEN. The webhook is registered with a secret token derived from the bot token,
  * which Telegram sends back in `X-Telegram-Bot-Api-Secret-Token` on every update:
- * `telegram.check_request(request)` tells a real update from a forged one.
+ * `telegram.check_request(request)` tells a real update from a forged one;
+ * `telegram.verify_request(request)` throws a WebhookSignatureError (the webhook answers 401) for a forged one.
  */
 import { ApiClient } from './api-client.js';
 import type { EvalContextPlugin } from './index.js';
-import { derivedWebhookSecret, telegramSecretTokenValid, type SignedRequest } from './signatures.js';
+import { derivedWebhookSecret, requireSigned, telegramSecretTokenValid, type SignedRequest } from './signatures.js';
 
 interface TelegramUser {
   id: number;
@@ -28,9 +29,17 @@ export function telegramPlugin(baseUrl = 'https://api.telegram.org'): EvalContex
     description:
       'Telegram Bot API. Needs the secret TELEGRAM_BOT_TOKEN (from @BotFather). telegram.setWebhook(url, allowed_updates) registers ' +
       'a webhook with a secret token; telegram.check_request(request) is true only for updates Telegram sent with that token; ' +
+      'telegram.verify_request(request) throws WebhookSignatureError for any other (the webhook answers 401); ' +
       'telegram.parse_data(json) gives {message, edited, chat_id, text, from_user}; telegram.sendMessage(chat_id, text, options) ' +
       "sends a message; telegram.reply(chat_id, text) is a webhook handler's answer that Telegram executes as sendMessage.",
-    exportNames: ['telegram.sendMessage', 'telegram.setWebhook', 'telegram.parse_data', 'telegram.check_request', 'telegram.reply'],
+    exportNames: [
+      'telegram.sendMessage',
+      'telegram.setWebhook',
+      'telegram.parse_data',
+      'telegram.check_request',
+      'telegram.verify_request',
+      'telegram.reply',
+    ],
     create(secrets, context) {
       const token = secrets.TELEGRAM_BOT_TOKEN;
       if (!token) throw new Error('Telegram bot token is not set (secret TELEGRAM_BOT_TOKEN)');
@@ -55,6 +64,11 @@ export function telegramPlugin(baseUrl = 'https://api.telegram.org'): EvalContex
           };
         },
         'telegram.check_request': (request: SignedRequest) => telegramSecretTokenValid(request, secretToken),
+        'telegram.verify_request': (request: SignedRequest) =>
+          requireSigned(
+            telegramSecretTokenValid(request, secretToken),
+            'refused: the update does not carry the secret token registered with Telegram',
+          ),
         'telegram.reply': (chatId: number | string, text: string) => ({ method: 'sendMessage', chat_id: chatId, text }),
       };
     },

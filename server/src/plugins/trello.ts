@@ -3,11 +3,12 @@
  * user token; TRELLO_BOARD_ID; TRELLO_SECRET, the application secret Trello signs webhooks with):
  * cards, comments, labels of cards and of the board, webhooks. `trello.check_signature(request,
  * callback_url)` verifies `X-Trello-Webhook`: base64 HMAC-SHA1 of the body followed by the
- * callback URL the webhook was registered with.
+ * callback URL the webhook was registered with; `trello.verify_signature(request, callback_url)`
+ * throws a WebhookSignatureError (the webhook answers 401) unless it matches.
  */
 import { ApiClient } from './api-client.js';
 import type { EvalContextPlugin } from './index.js';
-import { trelloSignatureValid, type SignedRequest } from './signatures.js';
+import { requireSigned, trelloSignatureValid, type SignedRequest } from './signatures.js';
 
 interface TrelloLabel {
   id: string;
@@ -21,15 +22,18 @@ export function trelloPlugin(baseUrl = 'https://api.trello.com'): EvalContextPlu
     displayName: 'Trello',
     description:
       'Trello REST API for one board. Needs the secrets TRELLO_KEY, TRELLO_TOKEN and TRELLO_BOARD_ID, and TRELLO_SECRET for webhook ' +
-      'signatures. trello.set_webhook(url), trello.delete_webhooks(), trello.check_signature(request, callback_url), ' +
-      'trello.card_create(name, description) → id, trello.card_add_message(card_id, text), trello.card_add_labels(card_id, label_ids), ' +
-      'trello.card_remove_labels(card_id, label_ids), trello.label_create(name, color) → id, trello.label_update(id, name, color), ' +
+      'signatures. trello.set_webhook(url), trello.delete_webhooks(), trello.check_signature(request, callback_url) → true/false, ' +
+      'trello.verify_signature(request, callback_url) (throws WebhookSignatureError: the webhook answers 401), ' +
+      'trello.card_create(name, description) → id, trello.card_delete(card_id), trello.card_add_message(card_id, text), trello.card_add_labels(card_id, label_ids), ' +
+      'trello.card_remove_labels(card_id, label_ids), trello.label_create(name, color) → id, trello.label_update(id, name, color) → false when nothing changes, ' +
       'trello.label_delete(id), trello.get_labels_colors(), trello.get_all_cards(); TRELLO = "trello" names the system in links.',
     exportNames: [
       'trello.set_webhook',
       'trello.delete_webhooks',
       'trello.check_signature',
+      'trello.verify_signature',
       'trello.card_create',
+      'trello.card_delete',
       'trello.card_add_message',
       'trello.card_add_labels',
       'trello.card_remove_labels',
@@ -47,6 +51,10 @@ export function trelloPlugin(baseUrl = 'https://api.trello.com'): EvalContextPlu
         { name: 'trello', baseUrl, query: { key, token }, logPath: (path) => path.replace(token, '<TRELLO_TOKEN>') },
         context,
       );
+      const checkSignature = (request: SignedRequest, callbackUrl: string) => {
+        if (!secrets.TRELLO_SECRET) throw new Error('Trello webhook signatures need the secret TRELLO_SECRET (the application secret)');
+        return trelloSignatureValid(request, secrets.TRELLO_SECRET, callbackUrl);
+      };
       const labelExists = async (id: string) => {
         try {
           await api.call({ method: 'GET', path: `/1/labels/${id}` });
@@ -70,16 +78,21 @@ export function trelloPlugin(baseUrl = 'https://api.trello.com'): EvalContextPlu
           for (const hook of ours) await api.call({ method: 'DELETE', path: `/1/webhooks/${hook.id}` });
           return ours.length;
         },
-        'trello.check_signature': (request: SignedRequest, callbackUrl: string) => {
-          if (!secrets.TRELLO_SECRET) throw new Error('Trello webhook signatures need the secret TRELLO_SECRET (the application secret)');
-          return trelloSignatureValid(request, secrets.TRELLO_SECRET, callbackUrl);
-        },
+        'trello.check_signature': checkSignature,
+        'trello.verify_signature': (request: SignedRequest, callbackUrl: string) =>
+          requireSigned(
+            checkSignature(request, callbackUrl),
+            `refused: X-Trello-Webhook is missing or does not match the body and callback URL ${callbackUrl} signed with TRELLO_SECRET`,
+          ),
         'trello.card_create': async (name: string, description = '') => {
           const lists = await api.call<{ id: string }[]>({ method: 'GET', path: `/1/boards/${board}/lists`, query: { filter: 'open' } });
           if (!lists[0]) throw new Error(`Trello board ${board} has no open list to put cards in`);
           return (
             await api.call<{ id: string }>({ method: 'POST', path: '/1/cards', body: { idList: lists[0].id, name, desc: description } })
           ).id;
+        },
+        'trello.card_delete': async (cardId: string) => {
+          await api.call({ method: 'DELETE', path: `/1/cards/${cardId}` });
         },
         'trello.card_add_message': (cardId: string, text: string) =>
           api.call({ method: 'POST', path: `/1/cards/${cardId}/actions/comments`, body: { text } }),
@@ -105,8 +118,14 @@ export function trelloPlugin(baseUrl = 'https://api.trello.com'): EvalContextPlu
         },
         'trello.label_create': async (name: string, color: string | null) =>
           (await api.call<TrelloLabel>({ method: 'POST', path: '/1/labels', body: { idBoard: board, name, color } })).id,
-        'trello.label_update': (id: string, name: string | null, color: string | null) =>
-          api.call({ method: 'PUT', path: `/1/labels/${id}`, body: { ...(name ? { name } : {}), ...(color ? { color } : {}) } }),
+        'trello.label_update': async (id: string, name: string | null, color: string | null) => {
+          const label = await api.call<TrelloLabel>({ method: 'GET', path: `/1/labels/${id}` });
+          const body = { ...(name && name !== label.name ? { name } : {}), ...(color && color !== label.color ? { color } : {}) };
+          // Nothing to change (e.g. the echo of a change made from the other side): no call, so no new action.
+          if (Object.keys(body).length === 0) return false;
+          await api.call({ method: 'PUT', path: `/1/labels/${id}`, body });
+          return true;
+        },
         'trello.label_delete': (id: string) => api.call({ method: 'DELETE', path: `/1/labels/${id}` }),
         'trello.get_labels_colors': async () =>
           Object.fromEntries(

@@ -1,5 +1,6 @@
 /**
- * Error classes task code sees (`UserError`, `ValidationError`, `RetryableJobError`), and the
+ * Error classes task code sees (`UserError`, `ValidationError`, `RetryableJobError`,
+ * `WebhookSignatureError`), and the
  * rebuilding of a host power's failure into one of them so task code can catch it by class.
  * Created once per worker and hardened, like every shared endowment.
  */
@@ -30,6 +31,10 @@ export class RetryableJobError extends Error {
 }
 nameClass(RetryableJobError, 'RetryableJobError');
 
+/** A webhook request whose signature or secret token does not check out: the webhook answers 401, not 500. */
+export class WebhookSignatureError extends Error {}
+nameClass(WebhookSignatureError, 'WebhookSignatureError');
+
 export class HttpError extends Error {
   constructor(
     message: string,
@@ -40,7 +45,7 @@ export class HttpError extends Error {
 }
 nameClass(HttpError, 'HttpError');
 
-const byName: Record<string, new (message: string) => Error> = { UserError, ValidationError, RetryableJobError };
+const byName: Record<string, new (message: string) => Error> = { UserError, ValidationError, RetryableJobError, WebhookSignatureError };
 
 /** Rebuilds a host power's error: same name and message, our class where we have one. */
 export function errorFromHost(error: { name: string; message: string }): Error {
@@ -51,4 +56,4 @@ export function errorFromHost(error: { name: string; message: string }): Error {
   return rebuilt;
 }
 
-export const errorClasses = { UserError, ValidationError, RetryableJobError };
+export const errorClasses = { UserError, ValidationError, RetryableJobError, WebhookSignatureError };

@@ -299,6 +299,15 @@ function replyFor(target: WebhookTarget, outcome: JobOutcome): { reply: WebhookR
   if (outcome.state === 'failed') {
     if (outcome.error?.limit === 'time')
       return { reply: errorReply(504, 'handler_timeout', `the webhook handler ran out of time (job ${outcome.jobId})`), lines: [] };
+    if (outcome.error?.name === 'WebhookSignatureError')
+      return {
+        reply: errorReply(
+          401,
+          'invalid_signature',
+          `the request's signature or secret token does not match the one registered for this webhook (job ${outcome.jobId})`,
+        ),
+        lines: [],
+      };
     return { reply: errorReply(500, 'handler_failed', `the webhook handler failed (job ${outcome.jobId})`), lines: [] };
   }
   const result = replyFromResult(target.kind, outcome.result, { allowRedirectAndCors: target.allow_redirect_and_cors });
