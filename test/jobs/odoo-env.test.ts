@@ -36,6 +36,16 @@ describe('env in task code', () => {
     assert.deepEqual(outcome.result, { created: 2, names: ['Ada', 'Bob'], email: 'ada@example.com', linked: true });
   });
 
+  test("task code may pass field lists positionally, as Odoo's JSON-RPC takes them", async () => {
+    const outcome = await run(`async function handle_button() {
+      const rows = await env['res.partner'].search_read([['id', '=', 1]], ['name']);
+      const read = await env['res.partner'].read([1], ['name']);
+      return { rows, read };
+    }`);
+    assert.equal(outcome.state, 'done', JSON.stringify(outcome.error));
+    assert.deepEqual(outcome.result, { rows: [{ id: 1, name: 'YourCompany' }], read: [{ id: 1, name: 'YourCompany' }] });
+  });
+
   test("an Odoo error reaches task code as a typed error with Odoo's message", async () => {
     const outcome = await run(`async function handle_button() {
       try { await env['res.partner'].create({ no_such_field: 1 }); } catch (e) { return e.name + ': ' + e.message; }

@@ -169,6 +169,13 @@ describe('env record sets', () => {
   test('search_read, fields_get and call for other methods', async () => {
     const partners = env['res.partner']!;
     assert.deepEqual(await partners.search_read([['id', '=', 1]], { fields: ['name'] }), [{ id: 1, name: 'YourCompany' }]);
+    // Odoo's positional form, as its own JSON-RPC takes it: search_read(domain, fields, offset, limit, order), read(ids, fields).
+    assert.deepEqual(await partners.search_read([['id', '=', 1]], ['name']), [{ id: 1, name: 'YourCompany' }]);
+    const [second] = await partners.search_read([], ['name'], 0, 2, 'id desc').then((rows) => rows.slice(1));
+    const byId = await partners.search_read([], { fields: ['name'], limit: 2, order: 'id desc' });
+    assert.deepEqual(second, byId[1]);
+    assert.deepEqual(await partners.read([1], ['name']), [{ id: 1, name: 'YourCompany' }]);
+    assert.deepEqual(await partners.read(1, ['name']), [{ id: 1, name: 'YourCompany' }]);
     assert.deepEqual(await partners.fields_get(['type']).then((f) => f.parent_id), { type: 'many2one' });
     assert.deepEqual(await partners.call('name_get', [[1]]), [[1, 'YourCompany']]);
   });

@@ -43,9 +43,19 @@ export class Model {
     return this.browse(ids);
   }
 
-  /** Plain objects (also remembered, so record sets of these ids read them as properties). */
-  async search_read(domain: Domain = [], options: SearchOptions = {}): Promise<FieldValues[]> {
-    const rows = (await this.#core.call(this.#name, 'search_read', [domain], defined({ ...options }))) as FieldValues[];
+  /**
+   * Plain objects (also remembered, so record sets of these ids read them as properties). Takes an
+   * options object, or Odoo's positional form `search_read(domain, fields, offset, limit, order)`.
+   */
+  async search_read(
+    domain: Domain = [],
+    options: SearchOptions | string[] = {},
+    offset?: number,
+    limit?: number,
+    order?: string,
+  ): Promise<FieldValues[]> {
+    const kwargs = Array.isArray(options) ? { fields: options, offset, limit, order } : { ...options };
+    const rows = (await this.#core.call(this.#name, 'search_read', [domain], defined(kwargs))) as FieldValues[];
     remember(this.#core, this.#name, rows);
     return rows;
   }
