@@ -4,15 +4,19 @@ import type { TriggerKind } from '../projects/index.js';
 import { NotFoundError } from '../shared/errors.js';
 import { TriggerDisabledError } from './types.js';
 
-export interface TriggerInfo {
-  kind: TriggerKind;
-  id: number;
+/** A trigger's name, its task and project, and the flags of all three that decide whether it may run. */
+export interface TriggerState {
   trigger_name: string;
   active: boolean;
   task_id: number;
   task_active: boolean;
   project_id: number;
   project_active: boolean;
+}
+
+export interface TriggerInfo extends TriggerState {
+  kind: TriggerKind;
+  id: number;
 }
 
 export async function loadTrigger(db: Queryable, kind: TriggerKind, id: number): Promise<TriggerInfo> {
@@ -26,8 +30,7 @@ export async function loadTrigger(db: Queryable, kind: TriggerKind, id: number):
   return { ...rows[0], kind };
 }
 
-/** The flags of a trigger, its task and its project that decide whether it may run. */
-export type EnableFlags = Pick<TriggerInfo, 'active' | 'task_active' | 'project_active'>;
+export type EnableFlags = Pick<TriggerState, 'active' | 'task_active' | 'project_active'>;
 
 /**
  * Why a trigger may not run (null when it may), said of `subject` ("the trigger X", "this

@@ -10,7 +10,7 @@
 import { parseCronItem } from 'graphile-worker';
 import { withTransaction, type Pool, type PoolClient, type Queryable } from '../../db/index.js';
 import { insertLogs } from '../../history/index.js';
-import { addQueueJob, removeQueueJob, type JobRuntime, type SyncJobRuntime } from '../../jobs/index.js';
+import { addQueueJob, removeQueueJob, type JobRuntime, type SyncJobRuntime, type TriggerState } from '../../jobs/index.js';
 import type { ChangeEvent } from '../../projects/index.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
@@ -34,19 +34,13 @@ export type SlotOutcome =
   | { action: 'not_due'; nextcall: Date }
   | { action: 'ignored'; reason: 'missing' | 'disabled' };
 
-interface CronRow {
+interface CronRow extends TriggerState {
   id: number;
-  trigger_name: string;
-  active: boolean;
   interval_number: number;
   interval_type: IntervalType;
   nextcall: Date;
   numbercall: number;
   odoo_user_id: number | null;
-  task_id: number;
-  task_active: boolean;
-  project_id: number;
-  project_active: boolean;
 }
 
 export interface CronSchedulerOptions {

@@ -8,20 +8,15 @@ import { columnNames, jsonbText, unnestSql, unnestValues, type Column, type Quer
 import { capMessage, insertLogsSql, logValues, type LogLine, type LogRow } from '../../history/index.js';
 import { decodeCursor, pageOf, type PageRequest } from '../../shared/paging.js';
 import type { StartCompanion } from '../../history/jobs.js';
+import type { TriggerState } from '../../jobs/index.js';
 import type { RawWebhookRequest, WebhookKind } from './request.js';
 
-export interface WebhookTarget {
+export interface WebhookTarget extends TriggerState {
   id: number;
-  trigger_name: string;
   kind: WebhookKind;
   reply_mode: 'handler' | 'queued';
   dedup_header: string | null;
   allow_redirect_and_cors: boolean;
-  active: boolean;
-  task_id: number;
-  task_active: boolean;
-  project_id: number;
-  project_active: boolean;
 }
 
 const targetColumns = `w.id, w.trigger_name, w.kind, w.reply_mode, w.dedup_header, w.allow_redirect_and_cors, w.active,
