@@ -24,7 +24,7 @@ import { metricsRoutes } from './metrics/index.js';
 import { createJsonRpcClient, type OdooClient } from './odoo/index.js';
 import { builtInPlugins, pluginRoutes, PluginRegistry } from './plugins/index.js';
 import { ProjectStore, projectRoutes } from './projects/index.js';
-import { loadSampleProjectOnce } from './projects/sample.js';
+import { loadDemoProjectsOnce, loadSampleProjectOnce } from './projects/sample.js';
 import { projectFileRoutes } from './projects/xml/index.js';
 import { createSandboxPool, type SandboxPool } from './sandbox/index.js';
 import { bindOlderSecrets, checkSecretKey, SecretCipher } from './secrets/index.js';
@@ -229,7 +229,8 @@ export function createSidecarApp(opened: OpenStore, running: Runtime, options: S
   });
 }
 
-export async function serve(given: Config, logger: Logger): Promise<RunningServer> {
+/** `demo`: also load the demo projects (archived) not loaded before (`serve --demo`). */
+export async function serve(given: Config, logger: Logger, options: { demo?: boolean } = {}): Promise<RunningServer> {
   // Bound before anything derives a URL from the port: with PORT 0, webhook URLs name the port bound.
   const listener = await listen(given);
   const config = withBoundPort(given, listener.port);
@@ -241,6 +242,10 @@ export async function serve(given: Config, logger: Logger): Promise<RunningServe
   const { runtime, odoo } = running;
   try {
     if (config.mode === 'standalone') await loadSampleProjectOnce(opened, logger);
+    if (options.demo) {
+      const loaded = await loadDemoProjectsOnce(opened, logger);
+      logger.info({ loaded }, loaded.length ? 'demo projects loaded (archived until configured)' : 'demo projects were loaded before');
+    }
     if (odoo) {
       const version = await odoo.version().catch((error: Error) => ({ server_version: `unreachable (${error.message})` }));
       logger.info({ odoo: config.odooUrl, version: version.server_version }, 'Odoo server');

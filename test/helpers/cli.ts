@@ -38,17 +38,20 @@ export function runCli(args: string[], env: Record<string, string>, timeoutMs = 
 }
 
 /**
- * Starts `sync-studio serve` and resolves once it printed its URL (and token, in standalone mode).
+ * Starts `sync-studio serve` (with `args`) and resolves once it printed its URL (and token, in standalone mode).
  * `processGroup`: the command leads a process group of its own, as a shell starts a job, so a test
  * can signal the whole group as a terminal's Ctrl-C does.
  */
 export function startServe(
   env: Record<string, string>,
   timeoutMs = 60_000,
-  options: { processGroup?: boolean } = {},
+  options: { processGroup?: boolean; args?: string[] } = {},
 ): Promise<{ child: ChildProcess; url: string; token: string | undefined; output: () => string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [binPath, 'serve'], { env: childEnv(env), detached: options.processGroup === true });
+    const child = spawn(process.execPath, [binPath, 'serve', ...(options.args ?? [])], {
+      env: childEnv(env),
+      detached: options.processGroup === true,
+    });
     let output = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');

@@ -55,9 +55,12 @@ function action(run: (context: ActionContext) => Promise<unknown>) {
   };
 }
 
-withSettings(program.command('serve', { isDefault: true }).description('start the HTTP API, webhooks and the job runner')).action(
-  action(({ config, logger }) => serveCommand(config, logger)),
-);
+withSettings(
+  program
+    .command('serve', { isDefault: true })
+    .option('--demo', 'also load the demo projects (Telegram, Odoo ↔ Odoo, GitHub ↔ Trello), archived until configured, once')
+    .description('start the HTTP API, webhooks and the job runner'),
+).action(action(({ config, logger, options }) => serveCommand(config, logger, { demo: options.demo === true })));
 
 withSettings(program.command('migrate').description('apply database migrations and exit')).action(
   action(({ config, logger }) => migrateCommand(config, logger)),

@@ -11,8 +11,8 @@ import { rotateSecretKey, SecretCipher } from '../secrets/index.js';
 import type { Queryable } from '../db/index.js';
 import { DbTriggersUnavailableError, uninstallCapture } from '../triggers/index.js';
 
-export async function serveCommand(config: Config, logger: Logger): Promise<void> {
-  const server = await serve(config, logger);
+export async function serveCommand(config: Config, logger: Logger, options: { demo?: boolean } = {}): Promise<void> {
+  const server = await serve(config, logger, options);
   const lines = [
     `Sync Studio is running in ${config.mode} mode${config.mode === 'standalone' ? ` (embedded PostgreSQL in ${config.dataDir})` : ''}`,
     `  API:    ${server.url}/api`,
