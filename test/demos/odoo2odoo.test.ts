@@ -1,26 +1,32 @@
 /**
  * The Odoo ↔ Odoo demo end to end (server/samples/demos/odoo2odoo.xml) between two databases of
  * the Odoo double: the sidecar lives in "odoo" and reaches "remote" over XML-RPC. A partner
- * created here appears there, linked; the cron pulls a remote change back; the manual push moves
- * the unlinked partners in sub-jobs of 10 with the name prefix.
+ * created here appears there, linked; the cron pulls a remote change back; while the other Odoo
+ * is down (behind a proxy that resets its connections) the job retries, and the partner arrives
+ * once it is back; the manual push moves the unlinked partners in sub-jobs of 10 with the name prefix.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createXmlRpcClient, type OdooClient } from '../../server/src/odoo/index.js';
 import { adminPassword } from '../odoo-double/index.js';
+import { FlakyProxy } from '../helpers/tcp-proxy.js';
 import { jobsOfTrigger, logLines, startDemo, type DemoHarness } from './harness.js';
 
 let h: DemoHarness;
 let remote: OdooClient;
+/** The demo reaches the other Odoo through it. */
+let proxy: FlakyProxy;
 
 before(async () => {
   h = await startDemo('odoo2odoo.xml', { databases: ['odoo', 'remote'], secrets: { USERNAME: 'admin', PASSWORD: adminPassword } });
+  proxy = await new FlakyProxy(h.odoo.url).start();
   const { rows } = await h.s.db.pool.query(`select id, key from sync_studio.project_param where project_id = $1`, [h.projectId]);
-  for (const row of rows) await h.s.store.update('param', row.id, { value: row.key === 'URL' ? h.odoo.url : 'remote' });
+  for (const row of rows) await h.s.store.update('param', row.id, { value: row.key === 'URL' ? proxy.url : 'remote' });
   remote = createXmlRpcClient({ url: h.odoo.url, db: 'remote', login: 'admin', password: adminPassword });
 });
 after(async () => {
   remote.close();
+  await proxy.stop();
   await h.close();
 });
 
@@ -57,13 +63,31 @@ describe('Odoo ↔ Odoo demo', () => {
     assert.deepEqual([local.name, local.image_1920], ['Rear Admiral Grace Hopper', 'bmV3']);
   });
 
+  let retriedId: number;
+  test('the other Odoo down: the job ends in retries (RetryableJobError), and the partner arrives once it is back', async () => {
+    proxy.down(2);
+    retriedId = await h.rpc.executeKw<number>('res.partner', 'create', [{ name: 'Ada Lovelace' }]);
+    const [, job] = await jobsOfTrigger(h, 'db', 'LOCAL_PARTNER_CREATED', 2);
+    const logs = await logLines(h, job.id);
+    assert.equal(job.state, 'done', logs);
+    assert.equal(proxy.reset, 2, 'both connections of the outage were refused');
+    assert.ok(job.attempts >= 2, `attempts: ${job.attempts}`);
+    assert.match(logs, /RetryableJobError: Error on connecting to external Odoo: .*\nattempt 1 of \d+ failed; retrying at /);
+    const link = await linkOf(retriedId);
+    assert.ok(link, 'linked once the other Odoo is back');
+    const [copy] = await remote.executeKw<any[]>('res.partner', 'read', [[remoteIdOf(link)]], { fields: ['name'] });
+    assert.equal(copy.name, 'Ada Lovelace');
+    const copies = await remote.executeKw<number>('res.partner', 'search_count', [[['name', '=', 'Ada Lovelace']]]);
+    assert.equal(copies, 1, 'created once on the other Odoo');
+  });
+
   test('PUSH_ALL_LOCAL_PARTNERS pushes the unlinked partners in sub-jobs of 10 with the name prefix', async () => {
     const { rows: dbTrigger } = await h.s.db.pool.query(
       `select id from sync_studio.trigger_db where trigger_name = 'LOCAL_PARTNER_CREATED'`,
     );
     await h.s.store.update('db', dbTrigger[0].id, { active: false });
     await h.rpc.executeKw('res.partner', 'create', [Array.from({ length: 21 }, (_, i) => ({ name: `Batch ${i}` }))]);
-    const unlinked = (await h.rpc.executeKw<number[]>('res.partner', 'search', [[]])).filter((id) => id !== localId);
+    const unlinked = (await h.rpc.executeKw<number[]>('res.partner', 'search', [[]])).filter((id) => id !== localId && id !== retriedId);
     const parent = await h.press('PUSH_ALL_LOCAL_PARTNERS');
     assert.equal(parent.state, 'done', await logLines(h, parent.id));
     const { rows: subJobs } = await h.s.db.pool.query('select args, state from sync_studio.job where parent_job_id = $1 order by id', [
