@@ -1,5 +1,5 @@
 /**
- * Endowments: the evaluation context task code sees (every name: test/sandbox/context.test.ts). These
+ * Endowments: the evaluation context task code sees (every name: docs/task-code.md). These
  * builders run inside the sandbox worker, after lockdown(); every value they give task code is
  * hardened before it enters a compartment. Stateless helpers are built and hardened once per worker;
  * the rest is built fresh for every job and hardened as it goes into the globals.
