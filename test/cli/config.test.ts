@@ -8,7 +8,7 @@ const secret = 'x'.repeat(40);
 
 const badLines: [string, Record<string, string>, string[], RegExp][] = [
   ['a port that is not a number', { PORT: 'eighty' }, ['migrate'], /PORT: expected a TCP port number/],
-  ['a flag that is not a number', {}, ['migrate', '--port', '-3'], /--port: expected a TCP port number/],
+  ['a flag that is not a number', {}, ['serve', '--port', '-3'], /--port: expected a TCP port number/],
   [
     'a database URL that is not PostgreSQL',
     { DATABASE_URL: 'mysql://localhost/odoo' },
@@ -83,6 +83,31 @@ test('--help works on every command', async () => {
   const serveHelp = await runCli(['serve', '--help'], {});
   assert.match(serveHelp.stdout, /--database-url <value>.*DATABASE_URL/);
   assert.match(serveHelp.stdout, /SYNC_STUDIO_JOB_TIMEOUT/);
+});
+
+test("each command's --help lists only the options it uses", async () => {
+  const options = async (command: string) =>
+    [...(await runCli([command, '--help'], {})).stdout.matchAll(/^\s+(--[a-z-]+)/gm)].map((match) => match[1]).sort();
+  const store = ['--data-dir', '--database-url', '--log-level', '--secret'];
+  assert.deepEqual(await options('import'), [...store, '--module'].sort());
+  assert.deepEqual(await options('export'), [...store, '--author', '--license', '--years'].sort());
+  assert.deepEqual(await options('migrate'), store);
+  assert.deepEqual(await options('rotate-secret'), [...store, '--new-secret'].sort());
+  assert.deepEqual(await options('uninstall-capture'), ['--database-url', '--log-level', '--secret']);
+  const run = await options('run');
+  assert.ok(
+    ['--force', '--odoo-url', '--job-timeout', '--egress-allow', '--plugin-urls'].every((o) => run.includes(o)),
+    run.join(' '),
+  );
+  assert.ok(!run.includes('--port') && !run.includes('--webhook-rate') && !run.includes('--metrics-token'), run.join(' '));
+  const serve = await options('serve');
+  assert.ok(
+    ['--port', '--webhook-rate', '--metrics-token', '--odoo-origin'].every((o) => serve.includes(o)),
+    serve.join(' '),
+  );
+  const misplaced = await runCli(['import', '--port', '9000', 'project.xml'], {});
+  assert.equal(misplaced.code, 2);
+  assert.match(misplaced.stderr, /unknown option '--port'/);
 });
 
 test('an unknown command or a missing argument is a usage error (exit 2)', async () => {

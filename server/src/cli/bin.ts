@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * The `sync-studio` command: serve (default), migrate, import, export, rotate-secret, run.
- * Every command takes the configuration flags (see --help) over the environment. A bad setting
- * prints one line naming it and exits with code 2; other failures exit with code 1.
+ * Every command takes the configuration flags it uses (see its --help) over the environment. A bad
+ * setting prints one line naming it and exits with code 2; other failures exit with code 1.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import { ConfigError, SyncStudioError } from '../shared/errors.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { packageRoot } from '../shared/paths.js';
 import { readExportHeader } from '../projects/xml/index.js';
-import { withSettings } from './settings.js';
+import { jobSettings, storeSettings, withSettings } from './settings.js';
 import {
   exportCommand,
   importCommand,
@@ -62,7 +62,7 @@ withSettings(
     .description('start the HTTP API, webhooks and the job runner'),
 ).action(action(({ config, logger, options }) => serveCommand(config, logger, { demo: options.demo === true })));
 
-withSettings(program.command('migrate').description('apply database migrations and exit')).action(
+withSettings(program.command('migrate').description('apply database migrations and exit'), storeSettings).action(
   action(({ config, logger }) => migrateCommand(config, logger)),
 );
 
@@ -72,6 +72,7 @@ withSettings(
     .description(
       "remove every pg trigger and function DB triggers put on Odoo's tables (stop the sidecar or disable its DB triggers first)",
     ),
+  ['databaseUrl', 'secret', 'logLevel'],
 ).action(action(({ config, logger }) => uninstallCaptureCommand(config, logger)));
 
 withSettings(
@@ -80,6 +81,7 @@ withSettings(
     .argument('<file>', 'an Odoo XML project file')
     .option('--module <name>', "the Odoo module the file's bare xml ids belong to (default: inferred from its qualified ids)")
     .description('import (or update) a project from an XML file'),
+  storeSettings,
 ).action(action(({ config, logger, args: [file], options }) => importCommand(config, logger, file!, options.module as string | undefined)));
 
 withSettings(
@@ -92,6 +94,7 @@ withSettings(
     .description(
       'write a project as an Odoo XML data file to standard output (secret values are never exported; no header comment unless given now or before)',
     ),
+  storeSettings,
 ).action(
   action(({ config, logger, args: [project], options: { author, years, license } }) =>
     exportCommand(config, logger, project!, readExportHeader({ author, years, license }, 'options')),
@@ -103,6 +106,7 @@ withSettings(
     .command('rotate-secret')
     .requiredOption('--new-secret <value>', 'the new SYNC_STUDIO_SECRET (at least 32 characters)')
     .description('re-encrypt every secret value under a new key, in one transaction'),
+  storeSettings,
 ).action(action(({ config, logger, options }) => rotateSecretCommand(config, logger, options.newSecret as string)));
 
 withSettings(
@@ -112,6 +116,7 @@ withSettings(
     .argument('<trigger-name>', 'the trigger_name of a manual (or cron) trigger')
     .option('--force', 'run even if the project, task or trigger is archived')
     .description("run a trigger now, print the job's log; exit 0 when the job is done (with or without warnings), 1 when it failed"),
+  jobSettings,
 ).action(
   action(async ({ config, logger, args: [project, triggerName], options }) =>
     // Exit explicitly: a dependency may reset process.exitCode while shutting down.

@@ -340,9 +340,16 @@ export function withBoundPort(config: Config, port: number): Config {
   return Object.freeze({ ...config, port, publicUrl: derived ? derivedPublicUrl(config.host, port) : config.publicUrl });
 }
 
-/** The flag names and descriptions, for the CLI's `--help`. */
-export function describeSettings(): { flag: string; env: string; expect: string }[] {
-  return Object.values(settings).map((s) => ({ flag: `--${kebab(s.flag)}`, env: s.env, expect: s.expect }));
+/** A configuration setting, by its key in `Config`. */
+export type SettingKey = keyof Settings;
+
+/** The flag names and descriptions of `keys` (default: every setting), for the CLI's `--help`. */
+export function describeSettings(keys: readonly SettingKey[] = Object.keys(settings) as SettingKey[]): {
+  flag: string;
+  env: string;
+  expect: string;
+}[] {
+  return keys.map((key) => settings[key]).map((s) => ({ flag: `--${kebab(s.flag)}`, env: s.env, expect: s.expect }));
 }
 
 /** `https://host[:port]` exactly as a browser sends it in an Origin header (no path, no trailing slash). */
