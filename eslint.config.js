@@ -25,13 +25,17 @@ export const layers = {
   'egress/task-http.ts': ['egress/agents.ts', 'egress/policy.ts', 'egress/secret-handles.ts', 'sandbox/index.ts', 'shared'],
   'egress/index.ts': ['egress/policy.ts', 'egress/secret-handles.ts', 'egress/task-http.ts'],
   config: ['egress/policy.ts', 'shared'],
-  // What every capability's routes share: the request context (principal, role check) and input readers.
-  api: ['auth', 'shared'],
+  // The typed API contract: every /api route's request and response schemas (zod). Packages and the
+  // sandbox's message contract only, so every layer (and the panel, type-only) may import it.
+  contract: ['sandbox/protocol.ts'],
+  // What every capability's routes share: the request context (principal, role check), input readers,
+  // and `serve`, which answers a route of the contract with its input checked.
+  api: ['auth', 'contract', 'shared'],
   db: ['shared'],
   secrets: ['db', 'shared'],
-  auth: ['shared'],
+  auth: ['contract', 'shared'],
   odoo: ['shared'],
-  plugins: ['api', 'odoo', 'shared'],
+  plugins: ['api', 'contract', 'odoo', 'shared'],
   'sandbox/protocol.ts': [],
   'sandbox/message-batch.ts': [],
   'sandbox/log-journal.ts': ['sandbox/protocol.ts'],
@@ -41,18 +45,19 @@ export const layers = {
   'sandbox/host': ['sandbox/protocol.ts', 'sandbox/message-batch.ts', 'sandbox/log-journal.ts', 'sandbox/source', 'shared'],
   'sandbox/index.ts': ['sandbox/protocol.ts', 'sandbox/source', 'sandbox/host'],
   // Link rows and log levels are part of the sandbox's message contract, which these folders store.
-  links: ['api', 'db', 'sandbox/protocol.ts', 'shared'],
-  history: ['api', 'auth', 'db', 'sandbox/protocol.ts', 'shared'],
-  projects: ['api', 'auth', 'db', 'history', 'secrets', 'shared'],
-  jobs: ['api', 'db', 'egress/index.ts', 'history', 'odoo', 'plugins', 'projects', 'sandbox/index.ts', 'secrets', 'shared'],
-  triggers: ['api', 'auth', 'db', 'history', 'jobs', 'odoo', 'projects', 'shared'],
+  links: ['api', 'contract', 'db', 'sandbox/protocol.ts', 'shared'],
+  history: ['api', 'auth', 'contract', 'db', 'sandbox/protocol.ts', 'shared'],
+  projects: ['api', 'auth', 'contract', 'db', 'history', 'secrets', 'shared'],
+  jobs: ['api', 'contract', 'db', 'egress/index.ts', 'history', 'odoo', 'plugins', 'projects', 'sandbox/index.ts', 'secrets', 'shared'],
+  triggers: ['api', 'auth', 'contract', 'db', 'history', 'jobs', 'odoo', 'projects', 'shared'],
   // Prometheus metrics: the sandbox pool, the job table and the DB event outbox, read when scraped.
   metrics: ['auth', 'db', 'sandbox/index.ts', 'shared', 'triggers'],
   // The app, its middleware and error handling; the capabilities' route groups are handed to it.
-  http: ['api', 'auth', 'shared'],
+  http: ['api', 'auth', 'contract', 'shared'],
   'main.ts': [
     'api',
     'auth',
+    'contract',
     'config',
     'db',
     'egress/index.ts',

@@ -6,7 +6,6 @@
  */
 import { serve as serveHttp, type ServerType } from '@hono/node-server';
 import { parseCronItem } from 'graphile-worker';
-import type { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Server as HttpServer } from 'node:http';
@@ -200,10 +199,12 @@ export interface SidecarAppOptions {
   /** The Odoo database this sidecar serves (GET /api/session). */
   odooDb?: string | undefined;
   corsOrigins?: readonly string[];
+  /** Check every /api answer against its contract (tests). */
+  checkResponses?: boolean;
 }
 
 /** The HTTP app over a runtime: every capability's route groups, the same in the server and in tests. */
-export function createSidecarApp(opened: OpenStore, running: Runtime, options: SidecarAppOptions): Hono {
+export function createSidecarApp(opened: OpenStore, running: Runtime, options: SidecarAppOptions): ReturnType<typeof createApp> {
   const { config, pool, store, cipher, plugins } = opened;
   return createApp({
     ...options,

@@ -2,7 +2,6 @@
  * An API under test: a fresh migrated database, the real store and hono app, and a token per
  * role. `call(role, method, path, body)` sends a request through `app.request` (no port).
  */
-import type { Hono } from 'hono';
 import { createTokenVerifier, mintToken, type Role } from '../../server/src/auth/index.js';
 import { createApp, type AppDeps } from '../../server/src/http/app.js';
 import { ProjectStore, projectRoutes } from '../../server/src/projects/index.js';
@@ -15,7 +14,7 @@ export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 
 export interface TestApp {
   db: TestDatabase;
-  app: Hono;
+  app: ReturnType<typeof createApp>;
   store: ProjectStore;
   cipher: SecretCipher;
   tokens: Record<Role, string>;
@@ -32,6 +31,7 @@ export async function createTestApp(extra: Partial<AppDeps> = {}): Promise<TestA
     logger: createLogger('silent'),
     verifier: createTokenVerifier({ secret: TEST_SECRET, adminToken: ADMIN_TOKEN }),
     ready: async () => true,
+    checkResponses: true,
     ...extra,
     apiRoutes: [projectRoutes({ store, cipher, publicUrl: 'http://sync.test' }), ...(extra.apiRoutes ?? [])],
   });

@@ -4,7 +4,6 @@
  * trigger registry started, the hono app with every route group). Configuration goes through the
  * real `loadConfig`, with short retry delays.
  */
-import type { Hono } from 'hono';
 import { createTokenVerifier, mintToken, type Role } from '../../server/src/auth/index.js';
 import { loadConfig } from '../../server/src/config/index.js';
 import { installQueue } from '../../server/src/jobs/index.js';
@@ -21,7 +20,7 @@ import { pollUntil } from './poll.js';
 export interface TestStack extends Runtime {
   db: TestDatabase;
   store: ProjectStore;
-  app: Hono;
+  app: ReturnType<typeof createSidecarApp>;
   call(role: Role, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
   /** Creates an active project with one task and one trigger of `kind` (a cron one not due before 2100); returns their ids. */
   project(
@@ -75,6 +74,7 @@ export async function createTestStack(
     logger,
     verifier: createTokenVerifier({ secret: TEST_SECRET }),
     ready: async () => runtime.runtime.started,
+    checkResponses: true,
   });
   const exp = Math.floor(Date.now() / 1000) + 3600;
   const call: TestStack['call'] = async (role, method, path, body) => {

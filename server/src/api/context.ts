@@ -5,6 +5,8 @@ import { ForbiddenError } from '../shared/errors.js';
 
 export interface AppVariables {
   principal: Principal;
+  /** Answers are checked against their route's response schemas (tests; api/routes.ts). */
+  checkResponses?: boolean;
 }
 export type AppEnv = { Variables: AppVariables };
 

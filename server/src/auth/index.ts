@@ -10,10 +10,10 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { roles, type Role } from '../contract/index.js';
 import { UnauthorizedError } from '../shared/errors.js';
 
-export const roles = ['user', 'developer', 'administrator'] as const;
-export type Role = (typeof roles)[number];
+export { roles, type Role };
 
 export interface Principal {
   uid: number | null;

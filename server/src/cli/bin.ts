@@ -4,13 +4,11 @@
  * Every command takes the configuration flags it uses (see its --help) over the environment. A bad
  * setting prints one line naming it and exits with code 2; other failures exit with code 1.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { loadConfig, type Config } from '../config/index.js';
 import { ConfigError, SyncStudioError } from '../shared/errors.js';
 import { createLogger, type Logger } from '../shared/logger.js';
-import { packageRoot } from '../shared/paths.js';
+import { packageVersion } from '../shared/paths.js';
 import { readExportHeader } from '../projects/xml/index.js';
 import { jobSettings, storeSettings, withSettings } from './settings.js';
 import {
@@ -27,11 +25,9 @@ function configFrom(command: Command): Config {
   return loadConfig(process.env, command.opts());
 }
 
-const { version } = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
-
 const program = new Command('sync-studio')
   .description('Sync Studio sidecar: connect Odoo to everything with small JavaScript tasks')
-  .version(version, '-V, --version', 'print the version of sync-studio')
+  .version(packageVersion, '-V, --version', 'print the version of sync-studio')
   .showHelpAfterError()
   // A terminal's own width when there is one; 120 columns when the help is piped or captured
   // (commander's 80 would split "(env NAME)" from its option once the option column grows).

@@ -5,12 +5,10 @@
  * state as users see it rolls up its sub-jobs: failed if any failed, started/pending if any is
  * still running or waiting, done_warning if any warned, else done.
  */
+import type { JobState } from '../contract/index.js';
 import { columnNames, jsonbText, pgText, unnestSql, unnestValues, type Column, type Queryable } from '../db/index.js';
 import { NotFoundError } from '../shared/errors.js';
 import { insertLogsSql, logColumns, logValues, type LogRow } from './logs.js';
-
-export const jobStates = ['pending', 'started', 'done', 'done_warning', 'failed'] as const;
-export type JobState = (typeof jobStates)[number];
 
 export interface NewJob {
   projectId: number;

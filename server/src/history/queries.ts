@@ -3,47 +3,13 @@
  * state), pages by key (shared/paging.ts: newest first, by id), and counts grouped by any of
  * those dimensions.
  */
-import { z } from 'zod';
+import { jobFilterSchema, type JobFilter, type LogFilter } from '../contract/index.js';
 import type { Queryable } from '../db/index.js';
-import { decodeCursor, pageFields, pageOf } from '../shared/paging.js';
-import { listOf, parseInput, wholeNumber } from '../shared/validation.js';
-import { durationMsSql, effectiveStateSql, jobStates, retryingAtSql } from './jobs.js';
-import { logLevels, logTypes } from './logs.js';
+import { decodeCursor, pageOf } from '../shared/paging.js';
+import { parseInput } from '../shared/validation.js';
+import { durationMsSql, effectiveStateSql, retryingAtSql } from './jobs.js';
 
-const id = wholeNumber(1);
-const time = z.iso.datetime({
-  offset: true,
-  error: (issue) => `expected an ISO 8601 time such as 2026-01-31T12:00:00Z, got ${JSON.stringify(issue.input)}`,
-});
-
-const common = {
-  project_id: id.optional(),
-  task_id: id.optional(),
-  trigger_kind: z.enum(['cron', 'db', 'webhook', 'button']).optional(),
-  trigger_id: id.optional(),
-  from: time.optional(),
-  to: time.optional(),
-  ...pageFields(100, 1000),
-};
-
-export const jobFilterSchema = z.strictObject({
-  ...common,
-  parent_job_id: id.optional(),
-  top_level: z.enum(['true', 'false']).optional(),
-  state: listOf(z.enum(jobStates)).optional(),
-});
-export type JobFilter = z.output<typeof jobFilterSchema>;
-
-export const logFilterSchema = z.strictObject({
-  ...common,
-  job_id: id.optional(),
-  level: listOf(z.enum(logLevels)).optional(),
-  type: listOf(z.enum(logTypes)).optional(),
-  state: listOf(z.enum(jobStates)).optional(),
-  after_id: wholeNumber(0).optional(),
-  group_by: listOf(z.enum(['project_id', 'task_id', 'trigger_kind', 'trigger_id', 'job_id', 'level', 'type', 'state'])).optional(),
-});
-export type LogFilter = z.output<typeof logFilterSchema>;
+export type { JobFilter, LogFilter };
 
 /** Collects `column op $n` conditions with their parameters. */
 class Conditions {
@@ -74,10 +40,6 @@ function commonConditions(alias: string, filter: JobFilter | LogFilter): Conditi
 
 export function parseJobFilter(query: Record<string, string | string[]>): JobFilter {
   return parseInput(jobFilterSchema, query, 'job filter');
-}
-
-export function parseLogFilter(query: Record<string, string | string[]>): LogFilter {
-  return parseInput(logFilterSchema, query, 'log filter');
 }
 
 function jobConditions(filter: JobFilter): Conditions {

@@ -2,19 +2,17 @@
  * Job history for the panel: lists with filters, a job with its sub-jobs, counts of log lines
  * grouped by any dimension, and a live tail of a job's logs (SSE).
  */
-import { Hono } from 'hono';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
-import { z } from 'zod';
-import { readId, readQuery, type AppEnv } from '../api/index.js';
+import { apiRoutes, serve, type ApiRoutes } from '../api/index.js';
+import { historyApi } from '../contract/index.js';
 import { hasRole } from '../auth/index.js';
 import type { Pool } from '../db/index.js';
 import { NotFoundError, SyncStudioError } from '../shared/errors.js';
 import { redactCredentials } from '../shared/redaction.js';
-import { listOf, parseInput } from '../shared/validation.js';
 import { getJob } from './jobs.js';
 import type { LiveLogHub } from './live-logs.js';
 import { LiveStreamQuota, type LiveStreamLimits } from './live-streams.js';
-import { countLogs, listJobs, listLogs, parseJobFilter, parseLogFilter } from './queries.js';
+import { countLogs, listJobs, listLogs, parseJobFilter } from './queries.js';
 
 export interface HistoryRoutesDeps {
   pool: Pool;
@@ -24,45 +22,47 @@ export interface HistoryRoutesDeps {
   streamLimits: LiveStreamLimits;
 }
 
-const jobQuery = z.strictObject({ include: listOf(z.enum(['args'])).optional() });
-
 /** Where a client finds a job and follows its log while it runs. */
 export function jobLinks(jobId: number) {
   return { job: `/api/jobs/${jobId}`, log_stream: `/api/jobs/${jobId}/logs/stream` };
 }
 
-export function historyRoutes(deps: HistoryRoutesDeps): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+export function historyRoutes(deps: HistoryRoutesDeps): ApiRoutes {
+  const app = apiRoutes();
   const streams = new LiveStreamQuota(deps.streamLimits);
 
-  app.get('/jobs', async (c) => c.json(await listJobs(deps.pool, parseJobFilter(readQuery(c)))));
-  app.get('/jobs/:id', async (c) => {
-    const { include } = parseInput(jobQuery, readQuery(c), 'job');
-    const stored = await getJob(deps.pool, readId(c), { args: include?.includes('args') });
-    // A webhook job's row references its journal entry: shown as the request the handler received.
-    // (A pruned entry leaves the reference shown as stored.)
-    const job = include?.includes('args')
-      ? {
-          ...stored,
-          args: await deps.argsOf(stored as { id: number; trigger_kind: string | null; args: unknown[] }).catch((error: unknown) => {
-            if (error instanceof SyncStudioError && error.status < 500) return stored.args;
-            throw error;
-          }),
-        }
-      : stored;
-    const subJobs = await listJobs(deps.pool, parseJobFilter({ parent_job_id: String(job.id), limit: '1000' }));
-    // Callers' credentials (a webhook's Authorization, cookies, signatures) only for administrators.
-    const shown = hasRole(c.get('principal'), 'administrator')
-      ? job
-      : { ...job, args: redactCredentials(job.args), result: redactCredentials(job.result) };
-    return c.json({ ...shown, sub_jobs: subJobs.items });
-  });
+  serve(app, historyApi.listJobs, async (c, { query }) => c.json(await listJobs(deps.pool, query)), { what: 'job filter' });
+  serve(
+    app,
+    historyApi.readJob,
+    async (c, { params, query: { include } }) => {
+      const stored = await getJob(deps.pool, params.id, { args: include?.includes('args') });
+      // A webhook job's row references its journal entry: shown as the request the handler received.
+      // (A pruned entry leaves the reference shown as stored.)
+      const job = include?.includes('args')
+        ? {
+            ...stored,
+            args: await deps.argsOf(stored as { id: number; trigger_kind: string | null; args: unknown[] }).catch((error: unknown) => {
+              if (error instanceof SyncStudioError && error.status < 500) return stored.args;
+              throw error;
+            }),
+          }
+        : stored;
+      const subJobs = await listJobs(deps.pool, parseJobFilter({ parent_job_id: String(job.id), limit: '1000' }));
+      // Callers' credentials (a webhook's Authorization, cookies, signatures) only for administrators.
+      const shown = hasRole(c.get('principal'), 'administrator')
+        ? job
+        : { ...job, args: redactCredentials(job.args), result: redactCredentials(job.result) };
+      return c.json({ ...shown, sub_jobs: subJobs.items });
+    },
+    { what: 'job' },
+  );
 
-  app.get('/logs', async (c) => c.json(await listLogs(deps.pool, parseLogFilter(readQuery(c)))));
-  app.get('/logs/counts', async (c) => c.json(await countLogs(deps.pool, parseLogFilter(readQuery(c)))));
+  serve(app, historyApi.listLogs, async (c, { query }) => c.json(await listLogs(deps.pool, query)), { what: 'log filter' });
+  serve(app, historyApi.countLogs, async (c, { query }) => c.json(await countLogs(deps.pool, query)), { what: 'log filter' });
 
-  app.get('/jobs/:id/logs/stream', async (c) => {
-    const jobId = readId(c);
+  serve(app, historyApi.streamLogs, async (c, { params }) => {
+    const jobId = params.id;
     const { rows } = await deps.pool.query('select 1 from sync_studio.job where id = $1', [jobId]);
     if (rows.length === 0) throw new NotFoundError('job', jobId);
     const lastEventId = c.req.header('last-event-id');

@@ -3,17 +3,17 @@
  * serves. The addon's "Test connection" button calls it with a freshly minted token to tell a
  * secret mismatch (401) from a database mismatch (the two databases differ) from a working setup.
  */
-import { Hono } from 'hono';
-import type { AppEnv } from '../api/index.js';
+import { apiRoutes, serve, type ApiRoutes } from '../api/index.js';
+import { sessionApi } from '../contract/index.js';
 
 export interface SessionRoutesDeps {
   /** ODOO_DB of this sidecar; undefined in standalone mode without Odoo. */
   odooDb?: string | undefined;
 }
 
-export function sessionRoutes(deps: SessionRoutesDeps): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
-  app.get('/session', (c) => {
+export function sessionRoutes(deps: SessionRoutesDeps): ApiRoutes {
+  const app = apiRoutes();
+  serve(app, sessionApi.session, (c) => {
     const { uid, db, role } = c.get('principal');
     return c.json({ uid, db, role, odoo_db: deps.odooDb ?? null });
   });

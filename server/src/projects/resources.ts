@@ -3,10 +3,10 @@
  * the API handle all nine kinds with the same code (no copy-paste twins per kind).
  */
 import type { z } from 'zod';
-import * as schemas from './schemas.js';
+import * as schemas from '../contract/index.js';
+import { triggerKinds, type TriggerKind } from '../contract/index.js';
 
-export const triggerKinds = ['cron', 'db', 'webhook', 'button'] as const;
-export type TriggerKind = (typeof triggerKinds)[number];
+export { triggerKinds, type TriggerKind };
 export const projectChildKinds = ['param', 'text', 'secret', 'task'] as const;
 export type ResourceKind = 'project' | (typeof projectChildKinds)[number] | TriggerKind;
 

@@ -5,16 +5,18 @@
  * edit everything but cannot create, duplicate or delete projects, nor read or write secret values;
  * administrators do everything.
  */
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
 import { hasRole } from '../auth/index.js';
-import { readId, readJson, readPage, requireRole, type AppEnv } from '../api/index.js';
+import { apiRoutes, readJson, requireRole, serve, type ApiRoutes, type AppEnv } from '../api/index.js';
+import { projectApi, projectChildApi, triggerResourceApi, type TriggerKind } from '../contract/index.js';
 import { duplicateProject } from './duplicate.js';
 import { presentRow, type PresentOptions } from './present.js';
-import { isTriggerKind, resources, type ResourceKind } from './resources.js';
+import { resources, type ResourceKind } from './resources.js';
 import type { ProjectStore, Row } from './store.js';
-import { listProjectSummaries, parseProjectFilter } from './summary.js';
+import { listProjectSummaries } from './summary.js';
 import { countRecentFailures } from '../history/index.js';
-import { ForbiddenError, NotFoundError } from '../shared/errors.js';
+import { ForbiddenError } from '../shared/errors.js';
+import type { PageRequest } from '../shared/paging.js';
 
 export interface ProjectRoutesDeps extends PresentOptions {
   store: ProjectStore;
@@ -23,15 +25,18 @@ export interface ProjectRoutesDeps extends PresentOptions {
 /** The projects list counts the failed jobs of the last 24 hours. */
 const RECENT_FAILURES_MS = 24 * 3600 * 1000;
 
-const projectChildren: Record<string, ResourceKind> = { params: 'param', texts: 'text', secrets: 'secret', tasks: 'task' };
+const projectChildren: Record<keyof typeof projectChildApi, ResourceKind> = {
+  params: 'param',
+  texts: 'text',
+  secrets: 'secret',
+  tasks: 'task',
+};
 
-function triggerKind(segment: string): ResourceKind {
-  if (!isTriggerKind(segment)) throw new NotFoundError('trigger kind', `"${segment}" (expected cron, db, webhook or button)`);
-  return segment;
-}
+/** The store checks bodies against the contract's schema of the kind, naming the resource in its messages. */
+const checkedByStore = { bodyCheckedBy: 'the project store' };
 
-export function projectRoutes(deps: ProjectRoutesDeps): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+export function projectRoutes(deps: ProjectRoutesDeps): ApiRoutes {
+  const app = apiRoutes();
   const { store } = deps;
   const present = (c: Context<AppEnv>, kind: ResourceKind, row: Row) => presentRow(kind, row, c.get('principal'), deps);
 
@@ -48,8 +53,7 @@ export function projectRoutes(deps: ProjectRoutesDeps): Hono<AppEnv> {
     }
   };
 
-  const list = async (c: Context<AppEnv>, kind: ResourceKind, parentId?: number) => {
-    const page = readPage(c);
+  const list = async (c: Context<AppEnv>, kind: ResourceKind, page: PageRequest, parentId?: number) => {
     const { items, total, next_cursor } = await store.list(kind, page, parentId);
     return c.json({ items: items.map((row) => present(c, kind, row)), total, limit: page.limit, next_cursor });
   };
@@ -59,26 +63,22 @@ export function projectRoutes(deps: ProjectRoutesDeps): Hono<AppEnv> {
     guardSecretValue(c, kind, body);
     return c.json(present(c, kind, await store.create(kind, parentId, body)), 201);
   };
-  const read = async (c: Context<AppEnv>, kind: ResourceKind) => c.json(present(c, kind, await store.get(kind, readId(c))));
-  const update = async (c: Context<AppEnv>, kind: ResourceKind) => {
+  const read = async (c: Context<AppEnv>, kind: ResourceKind, id: number) => c.json(present(c, kind, await store.get(kind, id)));
+  const update = async (c: Context<AppEnv>, kind: ResourceKind, id: number) => {
     requireRole(c, 'developer', `changing a ${resources[kind].label}`);
     const body = await readJson(c);
     guardSecretValue(c, kind, body);
-    return c.json(present(c, kind, await store.update(kind, readId(c), body)));
+    return c.json(present(c, kind, await store.update(kind, id, body)));
   };
-  const remove = async (c: Context<AppEnv>, kind: ResourceKind) => {
+  const remove = async (c: Context<AppEnv>, kind: ResourceKind, id: number) => {
     // A project takes its secrets with it: deleting one is, like creating one, an administrator action.
     requireRole(c, kind === 'project' ? 'administrator' : 'developer', `deleting a ${resources[kind].label}`);
-    await store.remove(kind, readId(c));
+    await store.remove(kind, id);
     return c.body(null, 204);
   };
 
-  app.get('/projects', async (c) => {
-    const filterKeys = ['active', 'search'];
-    const query = c.req.query();
-    const page = readPage(c, filterKeys);
-    const filter = parseProjectFilter(Object.fromEntries(Object.entries(query).filter(([key]) => filterKeys.includes(key))));
-    const { items, total, next_cursor } = await listProjectSummaries(store.pool, filter, page);
+  serve(app, projectApi.list, async (c, { query: { active, search, ...page } }) => {
+    const { items, total, next_cursor } = await listProjectSummaries(store.pool, { active, search }, page);
     const failures = await countRecentFailures(
       store.pool,
       items.map((row) => row.id),
@@ -91,36 +91,39 @@ export function projectRoutes(deps: ProjectRoutesDeps): Hono<AppEnv> {
       next_cursor,
     });
   });
-  app.post('/projects', (c) => create(c, 'project', null));
-  app.get('/projects/:id', (c) => read(c, 'project'));
-  app.patch('/projects/:id', (c) => update(c, 'project'));
-  app.delete('/projects/:id', (c) => remove(c, 'project'));
-  app.post('/projects/:id/duplicate', async (c) => {
+  serve(app, projectApi.create, (c) => create(c, 'project', null), checkedByStore);
+  serve(app, projectApi.read, (c, { params }) => read(c, 'project', params.id));
+  serve(app, projectApi.update, (c, { params }) => update(c, 'project', params.id), checkedByStore);
+  serve(app, projectApi.remove, (c, { params }) => remove(c, 'project', params.id));
+  serve(app, projectApi.duplicate, async (c, { params }) => {
     requireRole(c, 'administrator', 'duplicating a project');
-    const copyId = await duplicateProject(store.pool, deps.cipher, readId(c));
+    const copyId = await duplicateProject(store.pool, deps.cipher, params.id);
     return c.json(present(c, 'project', await store.get('project', copyId)), 201);
   });
-  for (const [segment, kind] of Object.entries(projectChildren)) {
-    app.get(`/projects/:id/${segment}`, (c) => list(c, kind, readId(c)));
-    app.post(`/projects/:id/${segment}`, (c) => create(c, kind, readId(c)));
-    app.get(`/${segment}/:id`, (c) => read(c, kind));
-    app.patch(`/${segment}/:id`, (c) => update(c, kind));
-    app.delete(`/${segment}/:id`, (c) => remove(c, kind));
+  for (const [segment, kind] of Object.entries(projectChildren) as [keyof typeof projectChildApi, ResourceKind][]) {
+    const routes = projectChildApi[segment];
+    serve(app, routes.list, (c, { params, query }) => list(c, kind, query, params.id));
+    serve(app, routes.create, (c, { params }) => create(c, kind, params.id), checkedByStore);
+    serve(app, routes.read, (c, { params }) => read(c, kind, params.id));
+    serve(app, routes.update, (c, { params }) => update(c, kind, params.id), checkedByStore);
+    serve(app, routes.remove, (c, { params }) => remove(c, kind, params.id));
   }
 
   // All kinds at once, each trigger with its trigger_kind and task name (a project's triggers are few: not paged).
-  app.get('/projects/:id/triggers', async (c) => {
-    const items = (await store.projectTriggers(readId(c))).map(({ kind, row }) => ({ trigger_kind: kind, ...present(c, kind, row) }));
+  serve(app, projectApi.triggers, async (c, { params }) => {
+    const items = (await store.projectTriggers(params.id)).map(({ kind, row }) => ({ trigger_kind: kind, ...present(c, kind, row) }));
     return c.json({ items, total: items.length });
   });
-  app.get('/tasks/:id/triggers/:kind', (c) => list(c, triggerKind(c.req.param('kind')), readId(c)));
-  app.post('/tasks/:id/triggers/:kind', (c) => create(c, triggerKind(c.req.param('kind')), readId(c)));
-  app.get('/triggers/:kind/:id', (c) => read(c, triggerKind(c.req.param('kind'))));
-  app.patch('/triggers/:kind/:id', (c) => update(c, triggerKind(c.req.param('kind'))));
-  app.delete('/triggers/:kind/:id', (c) => remove(c, triggerKind(c.req.param('kind'))));
-  app.post('/triggers/webhook/:id/regenerate-path', async (c) => {
+  const triggers = triggerResourceApi;
+  const kindOf = (kind: TriggerKind): ResourceKind => kind;
+  serve(app, triggers.list, (c, { params, query }) => list(c, kindOf(params.kind), query, params.id));
+  serve(app, triggers.create, (c, { params }) => create(c, kindOf(params.kind), params.id), checkedByStore);
+  serve(app, triggers.read, (c, { params }) => read(c, kindOf(params.kind), params.id));
+  serve(app, triggers.update, (c, { params }) => update(c, kindOf(params.kind), params.id), checkedByStore);
+  serve(app, triggers.remove, (c, { params }) => remove(c, kindOf(params.kind), params.id));
+  serve(app, projectApi.regenerateWebhookPath, async (c, { params }) => {
     requireRole(c, 'developer', 'regenerating a webhook path');
-    return c.json(present(c, 'webhook', await store.regenerateWebhookPath(readId(c))));
+    return c.json(present(c, 'webhook', await store.regenerateWebhookPath(params.id)));
   });
   return app;
 }

@@ -2,21 +2,14 @@
  * The projects list of the panel: filtered by archived state and a name search, each project with
  * its number of tasks and of enabled triggers (a trigger is enabled when it and its task are active).
  */
-import { z } from 'zod';
+import type { z } from 'zod';
+import type { projectFilterFields } from '../contract/index.js';
 import type { Queryable } from '../db/index.js';
-import { parseInput } from '../shared/validation.js';
 import { decodeCursor, pageOf, type PageRequest } from '../shared/paging.js';
 import type { Row } from './store.js';
 
-export const projectFilterSchema = z.strictObject({
-  active: z.enum(['true', 'false', 'all'], { error: 'expected true, false or all' }).default('all'),
-  search: z.string().max(200).optional(),
-});
-export type ProjectFilter = z.output<typeof projectFilterSchema>;
-
-export function parseProjectFilter(query: Record<string, string>): ProjectFilter {
-  return parseInput(projectFilterSchema, query, 'query');
-}
+/** The projects list's filters, as the contract checks them. */
+export type ProjectFilter = z.output<z.ZodObject<typeof projectFilterFields>>;
 
 const enabledTriggers = ['cron', 'db', 'webhook', 'button']
   .map(

@@ -5,9 +5,7 @@
  * row of a page, as base64url JSON. Lists answer `{items, total, limit, next_cursor}`;
  * `next_cursor` is null on the last page.
  */
-import { z } from 'zod';
 import { InvalidInputError } from './errors.js';
-import { wholeNumber } from './validation.js';
 
 /** The sort key of a row: e.g. [id], or [name, id]. */
 export type PageKey = readonly (string | number)[];
@@ -16,14 +14,6 @@ export type PageKey = readonly (string | number)[];
 export interface PageRequest {
   limit: number;
   cursor?: string | undefined;
-}
-
-/** Query-string fields of a paged list: `limit` (1…max) and an opaque `cursor`. */
-export function pageFields(defaultLimit: number, maxLimit: number) {
-  return {
-    limit: wholeNumber(1, maxLimit).default(defaultLimit),
-    cursor: z.string().max(2000).optional(),
-  };
 }
 
 export function encodeCursor(key: PageKey): string {

@@ -6,7 +6,7 @@
  * the benchmarks build.
  */
 import type { Hono } from 'hono';
-import type { AppEnv } from '../api/index.js';
+import type { ApiRoutes } from '../api/index.js';
 import type { JobOutcome, SyncJobRuntime, TriggerJobSpec } from '../jobs/index.js';
 import type { ChangeEvent, SaveCheck, TriggerKind } from '../projects/index.js';
 
@@ -38,7 +38,7 @@ export interface TriggerKindModule {
   /** "Run Now"; absent for kinds that run only on their events. */
   runNow?(request: RunNowRequest): Promise<RunNowAnswer>;
   /** Routes under /api this kind owns (token required; each checks its role). */
-  readonly apiRoutes?: Hono<AppEnv>;
+  readonly apiRoutes?: ApiRoutes;
   /** Routes at the root, without a token (webhooks). */
   readonly publicRoutes?: Hono;
   /** Stops listening and waits for the work its change reactions started. */

@@ -6,17 +6,16 @@
  * and stopped before it. It owns "Run Now" (`POST /api/triggers/:kind/:id/run`) for every kind.
  */
 import { Hono } from 'hono';
-import { z } from 'zod';
-import { readId, readJson, requireRole, type AppEnv } from '../api/index.js';
+import { apiRoutes as routeGroup, requireRole, serve, type ApiRoutes } from '../api/index.js';
+import { triggerApi } from '../contract/index.js';
 import type { Pool, Queryable } from '../db/index.js';
 import { jobLinks } from '../history/index.js';
 import type { SyncJobRuntime } from '../jobs/index.js';
 import type { OdooClient } from '../odoo/index.js';
-import { isTriggerKind, type ProjectStore, type TriggerKind } from '../projects/index.js';
+import type { ProjectStore, TriggerKind } from '../projects/index.js';
 import type { Clock } from '../shared/clock.js';
-import { InvalidInputError, NotFoundError } from '../shared/errors.js';
+import { InvalidInputError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
-import { parseInput } from '../shared/validation.js';
 import { buttonTriggerKind } from './button/index.js';
 import { cronTriggerKind, type CronTriggerKind } from './cron/module.js';
 import { dbTriggerKind, type DbTriggerKind } from './db/module.js';
@@ -57,17 +56,10 @@ export interface TriggerRegistry {
   stop(): Promise<void>;
   runNow(kind: TriggerKind, request: RunNowRequest): Promise<RunNowAnswer>;
   /** Run Now and every kind's routes under /api. */
-  readonly apiRoutes: Hono<AppEnv>;
+  readonly apiRoutes: ApiRoutes;
   /** Every kind's public routes. */
   readonly publicRoutes: Hono;
 }
-
-const runNowInput = z.strictObject({
-  /** Run even if the project, task or trigger is archived. */
-  force: z.boolean().optional(),
-  /** Answer when the job has finished (with its state, result and error) instead of at once. */
-  wait: z.boolean().optional(),
-});
 
 export function createTriggerRegistry(deps: TriggerRegistryDeps): TriggerRegistry {
   const { pool, runtime, store, clock, logger } = deps;
@@ -109,16 +101,18 @@ export function createTriggerRegistry(deps: TriggerRegistryDeps): TriggerRegistr
     return module.runNow(request);
   };
 
-  const apiRoutes = new Hono<AppEnv>();
-  apiRoutes.post('/triggers/:kind/:id/run', async (c) => {
-    requireRole(c, 'developer', 'running a trigger');
-    const kind = c.req.param('kind');
-    if (!isTriggerKind(kind)) throw new NotFoundError('trigger kind', kind);
-    const { force, wait } = parseInput(runNowInput, await readJson(c), 'run');
-    const spec = { trigger: { kind, id: readId(c) }, args: [], force, odooUserId: c.get('principal').uid };
-    const { status, jobId, ...answer } = await runNow(kind, { spec, wait: wait ?? false });
-    return c.json({ job_id: jobId, ...answer, links: jobLinks(jobId) }, status);
-  });
+  const apiRoutes = routeGroup();
+  serve(
+    apiRoutes,
+    triggerApi.runNow,
+    async (c, { params: { kind, id }, body: { force, wait } }) => {
+      requireRole(c, 'developer', 'running a trigger');
+      const spec = { trigger: { kind, id }, args: [], force, odooUserId: c.get('principal').uid };
+      const { status, jobId, ...answer } = await runNow(kind, { spec, wait: wait ?? false });
+      return c.json({ job_id: jobId, ...answer, links: jobLinks(jobId) }, status);
+    },
+    { what: 'run' },
+  );
   const publicRoutes = new Hono();
   for (const module of modules) {
     if (module.apiRoutes) apiRoutes.route('/', module.apiRoutes);

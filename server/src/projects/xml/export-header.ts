@@ -5,17 +5,12 @@
  * exports. Nothing given nor remembered: the file has no such comment, so an export never names an
  * author or a year of ours.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
+import { exportHeaderOptions } from '../../contract/index.js';
 import type { Queryable } from '../../db/index.js';
 import { parseInput } from '../../shared/validation.js';
 
-const line = z
-  .string()
-  .max(300)
-  .regex(/^[^\r\n]*$/, { error: 'expected one line' });
-
-/** The export options of the header, as the API's query string and the CLI's flags give them. */
-export const exportHeaderOptions = z.strictObject({ author: line.optional(), years: line.optional(), license: line.optional() });
+/** The export options of the header, as the API's query string and the CLI's flags give them (the contract defines them). */
 export type ExportHeader = z.output<typeof exportHeaderOptions>;
 
 const SETTING = 'export_header';

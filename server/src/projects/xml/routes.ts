@@ -5,13 +5,12 @@
  * (administrators only, since an import can create a project; `?module=` names the file's Odoo
  * module).
  */
-import { Hono } from 'hono';
-import { readId, requireRole, type AppEnv } from '../../api/index.js';
+import { apiRoutes, requireRole, serve, type ApiRoutes } from '../../api/index.js';
+import { projectApi } from '../../contract/index.js';
 import { hasRole } from '../../auth/index.js';
 import { withTransaction, type Pool } from '../../db/index.js';
 import type { SecretCipher } from '../../secrets/cipher.js';
 import { InvalidInputError } from '../../shared/errors.js';
-import { readExportHeader } from './export-header.js';
 import { exportProject } from './export.js';
 import { importProjectXml } from './import.js';
 
@@ -22,12 +21,11 @@ export interface ProjectFileRoutesDeps {
   pluginDisplayName(name: string): string | undefined;
 }
 
-export function projectFileRoutes(deps: ProjectFileRoutesDeps): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
-  app.get('/projects/:id/export', async (c) => {
+export function projectFileRoutes(deps: ProjectFileRoutesDeps): ApiRoutes {
+  const app = apiRoutes();
+  serve(app, projectApi.exportFile, async (c, { params, query: header }) => {
     // ?author=&years=&license=: the file's header, remembered for later exports (see export-header.ts).
-    const header = readExportHeader(c.req.query(), 'query');
-    const xml = await exportProject(deps.pool, readId(c), {
+    const xml = await exportProject(deps.pool, params.id, {
       ...header,
       pluginDisplayName: (name) => deps.pluginDisplayName(name) ?? name,
       // Read-only callers change nothing: the xml ids a first export generates, and the header, are stored only for developers and up.
@@ -35,14 +33,14 @@ export function projectFileRoutes(deps: ProjectFileRoutesDeps): Hono<AppEnv> {
     });
     return c.body(xml, 200, { 'content-type': 'application/xml; charset=utf-8' });
   });
-  app.post('/projects/import', async (c) => {
+  serve(app, projectApi.importFile, async (c, { query }) => {
     requireRole(c, 'administrator', 'importing a project file');
     const type = c.req.header('content-type') ?? '';
     if (!/^(application|text)\/xml\b/i.test(type))
       throw new InvalidInputError('send the project file with Content-Type: application/xml', 'content-type');
     const xml = await c.req.text();
     // ?module=sync: the Odoo module the file's bare xml ids belong to (default: inferred from its qualified ids).
-    const module = c.req.query('module') || undefined;
+    const module = query.module || undefined;
     const report = await withTransaction(deps.pool, (client) =>
       importProjectXml(client, xml, { cipher: deps.cipher, module, knownPlugins: (name) => deps.pluginDisplayName(name) !== undefined }),
     );

@@ -2,8 +2,8 @@
  * A DB trigger's recent activity in the API (role user): the latest events captured on its
  * model's table (processed or not) and the latest jobs it started, with their record ids.
  */
-import { Hono } from 'hono';
-import { readId, type AppEnv } from '../../api/index.js';
+import { apiRoutes, serve, type ApiRoutes } from '../../api/index.js';
+import { triggerApi } from '../../contract/index.js';
 import type { Pool } from '../../db/index.js';
 import { NotFoundError } from '../../shared/errors.js';
 import { tableOf } from './catalog.js';
@@ -15,10 +15,9 @@ export interface DbTriggerRoutesDeps {
 
 const RECENT = 20;
 
-export function dbTriggerRoutes(deps: DbTriggerRoutesDeps): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
-  app.get('/triggers/db/:id/events', async (c) => {
-    const id = readId(c);
+export function dbTriggerRoutes(deps: DbTriggerRoutesDeps): ApiRoutes {
+  const app = apiRoutes();
+  serve(app, triggerApi.dbEvents, async (c, { params: { id } }) => {
     const { rows } = await deps.pool.query<{ model: string }>('select model from sync_studio.trigger_db where id = $1', [id]);
     if (!rows[0]) throw new NotFoundError('DB trigger', id);
     const table = tableOf(rows[0].model);

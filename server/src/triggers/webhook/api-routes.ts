@@ -3,14 +3,12 @@
  * authenticate callers are redacted unless the caller is an administrator) and the replay of one
  * request against the task's current code (role developer).
  */
-import { Hono } from 'hono';
-import { z } from 'zod';
 import { hasRole } from '../../auth/index.js';
 import type { Pool } from '../../db/index.js';
-import { readId, readJson, readPage, requireRole, type AppEnv } from '../../api/index.js';
+import { apiRoutes, requireRole, serve, type ApiRoutes } from '../../api/index.js';
+import { triggerApi } from '../../contract/index.js';
 import { loadTrigger } from '../../jobs/index.js';
 import { redactHeaders } from '../../shared/redaction.js';
-import { parseInput } from '../../shared/validation.js';
 import { listJournal, type JournaledRequest } from './journal.js';
 import { decode } from './request.js';
 import type { WebhookService } from './service.js';
@@ -20,25 +18,25 @@ export interface WebhookRoutesDeps {
   webhooks: WebhookService;
 }
 
-const replayInput = z.strictObject({ force: z.boolean().optional() });
+export function webhookApiRoutes(deps: WebhookRoutesDeps): ApiRoutes {
+  const app = apiRoutes();
 
-export function webhookApiRoutes(deps: WebhookRoutesDeps): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
-
-  app.get('/triggers/webhook/:id/requests', async (c) => {
-    const page = readPage(c);
+  serve(app, triggerApi.webhookRequests, async (c, { params: { id: triggerId }, query: page }) => {
     const reveal = hasRole(c.get('principal'), 'administrator');
-    const triggerId = readId(c);
     await loadTrigger(deps.pool, 'webhook', triggerId);
     const { items, total, next_cursor } = await listJournal(deps.pool, triggerId, page);
     return c.json({ items: items.map((item) => presentRequest(item, reveal)), total, limit: page.limit, next_cursor });
   });
 
-  app.post('/webhook-requests/:id/replay', async (c) => {
-    requireRole(c, 'developer', 'replaying a webhook request');
-    const { force } = parseInput(replayInput, await readJson(c), 'replay');
-    return c.json(await deps.webhooks.replay(readId(c), force ?? false), 201);
-  });
+  serve(
+    app,
+    triggerApi.replay,
+    async (c, { params: { id }, body: { force } }) => {
+      requireRole(c, 'developer', 'replaying a webhook request');
+      return c.json(await deps.webhooks.replay(id, force ?? false), 201);
+    },
+    { what: 'replay' },
+  );
   return app;
 }
 
