@@ -97,6 +97,24 @@ export default tseslint.config(
     languageOptions: { globals: { window: 'readonly', document: 'readonly' } },
   },
   {
+    // The panel takes only types from the server (the API contract): no zod or server code in the bundle.
+    files: ['ui/src/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/server/**'],
+              allowTypeImports: true,
+              message: 'the panel imports only types from the server: use `import type` (ui/src/api/types.ts)',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Tests read JSON response bodies whose shape each assertion checks.
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -29,29 +29,33 @@ export function wholeNumber(min: number, max = Number.MAX_SAFE_INTEGER) {
  * one is reported against the key itself (`state`, not `state.1`).
  */
 export function listOf<T extends z.ZodType>(item: T) {
-  return z
-    .preprocess(
-      (value) =>
-        (Array.isArray(value) ? value : [value]).flatMap((v) => (typeof v === 'string' ? v.split(',') : [v])).filter((v) => v !== ''),
-      z.array(z.unknown()),
-    )
-    .transform((values, ctx) => {
-      const items: z.output<T>[] = [];
-      for (const value of values) {
-        const result = item.safeParse(value, { reportInput: true });
-        if (!result.success) {
-          for (const issue of result.error.issues) ctx.issues.push({ ...issue, input: value } as (typeof ctx.issues)[number]);
-          return z.NEVER;
+  return (
+    z
+      .preprocess(
+        (value) =>
+          (Array.isArray(value) ? value : [value]).flatMap((v) => (typeof v === 'string' ? v.split(',') : [v])).filter((v) => v !== ''),
+        z.array(z.unknown()),
+      )
+      .transform((values, ctx) => {
+        const items: z.output<T>[] = [];
+        for (const value of values) {
+          const result = item.safeParse(value, { reportInput: true });
+          if (!result.success) {
+            for (const issue of result.error.issues) ctx.issues.push({ ...issue, input: value } as (typeof ctx.issues)[number]);
+            return z.NEVER;
+          }
+          items.push(result.data);
         }
-        items.push(result.data);
-      }
-      return items;
-    })
-    .openapi({
-      type: 'array',
-      items: z.toJSONSchema(item, { target: 'openapi-3.0', io: 'input' }) as { type: 'string' },
-      description: 'repeat the key or separate values with commas',
-    });
+        return items;
+      })
+      // Documented as the array of items it reads (the preprocess step above has no schema of its own);
+      // a query item is a string schema (an enum, a pattern), which zod writes as OpenAPI 3.0 itself.
+      .openapi({
+        type: 'array',
+        items: z.toJSONSchema(item, { target: 'openapi-3.0', io: 'input' }) as { type: 'string' },
+        description: 'repeat the key or separate values with commas',
+      })
+  );
 }
 
 /** Query-string fields of a paged list: `limit` (1…max) and an opaque `cursor` (shared/paging.ts). */

@@ -40,6 +40,7 @@ export type CronTrigger = Out<typeof projects.cronTrigger>;
 export type DbTrigger = Out<typeof projects.dbTrigger>;
 export type WebhookTrigger = Out<typeof projects.webhookTrigger>;
 export type ButtonTrigger = Out<typeof projects.buttonTrigger>;
+export type ProjectTrigger = Out<typeof projects.projectTrigger>;
 export type ImportReport = Out<typeof projects.importReport>;
 export type Job = Out<typeof history.jobListItem>;
 export type JobDetail = Out<typeof history.jobDetail>;
