@@ -4,7 +4,7 @@
  * becoming a card with its text and labels, comments becoming card comments, labels attached and
  * detached both ways, labels renamed and deleted both ways, forged deliveries refused with 401,
  * the manual push of all open issues through sub-jobs, the nightly label check under each
- * strategy, and API outages ending in retries.
+ * strategy, and API outages: a webhook answers 503 (the sender delivers again), a cron job retries.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -160,6 +160,22 @@ describe('GitHub ↔ Trello demo', () => {
   test('comments on the issue become card comments', async () => {
     assert.equal((await github.comment(post, 1, 'Also on Linux')).status, 200);
     assert.deepEqual((await cardOf(1))!.comments.at(-1), 'A Message posted on GitHub:\nAlso on Linux');
+  });
+
+  test('Trello down while a GitHub event is handled: 503 handler_unavailable (RetryableJobError); the redelivery goes through', async () => {
+    trello.outage(1);
+    const failed = await github.comment(post, 1, 'During the outage');
+    assert.equal(failed.status, 503);
+    assert.equal(((await failed.json()) as any).error.code, 'handler_unavailable');
+    const comment = 'A Message posted on GitHub:\nDuring the outage';
+    assert.ok(!(await cardOf(1))!.comments.includes(comment));
+    const { rows } = await h.s.db.pool.query(
+      `select id from sync_studio.job where project_id = $1 and trigger_name = 'GITHUB_ISSUE_COMMENT' order by id desc limit 1`,
+      [h.projectId],
+    );
+    assert.match(await logLines(h, rows[0].id), /RetryableJobError: trello API answered 502/);
+    assert.equal((await github.redeliver(post)).status, 200);
+    assert.equal((await cardOf(1))!.comments.filter((text) => text === comment).length, 1);
   });
 
   test('labels attached to and detached from the issue follow on the card', async () => {

@@ -3,7 +3,8 @@
  * labels and comments) and webhooks, behind a bearer token. The test acts as a GitHub user with
  * `openIssue`, `comment`, `label`, `unlabel`, `editLabel` and `deleteLabel`: each changes the
  * state and delivers the event GitHub would send to the hooks subscribed to it, signed
- * (`X-Hub-Signature-256`) with the hook's secret, or with a forged signature. Changes made through
+ * (`X-Hub-Signature-256`) with the hook's secret, or with a forged signature; `redeliver` sends the
+ * last delivery again. Changes made through
  * the API send no events (GitHub would; the tests drive each event themselves).
  */
 import { createHmac } from 'node:crypto';
@@ -35,6 +36,7 @@ export class GithubStub extends StubServer {
   readonly issues: GithubIssue[] = [];
   readonly hooks: GithubHook[] = [];
   private nextId = 1000;
+  private lastDelivery: { url: string; init: RequestInit } | undefined;
 
   constructor(
     readonly token: string,
@@ -177,6 +179,12 @@ export class GithubStub extends StubServer {
     return this.deliver(post, 'label', { action: 'deleted', label });
   }
 
+  /** Posts the last delivery again, as GitHub's "Redeliver" button does (same body and signature). */
+  redeliver(post: Post): Promise<Response> {
+    if (!this.lastDelivery) throw new Error('nothing was delivered yet');
+    return post(this.lastDelivery.url, this.lastDelivery.init);
+  }
+
   /** Posts `payload` as event `event` to every hook subscribed to it; answers the last hook's response. */
   async deliver(post: Post, event: string, payload: object, options: { forged?: boolean } = {}): Promise<Response> {
     const hooks = this.hooks.filter((hook) => hook.events.includes(event));
@@ -185,7 +193,7 @@ export class GithubStub extends StubServer {
     for (const hook of hooks) {
       const body = JSON.stringify({ ...payload, repository: { full_name: this.repo } });
       const secret = options.forged ? 'not-the-secret' : hook.config.secret;
-      response = await post(hook.config.url, {
+      const init = {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -193,7 +201,9 @@ export class GithubStub extends StubServer {
           'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
         },
         body,
-      });
+      };
+      this.lastDelivery = { url: hook.config.url, init };
+      response = await post(hook.config.url, init);
     }
     return response!;
   }

@@ -192,6 +192,33 @@ describe('answering from the handler', () => {
     assert.match(critical!.message, /inner/);
   });
 
+  test('a WebhookSignatureError is a 401 invalid_signature, a RetryableJobError a 503 handler_unavailable; neither shows the message', async () => {
+    const hook = await webhook(
+      `function handle_webhook(request) {
+         if (request.json.forged) throw new WebhookSignatureError('bad signature ' + params.TOKEN);
+         throw new RetryableJobError('API down ' + params.TOKEN);
+       }`,
+    );
+    await s.store.create('param', hook.projectId, { key: 'TOKEN', value: 'tok-456' });
+    const forged = await postJson(hook.url, { forged: true });
+    assert.equal(forged.status, 401);
+    const refusal = await json(forged);
+    assert.equal(refusal.error.code, 'invalid_signature');
+    assert.doesNotMatch(JSON.stringify(refusal), /bad signature|tok-456/);
+    const down = await postJson(hook.url, {});
+    assert.equal(down.status, 503);
+    const unavailable = await json(down);
+    assert.equal(unavailable.error.code, 'handler_unavailable');
+    assert.doesNotMatch(JSON.stringify(unavailable), /API down|tok-456/);
+    const jobs = await webhookJobs(hook.triggerId);
+    assert.deepEqual(
+      jobs.map((job) => job.state),
+      ['failed', 'failed'],
+    );
+    const messages = (await logsOf(s, jobs[0].id)).map((l) => l.message).join('\n');
+    assert.match(messages, /WebhookSignatureError: bad signature/);
+  });
+
   test('a handler over its time limit is a 504', async () => {
     const hook = await webhook(`function handle_webhook() { for (;;) {} }`);
     await s.store.update('task', hook.taskId, { timeout_seconds: 0.3 });

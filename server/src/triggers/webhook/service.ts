@@ -299,6 +299,15 @@ function replyFor(target: WebhookTarget, outcome: JobOutcome): { reply: WebhookR
   if (outcome.state === 'failed') {
     if (outcome.error?.limit === 'time')
       return { reply: errorReply(504, 'handler_timeout', `the webhook handler ran out of time (job ${outcome.jobId})`), lines: [] };
+    if (outcome.error?.name === 'RetryableJobError')
+      return {
+        reply: errorReply(
+          503,
+          'handler_unavailable',
+          `the webhook handler met a temporary failure (job ${outcome.jobId}); send the request again later`,
+        ),
+        lines: [],
+      };
     if (outcome.error?.name === 'WebhookSignatureError')
       return {
         reply: errorReply(
