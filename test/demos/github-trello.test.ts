@@ -143,9 +143,14 @@ describe('GitHub ↔ Trello demo', () => {
       { action: 'labeled', issue: github.issueJson(issue), label: github.labelNamed('p1') },
     ];
     const responses = await Promise.all(events.map((event) => github.deliver(post, 'issues', event)));
+    const { rows: failed } = await h.s.db.pool.query(
+      `select id from sync_studio.job where project_id = $1 and trigger_name = 'GITHUB_ISSUE_UPDATES' and state = 'failed'`,
+      [h.projectId],
+    );
     assert.deepEqual(
       responses.map((r) => r.status),
       [200, 200],
+      (await Promise.all(failed.map((job) => logLines(h, job.id)))).join('\n'),
     );
     const card = (await cardOf(issue.number))!;
     assert.deepEqual(

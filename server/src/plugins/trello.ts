@@ -6,7 +6,7 @@
  * callback URL the webhook was registered with; `trello.verify_signature(request, callback_url)`
  * throws a WebhookSignatureError (the webhook answers 401) unless it matches.
  */
-import { ApiClient } from './api-client.js';
+import { ApiClient, PluginApiError } from './api-client.js';
 import type { EvalContextPlugin } from './index.js';
 import { requireSigned, trelloSignatureValid, type SignedRequest } from './signatures.js';
 
@@ -55,6 +55,8 @@ export function trelloPlugin(baseUrl = 'https://api.trello.com'): EvalContextPlu
         if (!secrets.TRELLO_SECRET) throw new Error('Trello webhook signatures need the secret TRELLO_SECRET (the application secret)');
         return trelloSignatureValid(request, secrets.TRELLO_SECRET, callbackUrl);
       };
+      const labelsOfCard = async (cardId: string) =>
+        (await api.call<{ idLabels: string[] }>({ method: 'GET', path: `/1/cards/${cardId}` })).idLabels;
       const labelExists = async (id: string) => {
         try {
           await api.call({ method: 'GET', path: `/1/labels/${id}` });
@@ -97,22 +99,29 @@ export function trelloPlugin(baseUrl = 'https://api.trello.com'): EvalContextPlu
         'trello.card_add_message': (cardId: string, text: string) =>
           api.call({ method: 'POST', path: `/1/cards/${cardId}/actions/comments`, body: { text } }),
         'trello.card_add_labels': async (cardId: string, labelIds: string[]) => {
-          const card = await api.call<{ idLabels: string[] }>({ method: 'GET', path: `/1/cards/${cardId}` });
+          const attached = await labelsOfCard(cardId);
           const added: string[] = [];
           for (const id of labelIds) {
-            if (card.idLabels.includes(id)) continue;
+            if (attached.includes(id)) continue;
             if (!(await labelExists(id))) {
               context.log(`Label ${id} is deleted in Trello`, 'warning');
               continue;
             }
-            await api.call({ method: 'POST', path: `/1/cards/${cardId}/idLabels`, body: { value: id } });
+            try {
+              await api.call({ method: 'POST', path: `/1/cards/${cardId}/idLabels`, body: { value: id } });
+            } catch (error) {
+              // 400 "that label is already on the card": another job (an event about the same card) added it meanwhile.
+              const raced = error instanceof PluginApiError && error.apiStatus === 400 && (await labelsOfCard(cardId)).includes(id);
+              if (!raced) throw error;
+              continue;
+            }
             added.push(id);
           }
           return added;
         },
         'trello.card_remove_labels': async (cardId: string, labelIds: string[]) => {
-          const card = await api.call<{ idLabels: string[] }>({ method: 'GET', path: `/1/cards/${cardId}` });
-          const removed = labelIds.filter((id) => card.idLabels.includes(id));
+          const attached = await labelsOfCard(cardId);
+          const removed = labelIds.filter((id) => attached.includes(id));
           for (const id of removed) await api.call({ method: 'DELETE', path: `/1/cards/${cardId}/idLabels/${id}` });
           return removed;
         },
