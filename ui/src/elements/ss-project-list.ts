@@ -198,10 +198,7 @@ export class SsProjectList extends ViewBase {
     return html`<ss-dialog id="report" heading="Import report">
       ${
         r
-          ? html`<p>
-                ${r.project ? `Project ${r.project.created ? 'created' : 'updated'}: ` : 'No project in the file: '}${r.created} records
-                created, ${r.updated} updated, ${r.unchanged} unchanged.
-              </p>
+          ? html`<p>${importSummary(r)}</p>
               ${
                 r.contexts.length
                   ? html`<p>Evaluation contexts: ${r.contexts.map((c) => `${c.name} → ${c.plugin ?? 'no plugin'}`).join(', ')}</p>`
@@ -311,4 +308,10 @@ export class SsProjectList extends ViewBase {
       this.failed(error);
     }
   }
+}
+
+/** "Project updated: 0 records created, 0 updated, 9 unchanged." */
+function importSummary(r: ImportReport): string {
+  const what = r.project ? `Project ${r.project.created ? 'created' : 'updated'}` : 'No project in the file';
+  return `${what}: ${r.created} records created, ${r.updated} updated, ${r.unchanged} unchanged.`;
 }
