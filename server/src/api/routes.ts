@@ -77,8 +77,9 @@ function readParams(c: Context<AppEnv>, schema: z.ZodObject): unknown {
 }
 
 /**
- * Tests serve every answer through this: a status the route does not list, or a JSON body that
- * does not match its schema, becomes a 500 naming the route and the difference.
+ * Tests serve every answer through this: a status the route does not list, a JSON body that does
+ * not match its schema, or a field its schema does not document becomes a 500 naming the route and
+ * the field.
  */
 async function checkResponse(c: Context<AppEnv>, route: RouteConfig, response: Response): Promise<Response> {
   const where = `${route.method.toUpperCase()} ${route.path} answered ${response.status}`;
@@ -87,10 +88,25 @@ async function checkResponse(c: Context<AppEnv>, route: RouteConfig, response: R
   if (!declared) return refuse('a status its contract does not list');
   const schema = schemaOf('content' in declared ? declared.content : undefined);
   if (!schema || !response.headers.get('content-type')?.startsWith('application/json')) return response;
-  const result = schema.safeParse(await response.clone().json());
-  if (result.success) return response;
-  const issue = result.error.issues[0]!;
-  return refuse(`field "${issue.path.join('.')}": ${issue.message}`);
+  const body: unknown = await response.clone().json();
+  const result = schema.safeParse(body);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    return refuse(`field "${issue.path.join('.')}": ${issue.message}`);
+  }
+  const extra = undocumented(body, result.data);
+  return extra ? refuse(`field "${extra}" is not in its schema`) : response;
+}
+
+/** The first field of `sent` that parsing dropped (object schemas strip unknown keys), as a path. */
+function undocumented(sent: unknown, parsed: unknown, path: string[] = []): string | undefined {
+  if (typeof sent !== 'object' || sent === null || typeof parsed !== 'object' || parsed === null) return undefined;
+  for (const [key, value] of Object.entries(sent)) {
+    if (!(key in parsed)) return [...path, key].join('.');
+    const inner = undocumented(value, (parsed as Record<string, unknown>)[key], [...path, key]);
+    if (inner) return inner;
+  }
+  return undefined;
 }
 
 function schemaOf(content: Record<string, unknown> | undefined): z.ZodType | undefined {

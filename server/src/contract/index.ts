@@ -5,7 +5,7 @@
  * (type-only: no zod reaches the browser). Imports nothing but packages, so every layer may use it.
  */
 import type { z } from '@hono/zod-openapi';
-import type { apiError } from './common.js';
+import type { apiError, pageOf } from './common.js';
 import type * as history from './history.js';
 import type * as projects from './projects.js';
 import type * as session from './session.js';
@@ -21,12 +21,8 @@ export * from './triggers.js';
 
 type Out<S extends z.ZodType> = z.output<S>;
 export type ApiError = Out<typeof apiError>['error'];
-export interface Page<T> {
-  items: T[];
-  total: number;
-  limit: number;
-  next_cursor: string | null;
-}
+/** A page of a list of `T` (`pageOf`: lists page by key; `next_cursor` is null on the last page). */
+export type Page<T> = Omit<Out<ReturnType<typeof pageOf>>, 'items'> & { items: T[] };
 export type Session = Out<typeof session.session>;
 export type Plugin = Out<typeof session.plugin>;
 export type Project = Out<typeof projects.project>;
