@@ -1,7 +1,8 @@
-/** PostgreSQL restarting under a running sidecar: it reports not ready, then carries on without a restart of its own. */
+/** PostgreSQL restarting under a running sidecar: it reports not ready, then carries on without a restart of its own, and a job that ended meanwhile is recorded. */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { createServer as createHttpServer, type ServerResponse } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -71,6 +72,78 @@ test('jobs run before and after PostgreSQL restarts; /readyz follows the databas
       'the job from before the restart is still there',
     );
   } finally {
+    await stop(sidecar.child);
+    await database.stop();
+  }
+});
+
+test('a queued job that ends while PostgreSQL is down is recorded once it is back, and the queue keeps running', async () => {
+  const held: ServerResponse[] = [];
+  const hold = createHttpServer((_request, response) => held.push(response));
+  await new Promise<void>((resolve) => hold.listen(0, '127.0.0.1', resolve));
+  const holdUrl = `http://127.0.0.1:${(hold.address() as AddressInfo).port}/hold`;
+  const port = await freePort();
+  let database = await startEmbeddedPostgres(dir, { port });
+  const sidecar = await startServe({
+    DATABASE_URL: database.connectionString,
+    SYNC_STUDIO_SECRET: 'restart-test-secret-0123456789-0123456789',
+    SYNC_STUDIO_ADMIN_TOKEN: ADMIN,
+    SYNC_STUDIO_EGRESS_ALLOW: '127.0.0.1',
+    PORT: '0',
+    SYNC_STUDIO_WORKERS: '1',
+  });
+  const api = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${sidecar.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: response.status, body: (await response.json()) as any };
+  };
+  try {
+    const project = await api('POST', '/api/projects', { name: 'restart mid-job', active: true });
+    await api('POST', `/api/projects/${project.body.id}/params`, { key: 'HOLD', value: holdUrl });
+    const task = await api('POST', `/api/projects/${project.body.id}/tasks`, {
+      name: 'Held',
+      code: `async function handle_webhook(request) { await http.get(params.HOLD); log('released ' + request.json.n); return { ok: true }; }`,
+    });
+    const hook = await api('POST', `/api/tasks/${task.body.id}/triggers/webhook`, { trigger_name: 'IN' });
+    const call = (n: number) =>
+      fetch(hook.body.url.replace(/^https?:\/\/[^/]+/, sidecar.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ n }),
+      }).catch(() => undefined);
+    const jobsOfProject = async () =>
+      (await api('GET', `/api/jobs?project_id=${project.body.id}`)).body.items as { id: number; state: string }[];
+
+    void call(1);
+    await until(async () => held.length === 1, 'the job to wait on the held request');
+    await database.stop();
+    // The job ends while the database is away: its outcome cannot be written yet.
+    held.shift()!.end('{}');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    database = await startEmbeddedPostgres(dir, { port });
+
+    await until(
+      async () => (await jobsOfProject()).some((j) => j.state === 'done'),
+      'the job that ended during the outage to be done',
+      60_000,
+    );
+    const logs = await api('GET', `/api/logs?project_id=${project.body.id}`);
+    assert.equal(
+      logs.body.items.filter((l: { message: string }) => l.message === 'released 1').length,
+      1,
+      'its log line is kept, once (the job did not run twice)',
+    );
+
+    void call(2);
+    await until(async () => held.length === 1, 'a new job to start after the restart', 60_000);
+    held.shift()!.end('{}');
+    await until(async () => (await jobsOfProject()).filter((j) => j.state === 'done').length === 2, 'the new job to be done');
+  } finally {
+    for (const response of held) response.end('{}');
+    hold.close();
     await stop(sidecar.child);
     await database.stop();
   }

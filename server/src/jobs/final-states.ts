@@ -3,13 +3,15 @@
  * `RetryableJobError` (after the configured delays; `max_retries` attempts in all, 0 = unlimited),
  * or a re-run when the job only died because another job's overrun took its sandbox worker down.
  * The state is written with the job's last log lines in one statement; queued jobs' states commit
- * durably in batches, immediate jobs' through the immediate writer.
+ * durably in batches, immediate jobs' through the immediate writer. A run that ends while
+ * PostgreSQL restarts waits for it to come back: its outcome exists nowhere else.
  */
-import { jsonbText, withTransaction, type Pool, type Queryable } from '../db/index.js';
+import { jsonbText, waitOutOutage, withTransaction, type Pool, type Queryable } from '../db/index.js';
 import { finishJobs, giveBackAttempt, type ClaimedJob, type JobFinish, type LogLevel, type LogWriter } from '../history/index.js';
 import type { RunOutcome } from '../sandbox/index.js';
 import { Batcher } from '../shared/batcher.js';
 import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
 import type { ImmediateJobWriter } from './immediate-writes.js';
 import type { JobPowers } from './powers.js';
 import type { JobOutcome, RunNowHooks } from './types.js';
@@ -22,6 +24,7 @@ export interface FinalStatesOptions {
   queueAgain(db: Queryable, jobId: number, runAt: Date): Promise<void>;
   retryDelaysSeconds: readonly number[];
   clock: Clock;
+  logger: Logger;
 }
 
 export class FinalStates {
@@ -90,16 +93,21 @@ export class FinalStates {
       resultJson: outcome.result === undefined ? undefined : powers.redact(jsonbText(outcome.result)),
       error: outcome.error ? powers.redact(`${outcome.error.name}: ${outcome.error.message}`) : null,
     };
-    await (job.run_mode === 'immediate' ? this.options.immediate.finish(finish) : this.finishes.add(finish));
+    await waitOutOutage(() => (job.run_mode === 'immediate' ? this.options.immediate.finish(finish) : this.finishes.add(finish)), {
+      logger: this.options.logger,
+      what: `writing job ${job.id}'s final state`,
+    });
     return finished;
   }
 
   private async retryAt(job: ClaimedJob, powers: JobPowers, runAt: Date, error: { name: string; message: string }): Promise<JobOutcome> {
     const logs = await this.options.logs.take(job.id);
-    await withTransaction(this.options.pool, async (db) => {
-      await finishJobs(db, [{ jobId: job.id, state: 'pending', error: powers.redact(`${error.name}: ${error.message}`), runAt, logs }]);
-      await this.options.queueAgain(db, job.id, runAt);
-    });
+    const retry = () =>
+      withTransaction(this.options.pool, async (db) => {
+        await finishJobs(db, [{ jobId: job.id, state: 'pending', error: powers.redact(`${error.name}: ${error.message}`), runAt, logs }]);
+        await this.options.queueAgain(db, job.id, runAt);
+      });
+    await waitOutOutage(retry, { logger: this.options.logger, what: `writing job ${job.id}'s retry` });
     return { jobId: job.id, state: 'pending', error: { name: error.name, message: powers.redact(error.message) } };
   }
 }

@@ -117,6 +117,7 @@ export class SyncJobRuntime implements JobRuntime {
       queueAgain: (db, jobId, runAt) => this.queue(db, jobId, { runAt }),
       retryDelaysSeconds: options.retryDelaysSeconds,
       clock: options.clock,
+      logger: options.logger,
     });
     this.projectData = new ProjectDataCache(options.pool, options.publicUrl, options.cipher);
     this.guardModel = envModelGuard(options.envAllowModels);

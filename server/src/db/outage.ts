@@ -1,0 +1,39 @@
+/**
+ * Writes that carry what only this process knows (a job's final state and last log lines) wait
+ * out a PostgreSQL restart instead of losing it: they are tried again, with backoff, while the
+ * error says the database is away, for at most `maxWaitMs`. Any other error fails at once.
+ */
+import pRetry from 'p-retry';
+import type { Logger } from '../shared/logger.js';
+
+/** Connection exceptions (class 08), shutdown and start-up (57P01–57P03), and the socket errors of a server that is gone. */
+const AWAY_SQLSTATES = /^(08...|57P0[123])$/;
+const AWAY_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN']);
+const AWAY_MESSAGES = /Connection terminated|not queryable|timeout exceeded when trying to connect/i;
+
+export function isDatabaseAway(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && (AWAY_SQLSTATES.test(code) || AWAY_ERRNOS.has(code))) return true;
+  return typeof message === 'string' && AWAY_MESSAGES.test(message);
+}
+
+export interface OutageOptions {
+  logger: Logger;
+  /** What is being written, for the log line. */
+  what: string;
+  maxWaitMs?: number;
+}
+
+export function waitOutOutage<T>(write: () => Promise<T>, options: OutageOptions): Promise<T> {
+  return pRetry(write, {
+    retries: Number.POSITIVE_INFINITY,
+    minTimeout: 100,
+    maxTimeout: 2000,
+    maxRetryTime: options.maxWaitMs ?? 5 * 60_000,
+    shouldRetry: ({ error }) => isDatabaseAway(error),
+    onFailedAttempt: ({ error, attemptNumber }) => {
+      if (attemptNumber === 1 && isDatabaseAway(error))
+        options.logger.warn({ err: error }, `${options.what}: the database is away; waiting for it`);
+    },
+  });
+}
