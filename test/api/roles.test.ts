@@ -56,6 +56,10 @@ const actions: Record<string, { least: Role; run: (role: Role) => Promise<{ stat
     least: 'administrator',
     run: (r) => t.call(r, 'POST', `/api/projects/${projectId}/secrets`, { key: `SV_${r}`, value: 'x' }),
   },
+  'create a secret bound to a URL': {
+    least: 'administrator',
+    run: (r) => t.call(r, 'POST', `/api/projects/${projectId}/secrets`, { key: `SB_${r}`, bound_url: 'https://api.example.com/' }),
+  },
   'create a cron trigger': {
     least: 'developer',
     run: (r) => t.call(r, 'POST', `/api/tasks/${taskId}/triggers/cron`, { trigger_name: `CRON_${r}` }),
@@ -134,6 +138,19 @@ describe('secret values', () => {
     assert.equal(body.error.field, 'value');
     const admin = await t.call('administrator', 'GET', `/api/secrets/${secret.id}`);
     assert.equal(admin.body.value, SECRET_VALUE);
+  });
+
+  test('a developer cannot re-bind a secret to another URL (its handles would then be sent there)', async () => {
+    const list = await t.call('developer', 'GET', `/api/projects/${projectId}/secrets`);
+    const secret = list.body.items.find((s: { key: string }) => s.key === 'API_KEY');
+    const bound = await t.call('administrator', 'PATCH', `/api/secrets/${secret.id}`, { bound_url: 'https://api.example.com/v1/' });
+    assert.equal(bound.status, 200);
+    const { status, body } = await t.call('developer', 'PATCH', `/api/secrets/${secret.id}`, { bound_url: 'https://attacker.example/' });
+    assert.equal(status, 403);
+    assert.equal(body.error.field, 'bound_url');
+    const unbind = await t.call('developer', 'PATCH', `/api/secrets/${secret.id}`, { bound_url: null });
+    assert.equal(unbind.status, 403);
+    assert.equal((await t.call('administrator', 'GET', `/api/secrets/${secret.id}`)).body.bound_url, 'https://api.example.com/v1/');
   });
 
   test('the value is stored encrypted, not in clear text', async () => {

@@ -40,7 +40,9 @@ test('a newcomer signs in from the printed URL, builds a task and sees its log l
   await s.page.getByRole('button', { name: 'Add a secret' }).click();
   await s.page.getByLabel('Key').fill('api_key');
   await s.page.getByLabel('Value').fill('s3cret-value');
+  await s.page.getByLabel('Sent only to (URL prefix)').fill('https://api.example.com/v1/');
   await s.page.locator('ss-dialog[open]').getByRole('button', { name: 'Save' }).click();
+  await s.page.getByText('Sent only to https://api.example.com/v1/').waitFor();
   await s.page.getByRole('button', { name: 'Show the value of api_key' }).click();
   await s.page.getByText('s3cret-value').waitFor();
   await s.shot(s.page, '02-project-parameters');

@@ -40,17 +40,14 @@ export function projectRoutes(deps: ProjectRoutesDeps): ApiRoutes {
   const { store } = deps;
   const present = (c: Context<AppEnv>, kind: ResourceKind, row: Row) => presentRow(kind, row, c.get('principal'), deps);
 
-  /** Writing a secret's value is for administrators only, whatever the route. */
+  /**
+   * Writing a secret's value, or the URL its handles may be sent to, is for administrators only,
+   * whatever the route: a developer who could re-bind a secret could send it to a server of theirs.
+   */
   const guardSecretValue = (c: Context<AppEnv>, kind: ResourceKind, body: unknown) => {
-    if (
-      kind === 'secret' &&
-      typeof body === 'object' &&
-      body !== null &&
-      'value' in body &&
-      !hasRole(c.get('principal'), 'administrator')
-    ) {
-      throw new ForbiddenError('writing a secret value needs the administrator role', 'value');
-    }
+    if (kind !== 'secret' || typeof body !== 'object' || body === null || hasRole(c.get('principal'), 'administrator')) return;
+    if ('value' in body) throw new ForbiddenError('writing a secret value needs the administrator role', 'value');
+    if ('bound_url' in body) throw new ForbiddenError('setting the URL a secret may be sent to needs the administrator role', 'bound_url');
   };
 
   const list = async (c: Context<AppEnv>, kind: ResourceKind, page: PageRequest, parentId?: number) => {

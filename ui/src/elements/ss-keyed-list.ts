@@ -1,7 +1,8 @@
 /**
  * <ss-keyed-list kind="params|texts|secrets">: one of the Parameters tab's lists. Params hold a
  * value, texts a value per language, secrets a value only administrators see and write
- * (developers see the keys and whether a value is set). Add and edit in a dialog; delete asks.
+ * (developers see the keys and whether a value is set) and the URL prefix their handles may be
+ * sent to (`bound_url`, set by administrators). Add and edit in a dialog; delete asks.
  */
 import { css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
@@ -25,11 +26,13 @@ interface Draft {
   translations: [string, string][];
   /** Secrets: the administrator typed a new value. */
   valueTouched: boolean;
+  /** Secrets: where task code's handles of it may be sent (empty: plugins only). */
+  bound_url: string;
 }
 
 const titles: Record<Kind, string> = { params: 'Parameters', texts: 'Texts', secrets: 'Secrets' };
 const singular: Record<Kind, string> = { params: 'parameter', texts: 'text', secrets: 'secret' };
-const fields = ['key', 'value', 'description', 'url'];
+const fields = ['key', 'value', 'description', 'url', 'bound_url'];
 
 @customElement('ss-keyed-list')
 export class SsKeyedList extends ViewBase {
@@ -83,6 +86,11 @@ export class SsKeyedList extends ViewBase {
             <td class="value">${this.valueCell(item)}</td>
             <td>
               ${item.description}${item.url ? html` <a href=${item.url} target="_blank" rel="noopener noreferrer">link</a>` : nothing}
+              ${
+                this.kind === 'secrets' && (item as Secret).bound_url
+                  ? html`<div class="muted">Sent only to <code>${(item as Secret).bound_url}</code></div>`
+                  : nothing
+              }
             </td>
             <td>
               ${
@@ -135,6 +143,7 @@ export class SsKeyedList extends ViewBase {
       value: this.kind === 'texts' ? '' : (((item as Param | Secret | undefined)?.value as string | null | undefined) ?? ''),
       translations: Object.entries(text).length ? Object.entries(text) : [['en_US', '']],
       valueTouched: false,
+      bound_url: this.kind === 'secrets' ? ((item as Secret | undefined)?.bound_url ?? '') : '',
     };
     await this.updateComplete;
     await this.dialog.open();
@@ -204,6 +213,7 @@ export class SsKeyedList extends ViewBase {
                     ? input('value', 'Value', this.kind === 'secrets' ? 'password' : 'text')
                     : nothing
               }
+              ${this.kind === 'secrets' && this.can('administrator') ? input('bound_url', 'Sent only to (URL prefix)', 'url') : nothing}
               ${input('description', 'Description')} ${input('url', 'Documentation URL', 'url')}
             </form>`
           : nothing
@@ -230,7 +240,10 @@ export class SsKeyedList extends ViewBase {
     const body: Record<string, unknown> = { key: d.key, description: d.description, url: d.url };
     if (this.kind === 'texts') body.value = Object.fromEntries(d.translations.filter(([lang]) => lang.trim() !== ''));
     else if (this.kind === 'params') body.value = d.value;
-    else if (this.can('administrator') && (d.valueTouched || d.id === null)) body.value = d.value === '' ? null : d.value;
+    else if (this.can('administrator')) {
+      if (d.valueTouched || d.id === null) body.value = d.value === '' ? null : d.value;
+      body.bound_url = d.bound_url.trim() === '' ? null : d.bound_url.trim();
+    }
     const ok = await this.attempt(
       () =>
         d.id === null ? this.api.post(`/projects/${this.projectId}/${this.kind}`, body) : this.api.patch(`/${this.kind}/${d.id}`, body),
