@@ -8,23 +8,22 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createTestDatabase, type TestDatabase } from '../../../../test/helpers/db.js';
-import { withTransaction } from '../../db/index.js';
-import { SecretCipher } from '../../secrets/index.js';
-import { InvalidInputError } from '../../shared/errors.js';
-import { packageRoot, samplesDir } from '../../shared/paths.js';
-import { exportProject, importProjectXml, type ImportOptions, type ImportReport } from './index.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { withTransaction } from '../../server/src/db/index.js';
+import { SecretCipher } from '../../server/src/secrets/index.js';
+import { InvalidInputError } from '../../server/src/shared/errors.js';
+import { packageRoot, samplesDir } from '../../server/src/shared/paths.js';
+import { exportProject, importProjectXml, type ImportOptions, type ImportReport } from '../../server/src/projects/xml/index.js';
 
 const cipher = new SecretCipher('upstream demos test key');
-// The repository is checked out beside shared/, which holds upstream's files (never copied in here).
+// The repository is checked out beside shared/, which holds upstream's files (never copied in
+// here). A checkout without it says so and skips the tests that read them, as tests that need a
+// real Odoo do without ODOO_URL.
 const demosDir = join(packageRoot, '..', 'shared', 'upstream-demos');
-const demo = (name: string) => {
-  assert.ok(
-    existsSync(demosDir),
-    `upstream demo files not found in ${demosDir}: check the repository out beside shared/ (which holds upstream-demos/)`,
-  );
-  return readFile(join(demosDir, name), 'utf8');
-};
+const demosMissing = existsSync(demosDir)
+  ? false
+  : `upstream demo files not found in ${demosDir}: check the repository out beside shared/ (which holds upstream-demos/)`;
+const demo = (name: string) => readFile(join(demosDir, name), 'utf8');
 const installed = new Set(['telegram', 'github', 'trello', 'odoo']);
 
 describe('project files: upstream demos, module-qualified ids, unchanged re-imports', () => {
@@ -73,72 +72,80 @@ describe('project files: upstream demos, module-qualified ids, unchanged re-impo
     assert.deepEqual([again.created, again.updated, again.unchanged], [0, 0, 2]);
   });
 
-  test('all five upstream demo files import: Python tasks archived, evaluation contexts mapped to plugins or reported', async () => {
-    const contexts = await importXml(await demo('sync_project_context_demo.xml'));
-    assert.equal(contexts.project, null);
-    assert.deepEqual([contexts.created, contexts.updated, contexts.unchanged], [0, 0, 0]);
-    assert.deepEqual(contexts.contexts, [
-      { record: 'sync_project_context_odoo2odoo_demo', name: 'odoo2odoo_demo', plugin: 'odoo' },
-      { record: 'sync_project_context_telegram_demo', name: 'telegram_demo', plugin: 'telegram' },
-      { record: 'sync_project_context_trello_demo', name: 'trello', plugin: 'trello' },
-      { record: 'sync_project_context_github_demo', name: 'github', plugin: 'github' },
-      { record: 'sync_project_context_math_demo', name: 'math', plugin: null },
-    ]);
-    assert.deepEqual(contexts.warnings, ['evaluation-context plugin "math" is not installed']);
+  test(
+    'all five upstream demo files import: Python tasks archived, evaluation contexts mapped to plugins or reported',
+    { skip: demosMissing },
+    async () => {
+      const contexts = await importXml(await demo('sync_project_context_demo.xml'));
+      assert.equal(contexts.project, null);
+      assert.deepEqual([contexts.created, contexts.updated, contexts.unchanged], [0, 0, 0]);
+      assert.deepEqual(contexts.contexts, [
+        { record: 'sync_project_context_odoo2odoo_demo', name: 'odoo2odoo_demo', plugin: 'odoo' },
+        { record: 'sync_project_context_telegram_demo', name: 'telegram_demo', plugin: 'telegram' },
+        { record: 'sync_project_context_trello_demo', name: 'trello', plugin: 'trello' },
+        { record: 'sync_project_context_github_demo', name: 'github', plugin: 'github' },
+        { record: 'sync_project_context_math_demo', name: 'math', plugin: null },
+      ]);
+      assert.deepEqual(contexts.warnings, ['evaluation-context plugin "math" is not installed']);
 
-    const expected: Record<string, { name: string; contexts: string[]; archived: string[]; records: number }> = {
-      'sync_project_telegram_demo.xml': {
-        name: 'Demo Telegram Integration',
-        contexts: ['telegram'],
-        archived: ['Setup', 'Process Telegram Messages', 'Send response via Odoo'],
-        records: 11,
-      },
-      'sync_project_odoo2odoo_demo.xml': {
-        name: 'Demo Odoo2odoo Integration',
-        contexts: ['odoo'],
-        archived: ['Sync Local Partners To Remote Odoo', 'Sync Remote Partners Updates'],
-        records: 11,
-      },
-      'sync_project_trello_github_demo.xml': {
-        name: 'Demo Trello-Github Integration',
-        contexts: ['trello', 'github', 'math'],
-        archived: [
-          'Setup',
-          'Sync Github Issues to Trello (name, messages, labels)',
-          'Sync Trello Cards to Github (labels)',
-          'Sync labels Updating/Deleting',
-          'Labels Conflict Resolving',
-        ],
-        records: 25,
-      },
-      'sync_project_unittest_demo.xml': {
-        name: 'Project For Unittests',
-        contexts: [],
-        archived: ['Assign ref to new partners'],
-        records: 4,
-      },
-    };
-    for (const [file, want] of Object.entries(expected)) {
-      const xml = await demo(file);
-      const report = await importXml(xml);
-      const project = await one<{ name: string; eval_contexts: string[] }>(
-        'select name, eval_contexts from sync_studio.project where id = $1',
-        [report.project!.id],
-      );
-      assert.deepEqual(
-        { name: project.name, contexts: project.eval_contexts, archived: report.archivedPythonTasks, records: report.created },
-        want,
-        file,
-      );
-      if (want.contexts.includes('math'))
-        assert.ok(report.warnings.includes('evaluation-context plugin "math" is not installed'), report.warnings.join('\n'));
-      // `sync.X` inside module sync's file is the record X of the file: imported once, found again.
-      const again = await importXml(xml);
-      assert.deepEqual([again.project!.id, again.created, again.updated, again.unchanged], [report.project!.id, 0, 0, want.records], file);
-    }
-    const param = await one('select p.xml_id from sync_studio.project_text p where p.key = $1', ['TELEGRAM_WELCOME_MESSAGE']);
-    assert.deepEqual(param, { xml_id: 'telegram_project/telegram_project_param_welcome' });
-  });
+      const expected: Record<string, { name: string; contexts: string[]; archived: string[]; records: number }> = {
+        'sync_project_telegram_demo.xml': {
+          name: 'Demo Telegram Integration',
+          contexts: ['telegram'],
+          archived: ['Setup', 'Process Telegram Messages', 'Send response via Odoo'],
+          records: 11,
+        },
+        'sync_project_odoo2odoo_demo.xml': {
+          name: 'Demo Odoo2odoo Integration',
+          contexts: ['odoo'],
+          archived: ['Sync Local Partners To Remote Odoo', 'Sync Remote Partners Updates'],
+          records: 11,
+        },
+        'sync_project_trello_github_demo.xml': {
+          name: 'Demo Trello-Github Integration',
+          contexts: ['trello', 'github', 'math'],
+          archived: [
+            'Setup',
+            'Sync Github Issues to Trello (name, messages, labels)',
+            'Sync Trello Cards to Github (labels)',
+            'Sync labels Updating/Deleting',
+            'Labels Conflict Resolving',
+          ],
+          records: 25,
+        },
+        'sync_project_unittest_demo.xml': {
+          name: 'Project For Unittests',
+          contexts: [],
+          archived: ['Assign ref to new partners'],
+          records: 4,
+        },
+      };
+      for (const [file, want] of Object.entries(expected)) {
+        const xml = await demo(file);
+        const report = await importXml(xml);
+        const project = await one<{ name: string; eval_contexts: string[] }>(
+          'select name, eval_contexts from sync_studio.project where id = $1',
+          [report.project!.id],
+        );
+        assert.deepEqual(
+          { name: project.name, contexts: project.eval_contexts, archived: report.archivedPythonTasks, records: report.created },
+          want,
+          file,
+        );
+        if (want.contexts.includes('math'))
+          assert.ok(report.warnings.includes('evaluation-context plugin "math" is not installed'), report.warnings.join('\n'));
+        // `sync.X` inside module sync's file is the record X of the file: imported once, found again.
+        const again = await importXml(xml);
+        assert.deepEqual(
+          [again.project!.id, again.created, again.updated, again.unchanged],
+          [report.project!.id, 0, 0, want.records],
+          file,
+        );
+      }
+      const param = await one('select p.xml_id from sync_studio.project_text p where p.key = $1', ['TELEGRAM_WELCOME_MESSAGE']);
+      assert.deepEqual(param, { xml_id: 'telegram_project/telegram_project_param_welcome' });
+    },
+  );
 
   test('an upstream export with ids of another module lands on the project of the unqualified export', async () => {
     const first = await importXml(
