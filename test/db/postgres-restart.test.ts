@@ -28,16 +28,15 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs = 30
   await pollUntil(what, () => check().catch(() => false), { timeoutMs, intervalMs: 100 });
 }
 
-test('jobs run before and after PostgreSQL restarts; /readyz follows the database', async () => {
-  await prepareDataDir(dir);
-  const port = await freePort();
-  let database = await startEmbeddedPostgres(dir, { port });
+/** A sidecar on `databaseUrl`, one worker, and a call of its API as the administrator. */
+async function startSidecar(databaseUrl: string, env: Record<string, string> = {}) {
   const sidecar = await startServe({
-    DATABASE_URL: database.connectionString,
+    DATABASE_URL: databaseUrl,
     SYNC_STUDIO_SECRET: 'restart-test-secret-0123456789-0123456789',
     SYNC_STUDIO_ADMIN_TOKEN: ADMIN,
     PORT: '0',
     SYNC_STUDIO_WORKERS: '1',
+    ...env,
   });
   const api = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${sidecar.url}${path}`, {
@@ -47,6 +46,14 @@ test('jobs run before and after PostgreSQL restarts; /readyz follows the databas
     });
     return { status: response.status, body: (await response.json()) as any };
   };
+  return { sidecar, api };
+}
+
+test('jobs run before and after PostgreSQL restarts; /readyz follows the database', async () => {
+  await prepareDataDir(dir);
+  const port = await freePort();
+  let database = await startEmbeddedPostgres(dir, { port });
+  const { sidecar, api } = await startSidecar(database.connectionString);
   try {
     const project = await api('POST', '/api/projects', { name: 'restart', active: true });
     const task = await api('POST', `/api/projects/${project.body.id}/tasks`, {
@@ -84,22 +91,7 @@ test('a queued job that ends while PostgreSQL is down is recorded once it is bac
   const holdUrl = `http://127.0.0.1:${(hold.address() as AddressInfo).port}/hold`;
   const port = await freePort();
   let database = await startEmbeddedPostgres(dir, { port });
-  const sidecar = await startServe({
-    DATABASE_URL: database.connectionString,
-    SYNC_STUDIO_SECRET: 'restart-test-secret-0123456789-0123456789',
-    SYNC_STUDIO_ADMIN_TOKEN: ADMIN,
-    SYNC_STUDIO_EGRESS_ALLOW: '127.0.0.1',
-    PORT: '0',
-    SYNC_STUDIO_WORKERS: '1',
-  });
-  const api = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${sidecar.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: response.status, body: (await response.json()) as any };
-  };
+  const { sidecar, api } = await startSidecar(database.connectionString, { SYNC_STUDIO_EGRESS_ALLOW: '127.0.0.1' });
   try {
     const project = await api('POST', '/api/projects', { name: 'restart mid-job', active: true });
     await api('POST', `/api/projects/${project.body.id}/params`, { key: 'HOLD', value: holdUrl });

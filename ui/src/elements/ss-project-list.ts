@@ -10,6 +10,7 @@ import { downloadText, fileNameOf } from '../download.js';
 import { actionsColumn, listTable } from '../lists/list-table.js';
 import { ServerList } from '../lists/server-list.js';
 import { ViewBase } from './view-base.js';
+import { nameDialog } from './name-dialog.js';
 import { confirmAction, type SsDialog } from './ss-dialog.js';
 import './ss-control-panel.js';
 import './ss-dialog.js';
@@ -173,24 +174,13 @@ export class SsProjectList extends ViewBase {
   }
 
   private createForm() {
-    return html`<ss-dialog id="create" heading="New project">
-      <form id="create-form" class="form-grid" @submit=${this.create}>
-        <label for="new-name">Name</label>
-        <div>
-          <input
-            id="new-name"
-            required
-            .value=${this.newName}
-            aria-invalid=${this.invalid('name')}
-            aria-describedby="new-name-error"
-            @input=${(e: Event) => (this.newName = (e.target as HTMLInputElement).value)}
-          />
-          ${this.errorOf('name', 'new-name-error')}
-        </div>
-      </form>
-      <button slot="footer" class="btn btn-primary" type="submit" form="create-form">Create</button>
-      <button slot="footer" class="btn" @click=${() => this.createDialog.close()}>Discard</button>
-    </ss-dialog>`;
+    return nameDialog(this, {
+      id: 'create',
+      heading: 'New project',
+      value: this.newName,
+      input: (value) => (this.newName = value),
+      submit: (event) => void this.create(event),
+    });
   }
 
   private reportView() {

@@ -6,7 +6,7 @@ import { listTable } from '../lists/list-table.js';
 import { ServerList, WHOLE_LIST } from '../lists/server-list.js';
 import { ViewBase } from './view-base.js';
 import type { SsDialog } from './ss-dialog.js';
-import './ss-dialog.js';
+import { nameDialog } from './name-dialog.js';
 
 @customElement('ss-tasks-tab')
 export class SsTasksTab extends ViewBase {
@@ -39,24 +39,13 @@ export class SsTasksTab extends ViewBase {
           }),
       })}
       ${this.can('developer') ? html`<button class="btn btn-primary" @click=${() => void this.dialog.open()}>New task</button>` : nothing}
-      <ss-dialog heading="New task">
-        <form id="task-form" class="form-grid" @submit=${this.create}>
-          <label for="task-name">Name</label>
-          <div>
-            <input
-              id="task-name"
-              required
-              .value=${this.name}
-              aria-invalid=${this.invalid('name')}
-              aria-describedby="e-name"
-              @input=${(e: Event) => (this.name = (e.target as HTMLInputElement).value)}
-            />
-            ${this.errorOf('name', 'e-name')}
-          </div>
-        </form>
-        <button slot="footer" class="btn btn-primary" type="submit" form="task-form">Create</button>
-        <button slot="footer" class="btn" @click=${() => this.dialog.close()}>Discard</button>
-      </ss-dialog>`;
+      ${nameDialog(this, {
+        id: 'new-task',
+        heading: 'New task',
+        value: this.name,
+        input: (value) => (this.name = value),
+        submit: (event) => void this.create(event),
+      })}`;
   }
 
   private async create(event: Event): Promise<void> {
