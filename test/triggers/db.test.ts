@@ -249,6 +249,37 @@ describe('Odoo is never broken', () => {
     await captureInstalled(false);
   });
 
+  test("Odoo's own role, with no rights on our schema, writes through capture installed by another role: the write succeeds and is captured", async () => {
+    const role = `sync_studio_test_odoo_${process.pid}`;
+    await s.db.pool.query(`create role ${role} login`);
+    await s.db.pool.query(`grant select, insert on res_partner to ${role}`);
+    await s.db.pool.query(`grant usage on sequence res_partner_id_seq to ${role}`);
+    const url = new URL(odoo.databaseUrl('odoo'));
+    url.username = role;
+    url.password = '';
+    const odooRole = new pg.Client({ connectionString: url.toString() });
+    await odooRole.connect();
+    const id = await dbTrigger({ kind: 'on_create', trigger_name: 'OTHER_ROLE' });
+    try {
+      const { rows } = await odooRole.query<{ id: number }>(
+        `insert into res_partner (name, active) values ('Written by Odoo''s role', true) returning id`,
+      );
+      const jobs = await jobsOf(id, 1);
+      assert.deepEqual(jobs[0]!.result.ids, [rows[0]!.id]);
+      await assert.rejects(
+        odooRole.query('select count(*) from sync_studio.db_event'),
+        /permission denied/,
+        'the role still has no rights on our schema',
+      );
+    } finally {
+      await odooRole.end();
+      await disable(id);
+      await captureInstalled(false);
+      await s.db.pool.query(`drop owned by ${role}`);
+      await s.db.pool.query(`drop role ${role}`);
+    }
+  });
+
   test("installing capture waits at most briefly for Odoo's writers and is retried in the background", async () => {
     const holder = new pg.Client({ connectionString: odoo.databaseUrl('odoo') });
     await holder.connect();

@@ -8,8 +8,10 @@
  *
  * Odoo is never broken by it: the function compares columns through the transition tables and,
  * when that fails (a column dropped, renamed or retyped by a module upgrade), by name over jsonb,
- * so an upgrade costs a slower statement, never a failed write; the functions live in our schema,
- * so dropping it drops them and their pg triggers.
+ * so an upgrade costs a slower statement, never a failed write; the functions run as the role
+ * that installed them (security definer, a fixed search_path, no EXECUTE for others), so Odoo's
+ * own role needs no rights on our schema; they live in our schema, so dropping it drops them and
+ * their pg triggers.
  * Odoo is never blocked by it: creating or dropping a pg trigger waits at most `lockTimeoutMs` for
  * Odoo's writers and fails otherwise (the caller retries in the background).
  */
@@ -146,7 +148,8 @@ export function functionSql(plan: TableCapture): string {
   const deleteSql = plan.deletedRows
     ? 'select array_agg(o.id), jsonb_agg(to_jsonb(o)) into v_ids, v_old from sync_studio_old o;'
     : 'select array_agg(o.id) into v_ids from sync_studio_old o;';
-  return `create or replace function sync_studio.${ident(functionName(plan.table))}() returns trigger language plpgsql as $body$
+  return `create or replace function sync_studio.${ident(functionName(plan.table))}() returns trigger language plpgsql
+  security definer set search_path = pg_catalog, pg_temp as $body$
 declare
   v_ids bigint[];
   v_changed text[];
@@ -285,6 +288,7 @@ export async function reconcileCapture(pool: Pool, planner: CapturePlanner, lock
         if (isCurrent(now, plan, version)) return 'unchanged';
         const have = now.triggers.get(table) ?? new Set();
         await db.query(sql);
+        await db.query(`revoke execute on function sync_studio.${ident(functionName(table))}() from public`);
         await db.query(`comment on function sync_studio.${ident(functionName(table))}() is ${literal(version)}`);
         for (const op of have) if (!plan.operations.includes(op)) await db.query(dropTriggerSql(table, op));
         for (const op of plan.operations) if (!have.has(op)) await db.query(triggerSql(table, op));
