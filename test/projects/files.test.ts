@@ -195,7 +195,7 @@ test('an unchanged re-import over the API reports every record unchanged; the mo
   const env = { DATABASE_URL: s.db.url, SYNC_STUDIO_SECRET: TEST_SECRET };
   const cli = await runCli(['import', '--module', 'm2', file], env);
   assert.equal(cli.code, 0, cli.stderr);
-  assert.deepEqual(JSON.parse(cli.stdout).project, { id: first.body.project.id, xmlId: 'mod-probe', created: false });
+  assert.deepEqual(JSON.parse(cli.stdout).project, { id: first.body.project.id, xml_id: 'mod-probe', created: false });
   assert.equal(JSON.parse(cli.stdout).unchanged, 2);
 });
 

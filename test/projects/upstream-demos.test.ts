@@ -128,7 +128,7 @@ describe('project files: upstream demos, module-qualified ids, unchanged re-impo
           [report.project!.id],
         );
         assert.deepEqual(
-          { name: project.name, contexts: project.eval_contexts, archived: report.archivedPythonTasks, records: report.created },
+          { name: project.name, contexts: project.eval_contexts, archived: report.archived_python_tasks, records: report.created },
           want,
           file,
         );

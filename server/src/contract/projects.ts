@@ -220,7 +220,7 @@ export const projectTrigger = z
 export const importReport = z
   .object({
     project: z
-      .object({ id: rowId, xmlId: z.string(), created: z.boolean() })
+      .object({ id: rowId, xml_id: z.string(), created: z.boolean() })
       .nullable()
       .describe('null for a file of evaluation-context records only'),
     created: z.number().int(),
@@ -231,7 +231,7 @@ export const importReport = z
       .describe("the file's sync.project.context records and the installed plugin each stands for (null: none is installed)"),
     ignored: z.array(z.object({ record: z.string(), field: z.string().optional(), reason: z.string() })),
     warnings: z.array(z.string()),
-    archivedPythonTasks: z.array(z.string()).describe('tasks whose code is Python (an upstream file): kept, but archived'),
+    archived_python_tasks: z.array(z.string()).describe('tasks whose code is Python (an upstream file): kept, but archived'),
   })
   .meta({ id: 'ImportReport' });
 

@@ -210,7 +210,7 @@ export class SsProjectList extends ViewBase {
                       </ul>`
                   : nothing
               }
-              ${r.archivedPythonTasks.length ? html`<p>Python tasks kept but archived: ${r.archivedPythonTasks.join(', ')}</p>` : nothing}`
+              ${r.archived_python_tasks.length ? html`<p>Python tasks kept but archived: ${r.archived_python_tasks.join(', ')}</p>` : nothing}`
           : nothing
       }
       ${

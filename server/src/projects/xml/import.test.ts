@@ -35,7 +35,7 @@ describe('project files: import', () => {
   test('the sample project imports: active, a button, an hourly cron left disabled, a JSON echo webhook', async () => {
     const report = await importXml(await readFile(join(samplesDir, 'sample-project.xml'), 'utf8'));
     assert.deepEqual(
-      { ignored: report.ignored, warnings: report.warnings, archived: report.archivedPythonTasks },
+      { ignored: report.ignored, warnings: report.warnings, archived: report.archived_python_tasks },
       { ignored: [], warnings: [], archived: [] },
     );
     const project = await one<{ name: string; active: boolean }>('select name, active from sync_studio.project where id = $1', [
@@ -61,7 +61,7 @@ describe('project files: import', () => {
 
   test('an upstream export (test/fixtures/projects/upstream-partner-export.xml): Python task kept but archived, plugin from the file, defaults filled', async () => {
     const report = await importXml(await fixture('upstream-partner-export.xml'), { knownPlugins: (name) => name !== 'math' });
-    assert.deepEqual(report.archivedPythonTasks, ['Push partners']);
+    assert.deepEqual(report.archived_python_tasks, ['Push partners']);
     assert.ok(report.warnings.some((w) => /Python/.test(w)));
     assert.ok(report.warnings.includes('evaluation-context plugin "math" is not installed'));
     assert.deepEqual(report.ignored, []);
@@ -84,7 +84,7 @@ describe('project files: import', () => {
 
   test('a hand-written upstream demo: Python common code archives every task, unused fields and unresolved refs are reported', async () => {
     const report = await importXml(await fixture('upstream-telegram-demo.xml'));
-    assert.deepEqual(report.archivedPythonTasks, ['Setup', 'Process Telegram Messages', 'Send response via Odoo']);
+    assert.deepEqual(report.archived_python_tasks, ['Setup', 'Process Telegram Messages', 'Send response via Odoo']);
     assert.ok(report.warnings.some((w) => /common code is Python/.test(w)));
     assert.deepEqual(
       report.ignored.map(({ record, field }) => `${record}.${field}`),

@@ -33,7 +33,7 @@ export interface ImportOptions {
 
 export interface ImportReport {
   /** null for a file of evaluation-context records only. */
-  project: { id: number; xmlId: string; created: boolean } | null;
+  project: { id: number; xml_id: string; created: boolean } | null;
   created: number;
   updated: number;
   /** Records the file gives as they are stored already. */
@@ -43,7 +43,7 @@ export interface ImportReport {
   ignored: { record: string; field?: string; reason: string }[];
   warnings: string[];
   /** Names of tasks whose code is Python (an upstream file): kept, but archived. */
-  archivedPythonTasks: string[];
+  archived_python_tasks: string[];
 }
 
 type Row = Record<string, unknown> & { id: number };
@@ -155,7 +155,7 @@ class ProjectImporter {
     contexts: [],
     ignored: [],
     warnings: [],
-    archivedPythonTasks: [],
+    archived_python_tasks: [],
   };
   private readonly resolved = new Map<string, Resolved>();
   /** Whether the project's common code is Python (then every task is). */
@@ -171,7 +171,7 @@ class ProjectImporter {
   ) {}
 
   private get projectXmlId(): string {
-    return this.report.project?.xmlId ?? '';
+    return this.report.project?.xml_id ?? '';
   }
 
   async apply(record: FileRecord, kind: StoredKind): Promise<void> {
@@ -200,9 +200,9 @@ class ProjectImporter {
       this.report[!existing ? 'created' : Object.keys(changes).length > 0 ? 'updated' : 'unchanged'] += 1;
       this.changed ||= !existing || Object.keys(changes).length > 0;
     } else this.report.unchanged += 1;
-    if (kind === 'project') this.report.project = { id: row!.id, xmlId: record.id, created: !existing };
+    if (kind === 'project') this.report.project = { id: row!.id, xml_id: record.id, created: !existing };
     if (kind === 'project') this.pythonCommonCode = looksLikePython(String(row!.common_code));
-    if (kind === 'task' && this.isPython(row!.code)) this.report.archivedPythonTasks.push(String(row!.name));
+    if (kind === 'task' && this.isPython(row!.code)) this.report.archived_python_tasks.push(String(row!.name));
     if (kind === 'db') this.checkWatchedFieldModels(record.id, draft, String(row!.model));
     this.resolved.set(record.id, { kind, id: row!.id, projectId: this.report.project!.id });
   }
@@ -360,7 +360,7 @@ class ProjectImporter {
   private warnAboutPython(): void {
     if (this.pythonCommonCode)
       this.report.warnings.push('the project common code is Python (an upstream project): it is kept, but must be rewritten in JavaScript');
-    const count = this.report.archivedPythonTasks.length;
+    const count = this.report.archived_python_tasks.length;
     if (count > 0)
       this.report.warnings.push(
         `${count} task(s) have Python code (an upstream project): their code is kept and they are archived until rewritten in JavaScript`,
