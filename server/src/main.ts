@@ -62,7 +62,7 @@ export async function openStore(
   const pool = createPool(connectionString, 20);
   const close = async () => {
     await pool.end();
-    await embedded?.stop();
+    await embedded?.release();
   };
   try {
     const { applied } = await migrate(pool);

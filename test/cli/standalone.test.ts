@@ -57,6 +57,20 @@ test('a fresh start reaches /readyz with a sample project and an administrator t
   }
 });
 
+test("a CLI command on the data folder of a running sidecar leaves that sidecar's database running", async () => {
+  const serving = await startServe(env);
+  try {
+    const exported = await runCli(['export', 'sample-hello-sync-studio--sync-project'], { SYNC_STUDIO_DATA_DIR: dataDir });
+    assert.equal(exported.code, 0, exported.stderr);
+    assert.match(exported.stdout, /<odoo>/);
+    assert.equal((await get(`${serving.url}/readyz`)).status, 200, 'the running sidecar still reaches its database');
+    assert.equal((await get(`${serving.url}/api/projects`, serving.token)).body.total, 1);
+  } finally {
+    assert.equal(await stop(serving.child), 0);
+  }
+  assert.equal(existsSync(join(dataDir, 'pg', 'postmaster.pid')), false, 'the last one out stops the database');
+});
+
 test('a port already in use stops the start with a line naming it', async () => {
   const blocker = createServer().listen(0, '127.0.0.1');
   await new Promise((resolve) => blocker.once('listening', resolve));

@@ -10,7 +10,9 @@
  * outcome, and stops the database last.
  *
  * If the sidecar was killed without stopping its database, the next start finds the old server
- * still running (postmaster.pid) and reuses it instead of failing on the lock file.
+ * still running (postmaster.pid) and reuses it instead of failing on the lock file. The same goes
+ * for a CLI command run beside a running `serve`: the two share one server, and whichever stops
+ * last stops it: `release` leaves the server running while other clients are connected to it.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -27,7 +29,10 @@ import { SyncStudioError } from '../shared/errors.js';
 
 export interface EmbeddedDatabase {
   connectionString: string;
+  /** Stops the server (a fast shutdown), whoever else uses it. */
   stop(): Promise<void>;
+  /** Stops the server unless other clients are connected to it (a sidecar or CLI command sharing it). */
+  release(): Promise<void>;
 }
 
 const DATABASE = 'sync_studio';
@@ -82,6 +87,9 @@ export async function startEmbeddedPostgres(dataDir: string, options: EmbeddedOp
   return {
     connectionString: `${adminUrl}/${DATABASE}`,
     stop: () => stopServer(clusterDir, child),
+    release: async () => {
+      if (!(await othersConnected(`${adminUrl}/postgres`))) await stopServer(clusterDir, child);
+    },
   };
 }
 
@@ -120,6 +128,23 @@ async function startServer(clusterDir: string, port: number, onLog: (line: strin
     );
   });
   return child;
+}
+
+/** Whether another process (a running sidecar, a CLI command, psql) has a session on the server. */
+async function othersConnected(adminUrl: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ n: number }>(
+      `select count(*)::int as n from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()`,
+    );
+    return rows[0]!.n > 0;
+  } catch {
+    // Not reachable (already stopping): nothing to keep running.
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 /** A fast shutdown (SIGINT); a server reused from an earlier start is found by its postmaster.pid. */
