@@ -24,16 +24,19 @@ export interface OutageOptions {
   maxWaitMs?: number;
 }
 
-export function waitOutOutage<T>(write: () => Promise<T>, options: OutageOptions): Promise<T> {
-  return pRetry(write, {
-    retries: Number.POSITIVE_INFINITY,
-    minTimeout: 100,
-    maxTimeout: 2000,
-    maxRetryTime: options.maxWaitMs ?? 5 * 60_000,
-    shouldRetry: ({ error }) => isDatabaseAway(error),
-    onFailedAttempt: ({ error, attemptNumber }) => {
-      if (attemptNumber === 1 && isDatabaseAway(error))
-        options.logger.warn({ err: error }, `${options.what}: the database is away; waiting for it`);
-    },
-  });
+/** Writes once; only a write that failed because the database is away is retried (the usual write pays nothing extra). */
+export async function waitOutOutage<T>(write: () => Promise<T>, options: OutageOptions): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (!isDatabaseAway(error)) throw error;
+    options.logger.warn({ err: error }, `${options.what}: the database is away; waiting for it`);
+    return pRetry(write, {
+      retries: Number.POSITIVE_INFINITY,
+      minTimeout: 100,
+      maxTimeout: 2000,
+      maxRetryTime: options.maxWaitMs ?? 5 * 60_000,
+      shouldRetry: ({ error: next }) => isDatabaseAway(next),
+    });
+  }
 }
