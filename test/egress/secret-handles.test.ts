@@ -170,5 +170,9 @@ describe('secret handles', () => {
     const bad = await s.call('administrator', 'PATCH', `/api/secrets/${created.body.id}`, { bound_url: 'https://api.example.com/v1/?x=1' });
     assert.equal(bad.status, 400);
     assert.match(JSON.stringify(bad.body), /bound_url/);
+    const ftp = await s.call('administrator', 'PATCH', `/api/secrets/${created.body.id}`, { bound_url: 'ftp://files.example.com/' });
+    assert.equal(ftp.status, 400);
+    assert.equal(ftp.body.error.field, 'bound_url');
+    assert.match(ftp.body.error.message, /must be an http\(s\) URL prefix/);
   });
 });

@@ -39,7 +39,7 @@ export const paramInput = z.strictObject({ ...paramBase, value: text(100_000).nu
 export const textInput = z.strictObject({ ...paramBase, value: z.record(langCode, text(100_000)).optional() }).meta({ id: 'TextInput' });
 /** Where handles of a secret may be sent: an http(s) URL prefix with a host, no query or fragment. */
 const boundUrl = z
-  .url({ protocol: /^https?$/ })
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL prefix, such as https://api.trello.com/1/' })
   .max(2000)
   .refine((value) => !/[?#]/.test(value), 'must be a URL prefix without query or fragment, such as https://api.trello.com/1/');
 export const secretInput = z
