@@ -35,6 +35,7 @@ const expectedTables = [
   'trigger_webhook',
   'webhook_request',
   'db_event',
+  'db_event_processed',
   'db_listener',
 ].sort();
 

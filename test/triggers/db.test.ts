@@ -230,7 +230,9 @@ describe('Odoo is never broken', () => {
       filter_pre_domain: "[('x_note', '=', False)]",
     });
     const partner = await rpc.executeKw<number>('res.partner', 'create', [{ name: 'Upgraded' }]);
-    const { rows: last } = await s.db.pool.query('select max(id) as id from sync_studio.db_event');
+    const events = `(select id, table_name, operation, ids from sync_studio.db_event
+                     union all select id, table_name, operation, ids from sync_studio.db_event_processed) e`;
+    const { rows: last } = await s.db.pool.query(`select coalesce(max(id), 0) as id from ${events}`);
     // A type without an equality operator: the column-by-column comparison cannot even be planned.
     await s.db.pool.query('alter table res_partner alter column x_score type json using to_json(x_score)');
     await rpc.executeKw('res.partner', 'write', [[partner], { name: 'Retyped column' }]);
@@ -239,7 +241,7 @@ describe('Odoo is never broken', () => {
     await s.db.pool.query('alter table res_partner drop column x_score');
     await rpc.executeKw('res.partner', 'write', [[partner], { name: 'Dropped column' }]);
     const { rows } = await s.db.pool.query(
-      `select count(*)::int as n from sync_studio.db_event where table_name = 'res_partner' and operation = 'UPDATE' and $1 = any(ids) and id > $2`,
+      `select count(*)::int as n from ${events} where table_name = 'res_partner' and operation = 'UPDATE' and $1 = any(ids) and id > $2`,
       [partner, last[0].id],
     );
     assert.equal(rows[0].n, 3, 'every write captured');
@@ -275,6 +277,73 @@ describe('Odoo is never broken', () => {
       await odooRole.end();
       await disable(id);
       await captureInstalled(false);
+      await s.db.pool.query(`drop owned by ${role}`);
+      await s.db.pool.query(`drop role ${role}`);
+    }
+  });
+
+  test("a writer's search_path cannot make capture run the writer's functions or operators as our role", async () => {
+    // A role that writes partners and owns a schema of look-alikes of what capture calls, placed
+    // before pg_catalog in its search_path: unqualified, each would win over the built-in.
+    const role = `sync_studio_test_hostile_${process.pid}`;
+    const schema = `hostile_${process.pid}`;
+    await s.db.pool.query(`create role ${role} login`);
+    await s.db.pool.query(`grant select, insert, update, delete on res_partner to ${role}`);
+    await s.db.pool.query(`grant usage on sequence res_partner_id_seq to ${role}`);
+    await s.db.pool.query(`create schema ${schema} authorization ${role}`);
+    const url = new URL(odoo.databaseUrl('odoo'));
+    url.username = role;
+    url.password = '';
+    const writer = new pg.Client({ connectionString: url.toString() });
+    await writer.connect();
+    await writer.query(`create table ${schema}.calls (who text, what text)`);
+    await writer.query(`grant usage on schema ${schema} to public`);
+    await writer.query(`grant insert on ${schema}.calls to public`);
+    const spy = (what: string, returns: string) =>
+      `begin insert into ${schema}.calls values (current_user, '${what}'); return ${returns}; end`;
+    for (const type of ['text', 'integer', 'character varying', 'bigint']) {
+      await writer.query(
+        `create function ${schema}.same(a ${type}, b ${type}) returns boolean language plpgsql as $$${spy('=', 'a operator(pg_catalog.=) b')}$$`,
+      );
+      await writer.query(`create operator ${schema}.= (leftarg = ${type}, rightarg = ${type}, function = ${schema}.same)`);
+    }
+    await writer.query(
+      `create function ${schema}.bigger(a bigint, b integer) returns boolean language plpgsql as $$${spy('>', 'a operator(pg_catalog.>) b')}$$`,
+    );
+    await writer.query(`create operator ${schema}.> (leftarg = bigint, rightarg = integer, function = ${schema}.bigger)`);
+    await writer.query(
+      `create function ${schema}.pg_notify(text, text) returns boolean language plpgsql as $$${spy('pg_notify', 'null')}$$`,
+    );
+    await writer.query(`create function ${schema}.to_jsonb(res_partner) returns jsonb language plpgsql as $$${spy('to_jsonb', "'{}'")}$$`);
+    await writer.query(
+      `create function ${schema}.keep(state integer[], id integer) returns integer[] language plpgsql as $$${spy('array_agg', 'state || id')}$$`,
+    );
+    await writer.query(`create aggregate ${schema}.array_agg(integer) (sfunc = ${schema}.keep, stype = integer[])`);
+    await writer.query(`set search_path = ${schema}, pg_catalog, public`);
+    const created = await dbTrigger({ kind: 'on_create', trigger_name: 'HOSTILE_CREATE' });
+    const written = await dbTrigger({
+      kind: 'on_write',
+      trigger_name: 'HOSTILE_WRITE',
+      watched_fields: ['email'],
+      filter_pre_domain: "[('city', '=', False)]",
+    });
+    const deleted = await dbTrigger({ kind: 'on_unlink', trigger_name: 'HOSTILE_UNLINK' });
+    try {
+      const { rows } = await writer.query<{ id: number }>(`insert into res_partner (name, active) values ('Hostile', true) returning id`);
+      const partner = rows[0]!.id;
+      assert.deepEqual((await jobsOf(created, 1))[0]!.result.ids, [partner]);
+      await writer.query(`update res_partner set email = 'h@example.com' where id = $1`, [partner]);
+      assert.deepEqual((await jobsOf(written, 1))[0]!.result.ids, [partner]);
+      await writer.query(`delete from res_partner where id = $1`, [partner]);
+      assert.deepEqual((await jobsOf(deleted, 1))[0]!.result.ids, [partner]);
+      const { rows: calls } = await writer.query(`select distinct who, what from ${schema}.calls order by 1, 2`);
+      // The look-alikes won in the writer's own statements (its WHERE id = $1), never in capture's.
+      assert.deepEqual(calls, [{ who: role, what: '=' }]);
+    } finally {
+      await writer.end();
+      for (const id of [created, written, deleted]) await disable(id);
+      await captureInstalled(false);
+      await s.db.pool.query(`drop schema ${schema} cascade`);
       await s.db.pool.query(`drop owned by ${role}`);
       await s.db.pool.query(`drop role ${role}`);
     }

@@ -91,7 +91,7 @@ export function metricsRoutes(deps: MetricsDeps): Hono {
   const outbox = cached(deps.clock, ttlMs, () => outboxStats(deps.pool));
   new Gauge({
     name: 'sync_studio_db_outbox',
-    help: 'DB event outbox: events waiting to be dispatched, seconds the oldest has waited, rows (estimate) and bytes on disk',
+    help: 'DB event outbox: events waiting to be dispatched, seconds the oldest has waited, rows (estimate, waiting and processed) and bytes on disk',
     labelNames: ['measure'],
     registers: [registry],
     async collect() {

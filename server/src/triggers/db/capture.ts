@@ -9,7 +9,7 @@
  * Odoo is never broken by it: the function compares columns through the transition tables and,
  * when that fails (a column dropped, renamed or retyped by a module upgrade), by name over jsonb,
  * so an upgrade costs a slower statement, never a failed write; the functions run as the role
- * that installed them (security definer, a fixed search_path, no EXECUTE for others), so Odoo's
+ * that installed them (security definer, every name schema-qualified, no EXECUTE for others), so Odoo's
  * own role needs no rights on our schema; they live in our schema, so dropping it drops them and
  * their pg triggers.
  * Odoo is never blocked by it: creating or dropping a pg trigger waits at most `lockTimeoutMs` for
@@ -103,74 +103,97 @@ export async function planCapture(db: Queryable, triggers: readonly CaptureTrigg
 
 const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`;
-const nameArray = (names: readonly string[]): string => `array[${names.map(literal).join(', ')}]::text[]`;
+const nameArray = (names: readonly string[]): string => `array[${names.map(literal).join(', ')}]::pg_catalog.text[]`;
+
+/*
+ * The generated SQL names every function, operator and type by its schema: the function runs as
+ * its owner but in the writer's search_path (a `SET search_path` clause would cost every captured
+ * statement a GUC change and a search-path recomputation, about 6 µs), so nothing in it may be
+ * resolved through a schema the writer chose. `IS DISTINCT FROM` cannot name its operator, hence
+ * `distinct`.
+ */
+const eq = (a: string, b: string): string => `${a} operator(pg_catalog.=) ${b}`;
+const distinct = (a: string, b: string): string => `not coalesce((${a}) operator(pg_catalog.=) (${b}), (${a}) is null and (${b}) is null)`;
+const field = (row: string, key: string): string => `(pg_catalog.to_jsonb(${row}) operator(pg_catalog.->) ${key})`;
+const JOINED = `sync_studio_new n join sync_studio_old o on ${eq('o.id', 'n.id')}`;
+const NOTIFY_FLAG = 'exists (select 1 from sync_studio.db_listener l where l.notify)';
 
 export function functionName(table: string): string {
   return `${FUNCTION_PREFIX}${table}`;
+}
+
+/** One statement appending the event of the rows in `from` (if any) and reading the wake-up flag. */
+function appendFrom(from: string, idColumn: string, oldValues = 'null'): string {
+  return `insert into sync_studio.db_event (table_name, operation, ids, old_values)
+      select TG_TABLE_NAME, TG_OP, pg_catalog.array_agg(${idColumn}), ${oldValues} from ${from}
+      having pg_catalog.count(*) operator(pg_catalog.>) 0
+      returning ${NOTIFY_FLAG} into v_notify;`;
 }
 
 /**
  * The UPDATE branch: ids, changed columns and old values compared column by column; when that
  * statement fails (a watched column dropped, renamed or retyped by a module upgrade since this
  * function was generated), compared by name over jsonb instead. The block only reads, so entering
- * it opens no subtransaction id; it costs less than checking the catalog at every statement.
+ * it opens no subtransaction id; it costs less than checking the catalog at every statement. The
+ * event is appended after the block, outside it.
  */
 function updateSql(plan: TableCapture): string {
   const { compare, oldColumns } = plan;
-  if (compare.length === 0 && oldColumns.length === 0) return `select array_agg(n.id) into v_ids from sync_studio_new n;`;
+  if (compare.length === 0 && oldColumns.length === 0) return appendFrom('sync_studio_new n', 'n.id');
   const changedFast = compare.length
-    ? `array_remove(array[${compare.map((c) => `case when bool_or(n.${ident(c)} is distinct from o.${ident(c)}) then ${literal(c)} end`).join(', ')}], null)`
+    ? `pg_catalog.array_remove(array[${compare
+        .map((c) => `case when pg_catalog.bool_or(${distinct(`n.${ident(c)}`, `o.${ident(c)}`)}) then ${literal(c)}::pg_catalog.text end`)
+        .join(', ')}], null::pg_catalog.text)`
     : 'null';
   const oldFast = oldColumns.length
-    ? `jsonb_agg(jsonb_build_object('id', o.id${oldColumns.map((c) => `, ${literal(c)}, o.${ident(c)}`).join('')}))`
+    ? `pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('id', o.id${oldColumns.map((c) => `, ${literal(c)}, o.${ident(c)}`).join('')}))`
     : 'null';
   const changedSlow = compare.length
-    ? `(select array_agg(k order by k) from unnest(${nameArray(compare)}) k
-          where exists (select 1 from sync_studio_new n join sync_studio_old o on o.id = n.id
-                         where to_jsonb(n) -> k is distinct from to_jsonb(o) -> k))`
+    ? `(select pg_catalog.array_agg(k order by k) from pg_catalog.unnest(${nameArray(compare)}) k
+          where exists (select 1 from ${JOINED} where ${distinct(field('n', 'k'), field('o', 'k'))}))`
     : 'null';
   const oldSlow = oldColumns.length
-    ? `(select jsonb_agg(jsonb_build_object('id', o.id) || coalesce((select jsonb_object_agg(k, to_jsonb(o) -> k) from unnest(${nameArray(oldColumns)}) k where to_jsonb(o) ? k), '{}')) from sync_studio_old o)`
+    ? `(select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('id', o.id) operator(pg_catalog.||) coalesce(
+          (select pg_catalog.jsonb_object_agg(k, ${field('o', 'k')}) from pg_catalog.unnest(${nameArray(oldColumns)}) k
+            where pg_catalog.to_jsonb(o) operator(pg_catalog.?) k), '{}')) from sync_studio_old o)`
     : 'null';
   return `begin
-      select array_agg(n.id), ${changedFast}, ${oldFast} into v_ids, v_changed, v_old
-        from sync_studio_new n join sync_studio_old o on o.id = n.id;
+      select pg_catalog.array_agg(n.id), ${changedFast}, ${oldFast} into v_ids, v_changed, v_old from ${JOINED};
     exception when others then
       -- The table changed since this function was generated: compare by name.
-      select array_agg(n.id) into v_ids from sync_studio_new n;
+      select pg_catalog.array_agg(n.id) into v_ids from sync_studio_new n;
       v_changed := ${changedSlow};
       v_old := ${oldSlow};
-    end;`;
+    end;
+    if v_ids is not null then
+      insert into sync_studio.db_event (table_name, operation, ids, changed_columns, old_values)
+      values (TG_TABLE_NAME, TG_OP, v_ids, v_changed, v_old)
+      returning ${NOTIFY_FLAG} into v_notify;
+    end if;`;
 }
 
 /** The generated function of one table. */
 export function functionSql(plan: TableCapture): string {
   const deleteSql = plan.deletedRows
-    ? 'select array_agg(o.id), jsonb_agg(to_jsonb(o)) into v_ids, v_old from sync_studio_old o;'
-    : 'select array_agg(o.id) into v_ids from sync_studio_old o;';
+    ? appendFrom('sync_studio_old o', 'o.id', 'pg_catalog.jsonb_agg(pg_catalog.to_jsonb(o))')
+    : appendFrom('sync_studio_old o', 'o.id');
   return `create or replace function sync_studio.${ident(functionName(plan.table))}() returns trigger language plpgsql
-  security definer set search_path = pg_catalog, pg_temp as $body$
+  security definer as $body$
 declare
   v_ids bigint[];
-  v_changed text[];
-  v_old jsonb;
+  v_changed pg_catalog.text[];
+  v_old pg_catalog.jsonb;
   v_notify boolean;
 begin
-  if TG_OP = 'INSERT' then
-    select array_agg(n.id) into v_ids from sync_studio_new n;
-  elsif TG_OP = 'DELETE' then
+  if ${eq('TG_OP', "'INSERT'")} then
+    ${appendFrom('sync_studio_new n', 'n.id')}
+  elsif ${eq('TG_OP', "'DELETE'")} then
     ${deleteSql}
   else
     ${updateSql(plan)}
   end if;
-  if v_ids is null then
-    return null;
-  end if;
-  insert into sync_studio.db_event (table_name, operation, ids, changed_columns, old_values)
-  values (TG_TABLE_NAME, TG_OP, v_ids, v_changed, v_old)
-  returning exists (select 1 from sync_studio.db_listener where notify) into v_notify;
   if v_notify then
-    perform pg_notify(${literal(NOTIFY_CHANNEL)}, '');
+    perform pg_catalog.pg_notify(${literal(NOTIFY_CHANNEL)}, '');
   end if;
   return null;
 end

@@ -1,14 +1,19 @@
 /**
- * The outbox (`sync_studio.db_event`): claiming events a whole transaction at a time, the
- * listeners' wake-up flags, retention and the figures /metrics shows.
+ * The outbox: claiming events a whole transaction at a time, the listeners' wake-up flags,
+ * retention and the figures /metrics shows.
  *
+ * `sync_studio.db_event` holds only the events that wait, with nothing but its primary key to
+ * maintain (each row is written inside an Odoo writer's transaction); a claim moves its events to
+ * `sync_studio.db_event_processed`, kept for the API's last events and pruned by age.
  * A claim takes, in the claimer's transaction, an advisory lock per writer transaction id (so two
  * sidecars never split one Odoo transaction, whose events must be folded together) and the rows
- * with `FOR UPDATE SKIP LOCKED`, and marks them processed; the jobs they start are written in the
- * same transaction, so a crash before the commit leaves the events for the next claim and a
- * commit leaves both: every event is handled exactly once.
+ * with `FOR UPDATE SKIP LOCKED`, and moves them; the jobs they start are written in the same
+ * transaction, so a crash before the commit leaves the events for the next claim and a commit
+ * leaves both: every event is handled exactly once.
  */
 import type { Pool, PoolClient, Queryable } from '../../db/index.js';
+
+const EVENT_COLUMNS = 'id, table_name, operation, txid, ids, changed_columns, old_values, created_at';
 
 export interface DbEvent {
   id: number;
@@ -26,16 +31,18 @@ export async function claimEvents(db: PoolClient, limit: number): Promise<DbEven
   const { rows: transactions } = await db.query<{ txid: string }>(
     `select distinct txid from (
        select txid from sync_studio.db_event
-        where processed_at is null and pg_try_advisory_xact_lock(hashtext('sync_studio.db_event'), (txid % 2147483647)::int)
+        where pg_try_advisory_xact_lock(hashtext('sync_studio.db_event'), (txid % 2147483647)::int)
         order by id limit $1) claimable`,
     [limit],
   );
   if (transactions.length === 0) return [];
   const { rows } = await db.query<DbEvent>(
-    `update sync_studio.db_event e set processed_at = now()
-      where e.id in (select id from sync_studio.db_event where processed_at is null and txid = any($1::bigint[]) for update skip locked)
-        and e.processed_at is null
-      returning e.id, e.table_name, e.operation, e.txid::text, e.ids::int[], e.changed_columns, e.old_values, e.created_at`,
+    `with claimed as (
+       delete from sync_studio.db_event
+        where id in (select id from sync_studio.db_event where txid = any($1::bigint[]) for update skip locked)
+        returning ${EVENT_COLUMNS})
+     insert into sync_studio.db_event_processed (${EVENT_COLUMNS}) select ${EVENT_COLUMNS} from claimed
+     returning id, table_name, operation, txid::text, ids::int[], changed_columns, old_values, created_at`,
     [transactions.map((t) => t.txid)],
   );
   return rows.sort((a, b) => a.id - b.id);
@@ -62,7 +69,7 @@ export async function removeDeadListeners(pool: Pool, isDead: (instanceId: numbe
 
 /** Deletes processed events older than `before`. */
 export async function pruneEvents(db: Queryable, before: Date): Promise<number> {
-  const { rowCount } = await db.query('delete from sync_studio.db_event where processed_at is not null and created_at < $1', [before]);
+  const { rowCount } = await db.query('delete from sync_studio.db_event_processed where created_at < $1', [before]);
   return rowCount ?? 0;
 }
 
@@ -76,10 +83,11 @@ export interface OutboxStats {
 
 export async function outboxStats(db: Queryable): Promise<OutboxStats> {
   const { rows } = await db.query<{ pending: number; lag: number; rows: number; bytes: number }>(
-    `select (select count(*)::int from sync_studio.db_event where processed_at is null) as pending,
-            coalesce((select extract(epoch from now() - min(created_at)) from sync_studio.db_event where processed_at is null), 0)::float8 as lag,
-            greatest((select reltuples from pg_class where oid = 'sync_studio.db_event'::regclass), 0)::float8 as rows,
-            pg_total_relation_size('sync_studio.db_event')::float8 as bytes`,
+    `select (select count(*)::int from sync_studio.db_event) as pending,
+            coalesce((select extract(epoch from now() - min(created_at)) from sync_studio.db_event), 0)::float8 as lag,
+            (select sum(greatest(reltuples, 0)) from pg_class
+              where oid in ('sync_studio.db_event'::regclass, 'sync_studio.db_event_processed'::regclass))::float8 as rows,
+            (pg_total_relation_size('sync_studio.db_event') + pg_total_relation_size('sync_studio.db_event_processed'))::float8 as bytes`,
   );
   const row = rows[0]!;
   return { pending: row.pending, lagSeconds: row.lag, rows: row.rows, bytes: row.bytes };
@@ -99,8 +107,13 @@ export interface RecentEvent {
 /** The latest events captured on `table` (newest first; at most 100 ids each). */
 export async function recentEvents(db: Queryable, table: string, limit: number): Promise<RecentEvent[]> {
   const { rows } = await db.query<RecentEvent>(
-    `select id, operation, txid::text, cardinality(ids) as record_count, ids[1:100]::int[] as ids, changed_columns, created_at, processed_at
-       from sync_studio.db_event where table_name = $1 order by id desc limit $2`,
+    `select * from (
+       (select id, operation, txid::text, cardinality(ids) as record_count, ids[1:100]::int[] as ids, changed_columns, created_at, null::timestamptz as processed_at
+          from sync_studio.db_event where table_name = $1 order by id desc limit $2)
+       union all
+       (select id, operation, txid::text, cardinality(ids), ids[1:100]::int[], changed_columns, created_at, processed_at
+          from sync_studio.db_event_processed where table_name = $1 order by id desc limit $2)) latest
+     order by id desc limit $2`,
     [table, limit],
   );
   return rows;
