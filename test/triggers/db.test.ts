@@ -11,7 +11,6 @@ import { ProjectStore } from '../../server/src/projects/index.js';
 import { SecretCipher } from '../../server/src/secrets/index.js';
 import { createLogger } from '../../server/src/shared/logger.js';
 import { dbTriggerKind, DbTriggersUnavailableError } from '../../server/src/triggers/index.js';
-import { RecordLoader, present } from '../../server/src/triggers/db/records.js';
 import { OnTimeScanner } from '../../server/src/triggers/db/on-time.js';
 import {
   planCapture,
@@ -36,6 +35,7 @@ import {
   s,
   useDbTriggerHarness,
 } from '../helpers/db-triggers.js';
+import { defineRecordsContract } from './records-contract.js';
 
 useDbTriggerHarness();
 
@@ -379,19 +379,9 @@ describe('Odoo is never broken', () => {
   });
 });
 
-describe('records arrive as Odoo reads them', () => {
-  test("contract: stored fields read from Odoo's tables equal Odoo's read of the same records", async () => {
-    const parent = await rpc.executeKw<number>('res.partner', 'create', [{ name: 'Acme', is_company: true, city: 'Lyon' }]);
-    const child = await rpc.executeKw<number>('res.partner', 'create', [
-      { name: 'Zoe', parent_id: parent, email: 'zoe@acme.example', lang: 'fr_FR' },
-    ]);
-    const loader = new RecordLoader(s.db.pool, (model, ids) => rpc.executeKw(model, 'name_get', [ids]));
-    const loaded = await loader.load('res.partner', [parent, child, 1, 3]);
-    const fields = loaded.fields.map((f) => f.name);
-    const viaRpc = await rpc.executeKw<Record<string, unknown>[]>('res.partner', 'read', [[parent, child, 1, 3], fields]);
-    for (const expected of viaRpc) assert.deepEqual(present(loaded, expected.id as number, 'en_US'), expected);
-  });
+defineRecordsContract('Odoo double', async () => ({ rpc, db: s.db.pool }));
 
+describe('records arrive as Odoo reads them', () => {
   test('on_time: each record fires once per crossing, a sidecar that was down catches up once', async () => {
     await s.db.pool.query(`insert into res_partner (name, write_uid, create_uid, create_date) values
       ('Old', 2, 2, '2030-01-01 10:00:00'), ('Newer', 2, 2, '2030-01-03 10:00:00'), ('Never', 2, 2, '2031-01-01 00:00:00')`);

@@ -8,11 +8,16 @@
  * `name`), else from Odoo's `name_get` over JSON-RPC.
  */
 import type { Queryable } from '../../db/index.js';
+import type { OdooClient } from '../../odoo/index.js';
 import { storedFields, tableOf, type StoredField } from './catalog.js';
 import { quoteIdent } from './domain.js';
 import type { Row } from './folding.js';
 
-export type NameGet = (model: string, ids: number[]) => Promise<[number, string][]>;
+/** Odoo's `name_get` of `ids`, as a user of language `lang` sees them. */
+export type NameGet = (model: string, ids: number[], lang: string) => Promise<[number, string][]>;
+
+/** A display name: one string, or one per language (translated names, name_get per active language). */
+export type DisplayName = string | Record<string, string>;
 
 const FIELD_CACHE_MS = 30_000;
 
@@ -20,7 +25,17 @@ const FIELD_CACHE_MS = 30_000;
 export interface LoadedModel {
   fields: StoredField[];
   rows: Map<number, Row>;
-  names: Map<string, Map<number, string>>;
+  names: Map<string, Map<number, DisplayName>>;
+}
+
+/** The loader of a sidecar connected to Odoo (or not): display names and readable fields asked of `odoo`. */
+export function recordLoaderFor(db: Queryable, odoo: OdooClient | undefined): RecordLoader {
+  return new RecordLoader(
+    db,
+    odoo && ((model, ids, lang) => odoo.executeKw(model, 'name_get', [ids], {}, { context: { lang } })),
+    odoo &&
+      (async (model) => Object.keys(await odoo.executeKw<Record<string, unknown>>(model, 'fields_get', [], { attributes: ['type'] }))),
+  );
 }
 
 export class RecordLoader {
@@ -30,12 +45,22 @@ export class RecordLoader {
     /** Where Odoo's tables are read: the Odoo read pool, with the default planner settings (db/pool.ts). */
     readonly db: Queryable,
     private readonly nameGet: NameGet | undefined,
+    /**
+     * The fields Odoo's `read` lets the sidecar's Odoo user see (`fields_get`): fields restricted
+     * to groups it lacks (res.users' totp_secret is never readable) are left out, as `read` refuses them.
+     */
+    private readonly readableFields?: (model: string) => Promise<string[]>,
   ) {}
 
   fields(model: string): Promise<StoredField[]> {
     const cached = this.fieldCache.get(model);
     if (cached && Date.now() - cached.at < FIELD_CACHE_MS) return cached.fields;
-    const fields = storedFields(this.db, model);
+    const fields = this.readableFields
+      ? Promise.all([storedFields(this.db, model), this.readableFields(model)]).then(([stored, readable]) => {
+          const visible = new Set(readable);
+          return stored.filter((f) => visible.has(f.name));
+        })
+      : storedFields(this.db, model);
     this.fieldCache.set(model, { at: Date.now(), fields });
     fields.catch(() => this.fieldCache.delete(model));
     return fields;
@@ -54,7 +79,7 @@ export class RecordLoader {
   }
 
   /** The display names of the many2one values in `rows` (loaded, or deleted rows as captured), per comodel. */
-  async displayNames(fields: readonly StoredField[], rows: readonly Row[]): Promise<Map<string, Map<number, string>>> {
+  async displayNames(fields: readonly StoredField[], rows: readonly Row[]): Promise<Map<string, Map<number, DisplayName>>> {
     const wanted = new Map<string, Set<number>>();
     for (const field of fields) {
       if (field.type !== 'many2one' || !field.relation) continue;
@@ -62,19 +87,36 @@ export class RecordLoader {
       for (const row of rows) if (row[field.name] !== null && row[field.name] !== undefined) ids.add(Number(row[field.name]));
       wanted.set(field.relation, ids);
     }
-    const names = new Map<string, Map<number, string>>();
+    const names = new Map<string, Map<number, DisplayName>>();
     await Promise.all(
       [...wanted].map(async ([relation, idSet]) => {
         if (idSet.size === 0) return;
         const ids = [...idSet];
         const sql = await this.displayNameSql(relation);
-        const pairs: [number, string][] = sql
-          ? (await this.db.query<{ id: number; name: string }>(sql, [ids])).rows.map((r) => [r.id, r.name])
-          : await this.requireNameGet(relation)(relation, ids);
-        names.set(relation, new Map(pairs));
+        if (sql) {
+          const { rows: found } = await this.db.query<{ id: number; name: DisplayName }>(sql, [ids]);
+          names.set(relation, new Map(found.map((r) => [r.id, r.name])));
+          return;
+        }
+        // name_get may translate (a translated name, a selection label): once per active language.
+        const nameGet = this.requireNameGet(relation);
+        const byId = new Map<number, Record<string, string>>();
+        for (const lang of await this.activeLanguages()) {
+          for (const [id, name] of await nameGet(relation, ids, lang)) {
+            const entry = byId.get(id) ?? {};
+            entry[lang] = name;
+            byId.set(id, entry);
+          }
+        }
+        names.set(relation, byId);
       }),
     );
     return names;
+  }
+
+  private async activeLanguages(): Promise<string[]> {
+    const { rows } = await this.db.query<{ code: string }>(`select code from res_lang where active order by code`);
+    return rows.length ? rows.map((r) => r.code) : ['en_US'];
   }
 
   /** SQL for `[id, display_name]` where Odoo 16's name_get reads one stored column, else undefined. */
@@ -85,7 +127,8 @@ export class RecordLoader {
     const fields = await this.fields(model).catch(() => []);
     const column =
       fields.find((f) => f.name === 'display_name') ?? (NAME_GET_IS_NAME.has(model) ? fields.find((f) => f.name === 'name') : undefined);
-    if (!column || column.translated) return undefined;
+    // A translated column comes whole (jsonb, one value per language); present() picks the reader's.
+    if (!column) return undefined;
     return `select id, ${quoteIdent(column.name)} as name from ${quoteIdent(tableOf(model))} where id = any($1::int[])`;
   }
 
@@ -95,8 +138,20 @@ export class RecordLoader {
   }
 }
 
-/** Models whose Odoo 16 name_get is their `name` column (the default, not overridden). */
-const NAME_GET_IS_NAME = new Set(['res.company', 'res.lang', 'res.currency', 'res.partner.category', 'res.partner.industry', 'ir.model']);
+/**
+ * Models whose Odoo 16 name_get is their `name` column (the default, not overridden; translated for
+ * res.partner.title, res.country, res.partner.industry and ir.model). Not res.partner.category: its
+ * name_get prefixes the parent categories ("Parent / Child").
+ */
+const NAME_GET_IS_NAME = new Set([
+  'res.company',
+  'res.lang',
+  'res.currency',
+  'res.partner.title',
+  'res.country',
+  'res.partner.industry',
+  'ir.model',
+]);
 
 function selectExpression(field: StoredField): string {
   const column = `t.${quoteIdent(field.name)}`;
@@ -116,7 +171,7 @@ export function present(loaded: LoadedModel, id: number, lang: string): Row | un
 }
 
 /** Values of a row captured by a pg trigger (to_jsonb of the deleted row), as `read` would have given them. */
-export function presentCaptured(fields: readonly StoredField[], row: Row, lang: string, names: Map<string, Map<number, string>>): Row {
+export function presentCaptured(fields: readonly StoredField[], row: Row, lang: string, names: Map<string, Map<number, DisplayName>>): Row {
   const values: Row = { id: Number(row.id) };
   for (const field of fields) {
     if (!(field.name in row)) continue;
@@ -127,7 +182,7 @@ export function presentCaptured(fields: readonly StoredField[], row: Row, lang: 
   return values;
 }
 
-function readValue(field: StoredField, value: unknown, lang: string, names: Map<string, Map<number, string>>): unknown {
+function readValue(field: StoredField, value: unknown, lang: string, names: Map<string, Map<number, DisplayName>>): unknown {
   if (value === null || value === undefined) {
     if (field.type === 'integer' || field.type === 'float' || field.type === 'monetary' || field.type === 'many2one_reference') return 0;
     return false;
@@ -139,7 +194,8 @@ function readValue(field: StoredField, value: unknown, lang: string, names: Map<
   }
   if (field.type === 'many2one') {
     const id = Number(value);
-    return [id, names.get(field.relation!)?.get(id) ?? false];
+    const name = names.get(field.relation!)?.get(id);
+    return [id, typeof name === 'object' ? (name[lang] ?? name.en_US ?? false) : (name ?? false)];
   }
   return value;
 }

@@ -22,7 +22,7 @@ import { compileDomain } from './domain.js';
 import { DbListener, type WakeupMode } from './listener.js';
 import { OnTimeScanner } from './on-time.js';
 import { pruneEvents, removeDeadListeners } from './outbox.js';
-import { RecordLoader } from './records.js';
+import { recordLoaderFor, type RecordLoader } from './records.js';
 
 export const DB_CAPTURE = 'sync_studio.db_capture';
 export const DB_MINUTELY = 'sync_studio.db_minutely';
@@ -63,7 +63,7 @@ export class DbTriggerService {
   constructor(private readonly options: DbTriggerServiceOptions) {
     const { pool, odooReads, jobs, odoo, settings, clock, logger } = options;
     this.enabled = settings.mode === 'odoo';
-    const loader = new RecordLoader(odooReads, odoo && ((model, ids) => odoo.executeKw(model, 'name_get', [ids])));
+    const loader = recordLoaderFor(odooReads, odoo);
     this.loader = loader;
     this.dispatcher = new DbDispatcher({
       pool,
