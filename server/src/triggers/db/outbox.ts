@@ -26,24 +26,21 @@ export interface DbEvent {
   created_at: Date;
 }
 
-/** Claims the unprocessed events of up to `limit` events' writer transactions (all events of each). */
+/** Claims the waiting events of up to `limit` events' writer transactions (all events of each), in one statement. */
 export async function claimEvents(db: PoolClient, limit: number): Promise<DbEvent[]> {
-  const { rows: transactions } = await db.query<{ txid: string }>(
-    `select distinct txid from (
-       select txid from sync_studio.db_event
-        where pg_try_advisory_xact_lock(hashtext('sync_studio.db_event'), (txid % 2147483647)::int)
-        order by id limit $1) claimable`,
-    [limit],
-  );
-  if (transactions.length === 0) return [];
   const { rows } = await db.query<DbEvent>(
-    `with claimed as (
+    `with transactions as materialized (
+       select distinct txid from (
+         select txid from sync_studio.db_event
+          where pg_try_advisory_xact_lock(hashtext('sync_studio.db_event'), (txid % 2147483647)::int)
+          order by id limit $1) claimable),
+     claimed as (
        delete from sync_studio.db_event
-        where id in (select id from sync_studio.db_event where txid = any($1::bigint[]) for update skip locked)
+        where id in (select e.id from sync_studio.db_event e join transactions t on t.txid = e.txid for update of e skip locked)
         returning ${EVENT_COLUMNS})
      insert into sync_studio.db_event_processed (${EVENT_COLUMNS}) select ${EVENT_COLUMNS} from claimed
      returning id, table_name, operation, txid::text, ids::int[], changed_columns, old_values, created_at`,
-    [transactions.map((t) => t.txid)],
+    [limit],
   );
   return rows.sort((a, b) => a.id - b.id);
 }
