@@ -13,10 +13,11 @@
  * Usage: npm run build && node dist/bench/db-triggers.js [seconds per measure=10] [latency|dispatch|capture|double|odoo ...]
  * (the parts named, or all of them).
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { migrate } from '../server/src/db/index.js';
@@ -159,15 +160,62 @@ async function dispatchRate(): Promise<void> {
   }
 }
 
-function pgbench(clients: number, script: string): number {
-  const out = execFileSync(
-    'pgbench',
-    ['-n', '-c', String(clients), '-j', String(Math.min(clients, 2)), '-T', String(seconds), '-f', script, url],
-    {
-      encoding: 'utf8',
-    },
-  );
-  return Number(/tps = ([\d.]+)/.exec(out)![1]);
+interface PgbenchRun {
+  tps: number;
+  /** One client only: its backend's CPU time per transaction, in µs (undefined where /proc cannot tell). */
+  cpuUs: number | undefined;
+}
+
+const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+
+/** A backend's CPU time so far, in seconds (user + system, from /proc), or undefined. */
+function backendCpuSeconds(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * pgbench for `seconds`. With one client it also reads its backend's CPU time at two moments and
+ * counts, in pgbench's transaction log, the transactions that ended between them: CPU per
+ * transaction, which the machine's other load and fsync times barely move (tps on this machine
+ * drifts by ±20 % between identical runs).
+ */
+async function pgbench(pool: pg.Pool, clients: number, script: string): Promise<PgbenchRun> {
+  const logPrefix = join(mkdtempSync(join(tmpdir(), 'dbtrig-pgbench-')), 'tx');
+  const args = ['-n', '-c', String(clients), '-j', String(Math.min(clients, 2)), '-T', String(seconds), '-f', script];
+  const run = promisify(execFile)('pgbench', [...args, ...(clients === 1 ? ['-l', `--log-prefix=${logPrefix}`] : []), url]);
+  let window: { pid: number; from: [number, number]; to?: [number, number] } | undefined;
+  if (clients === 1 && seconds >= 3) {
+    await sleep(1000);
+    const { rows } = await pool.query<{ pid: number }>(
+      `select pid from pg_stat_activity where application_name = 'pgbench' and datname = current_database()`,
+    );
+    const cpu = rows[0] && backendCpuSeconds(rows[0].pid);
+    if (cpu !== undefined) window = { pid: rows[0]!.pid, from: [Date.now() / 1000, cpu] };
+    await sleep(seconds * 1000 - 1700);
+    const end = window && backendCpuSeconds(window.pid);
+    if (window && end !== undefined) window.to = [Date.now() / 1000, end];
+  }
+  const { stdout } = await run;
+  const tps = Number(/tps = ([\d.]+)/.exec(stdout)![1]);
+  if (!window?.to) return { tps, cpuUs: undefined };
+  const [from, cpuFrom] = window.from;
+  const [to, cpuTo] = window.to;
+  const logFile = readdirSync(dirname(logPrefix)).find((name) => name.startsWith('tx.'))!;
+  // Each line: client, transaction, latency µs, script, end time (s), end time (µs).
+  const ended = readFileSync(join(dirname(logPrefix), logFile), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => line.split(' '))
+    .filter((f) => {
+      const at = Number(f[4]) + Number(f[5]) / 1e6;
+      return at >= from && at < to;
+    }).length;
+  return { tps, cpuUs: ended > 0 ? ((cpuTo - cpuFrom) * 1e6) / ended : undefined };
 }
 
 async function captureCost(): Promise<void> {
@@ -195,17 +243,25 @@ async function captureCost(): Promise<void> {
     ]);
     // Alternated over three rounds (so drift of the machine's load hits both sides); median round.
     for (const clients of [1, 8]) {
-      const withCapture: number[] = [];
-      const without: number[] = [];
+      const withCapture: PgbenchRun[] = [];
+      const without: PgbenchRun[] = [];
       for (let round = 0; round < 3; round++) {
-        without.push(pgbench(clients, script));
+        without.push(await pgbench(pool, clients, script));
         await reconcileCapture(pool, async () => plans, 1000);
-        withCapture.push(pgbench(clients, script));
+        withCapture.push(await pgbench(pool, clients, script));
         await uninstallCapture(pool, 1000);
       }
+      const tps = (runs: PgbenchRun[]) => runs.map((r) => r.tps);
       console.log(
-        `capture cost, single-row UPDATEs, ${clients} writer(s): ${median(withCapture).toFixed(0)} vs ${median(without).toFixed(0)} tps without (rounds ${rounds(withCapture)} vs ${rounds(without)}) = ${slower(withCapture, without)} % slower (target ≤ ${clients === 1 ? 10 : 20} %)`,
+        `capture cost, single-row UPDATEs, ${clients} writer(s): ${median(tps(withCapture)).toFixed(0)} vs ${median(tps(without)).toFixed(0)} tps without (rounds ${rounds(tps(withCapture))} vs ${rounds(tps(without))}) = ${slower(tps(withCapture), tps(without))} % slower (target ≤ ${clients === 1 ? 10 : 20} %)`,
       );
+      const cpu = (runs: PgbenchRun[]) => runs.flatMap((r) => (r.cpuUs === undefined ? [] : [r.cpuUs]));
+      if (clients === 1 && cpu(withCapture).length === 3 && cpu(without).length === 3) {
+        const added = median(cpu(withCapture)) - median(cpu(without));
+        console.log(
+          `  backend CPU per single-row UPDATE transaction: ${median(cpu(withCapture)).toFixed(0)} µs with capture vs ${median(cpu(without)).toFixed(0)} µs without (rounds ${rounds(cpu(withCapture))} vs ${rounds(cpu(without))}): capture adds ${added.toFixed(0)} µs per captured statement`,
+        );
+      }
     }
     await pool.query('truncate sync_studio.db_event');
   } finally {
