@@ -6,6 +6,11 @@
 -- unprocessed events and the BRIN on created_at (about 7 µs together). `db_event` is now a queue
 -- with its primary key only; a claim moves its events to `db_event_processed`, which keeps them
 -- for the API's last events and is pruned by age.
+-- Odoo's writers insert into db_event: the index and column drops below need its exclusive lock,
+-- and while they wait for it every new Odoo writer waits behind them. Waiting at most 5 s, once,
+-- at this upgrade; past that the migration fails, the sidecar says so, and its next start tries again.
+set local lock_timeout = '5s';
+
 create table sync_studio.db_event_processed (
   id bigint primary key,
   table_name text not null,
