@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { createPool, migrate } from '../../server/src/db/index.js';
+import { listMigrationFiles } from '../../server/src/db/migrate.js';
 import { createEmptyDatabase } from '../helpers/db.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -58,4 +62,19 @@ test('two migrators starting at once apply each migration exactly once', async (
   const { rows } = await a!.query<{ n: number }>('select count(*)::int as n from sync_studio.migration');
   assert.equal(total, rows[0]!.n, 'every migration was applied by exactly one of the two');
   assert.ok(ra.applied.length === 0 || rb.applied.length === 0, 'one migrator did all the work while the other waited');
+});
+
+test('upgrading to the queue-only outbox keeps waiting events where they are and moves processed ones, with their processing time', async () => {
+  const [pool] = await emptyDatabase();
+  const before = await mkdtemp(join(tmpdir(), 'ss-migrations-'));
+  cleanups.push(() => rm(before, { recursive: true, force: true }));
+  for (const file of await listMigrationFiles()) if (file.id < 10) await copyFile(file.file, join(before, file.name));
+  await migrate(pool!, before);
+  await pool!.query(`insert into sync_studio.db_event (table_name, operation, ids, processed_at) values
+    ('res_partner', 'INSERT', '{1}', '2026-01-02T03:04:05Z'), ('res_partner', 'UPDATE', '{2}', null)`);
+  assert.deepEqual((await migrate(pool!)).applied, ['000010_outbox_pending_only.sql']);
+  const waiting = await pool!.query('select operation, ids::int[] from sync_studio.db_event');
+  assert.deepEqual(waiting.rows, [{ operation: 'UPDATE', ids: [2] }]);
+  const processed = await pool!.query('select operation, ids::int[], processed_at from sync_studio.db_event_processed');
+  assert.deepEqual(processed.rows, [{ operation: 'INSERT', ids: [1], processed_at: new Date('2026-01-02T03:04:05Z') }]);
 });
