@@ -44,6 +44,12 @@ test('a DB trigger is made with the form: model, kind, domains and watched field
   await s.shot(page, '08-db-trigger-form');
   await form.getByRole('button', { name: 'Save' }).click();
   await page.getByRole('cell', { name: 'partner_changed', exact: true }).waitFor();
+  // The list says the whole trigger, not only its model and kind.
+  const row = page.getByRole('row').filter({ hasText: 'partner_changed' });
+  assert.match(
+    (await row.innerText()).replace(/\s+/g, ' '),
+    /res\.partner on write · watching name, email · before \[\('active', '=', True\)\] · applies to \[\('email', '!=', False\)\]/,
+  );
   const list = (await (await s.api(`/tasks/${taskId}/triggers/db`)).json()) as any;
   assert.equal(list.items.length, 1);
   assert.deepEqual(

@@ -111,8 +111,15 @@ export class SsTriggerList extends ViewBase {
       }
       case 'db': {
         const d = t as DbTrigger;
+        const timed =
+          d.kind === 'on_time' && d.date_field && d.date_range !== null
+            ? html` · ${Math.abs(d.date_range)} ${d.date_range_type}(s) ${d.date_range < 0 ? 'before' : 'after'}
+                <code>${d.date_field}</code>`
+            : nothing;
         return html`<code>${d.model}</code>
-          ${d.kind.replace(/_/g, ' ')}${d.filter_domain ? html` · <code>${d.filter_domain}</code>` : nothing}`;
+          ${d.kind.replace(/_/g, ' ')}${timed}${d.watched_fields.length > 0 ? html` · watching <code>${d.watched_fields.join(', ')}</code>` : nothing}${
+            d.filter_pre_domain ? html` · before <code>${d.filter_pre_domain}</code>` : nothing
+          }${d.filter_domain ? html` · applies to <code>${d.filter_domain}</code>` : nothing}`;
       }
       case 'webhook': {
         const w = t as WebhookTrigger;
