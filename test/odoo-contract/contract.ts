@@ -474,6 +474,28 @@ export function defineOdooContract(name: string, start: () => Promise<ContractTa
         assert.deepEqual(narrow.name, { type: 'char' });
       });
 
+      test("a field of Administration / Access Rights only (res.partner's signup_token): fields_get lists it and read gives it to members only; others get neither, and an AccessError naming it when they ask", async () => {
+        const fields = await odoo.executeKw<Record<string, Row>>('res.partner', 'fields_get', [], { attributes: ['type'] });
+        const [all] = await odoo.executeKw<Row[]>('res.partner', 'read', [[ids.alpha]]);
+        const asked = odoo.executeKw<Row[]>('res.partner', 'read', [[ids.alpha], ['name', 'signup_token']]);
+        if (accessRights) {
+          assert.deepEqual(fields.signup_token, { type: 'char' });
+          assert.ok('signup_token' in all!);
+          assert.deepEqual(await asked, [{ id: ids.alpha, name: `${tag} alpha`, signup_token: false }]);
+        } else {
+          assert.equal(fields.signup_token, undefined);
+          assert.ok(!('signup_token' in all!));
+          await assert.rejects(
+            asked,
+            expectFault(
+              AccessError,
+              'odoo.exceptions.AccessError',
+              /Operation: read\n[^]*- signup_token \(allowed for groups 'Administration \/ Access Rights'\)/,
+            ),
+          );
+        }
+      });
+
       test('name_get gives [id, display name] pairs', async () => {
         assert.deepEqual(await odoo.executeKw('res.partner', 'name_get', [[ids.beta, ids.alpha]]), [
           [ids.beta, `${tag} alpha, ${tag} beta`],

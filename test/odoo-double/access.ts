@@ -24,7 +24,7 @@ function isOperation(value: unknown): value is Operation {
   return typeof value === 'string' && value in verbs;
 }
 
-async function inAccessRightsGroup(env: OrmEnv): Promise<boolean> {
+export async function inAccessRightsGroup(env: OrmEnv): Promise<boolean> {
   const { rows } = await env.client.query('SELECT access_rights FROM res_users WHERE id = $1', [env.uid]);
   return (rows[0] as { access_rights: boolean } | undefined)?.access_rights ?? false;
 }

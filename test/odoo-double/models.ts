@@ -28,6 +28,11 @@ export interface FieldDef {
   tracked?: boolean;
   /** SQL default in the DDL. */
   defaultSql?: string;
+  /**
+   * Odoo's `groups=`: only members of Administration / Access Rights (base.group_erp_manager, the
+   * double's `access_rights`) see it; fields_get leaves it out for others and read refuses it.
+   */
+  groups?: 'access_rights';
 }
 
 export interface ModelDef {
@@ -121,6 +126,8 @@ const partner: ModelDef = {
       depends: [],
     },
     user_ids: { type: 'one2many', relation: 'res.users', inverse: 'partner_id', string: 'Users' },
+    // auth_signup (installed with contacts): the token of the sign-up / password reset link.
+    signup_token: { type: 'char', string: 'Signup Token', groups: 'access_rights' },
   },
 };
 

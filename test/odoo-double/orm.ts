@@ -7,7 +7,7 @@
  * messages; an unlink deletes messages, external ids and rows, letting foreign keys cascade.
  */
 import type pg from 'pg';
-import { checkAccessRights } from './access.js';
+import { checkAccessRights, inAccessRightsGroup } from './access.js';
 import { missingError, OdooFault, pyRepr, userError, validationError, valueError } from './faults.js';
 import { domainToSql, orderToSql, Params } from './domain.js';
 import { isStored, models, sqlTypes, type ColumnRef, type FieldDef, type ModelDef } from './models.js';
@@ -86,9 +86,21 @@ function toReadValue(field: FieldDef, value: unknown): unknown {
   return false;
 }
 
-function readFieldNames(model: ModelDef, fields: unknown): string[] {
-  const names = Array.isArray(fields) && fields.length > 0 ? (fields as string[]) : Object.keys(model.fields);
+/** The fields read: those asked (AccessError for a field of a group the user lacks, as Odoo 16), or every field the user may see. */
+async function readFieldNames(env: OrmEnv, model: ModelDef, fields: unknown): Promise<string[]> {
+  const asked = Array.isArray(fields) && fields.length > 0;
+  const names = asked ? (fields as string[]) : Object.keys(model.fields);
   checkFieldNames(model, names);
+  const restricted = names.filter((n) => model.fields[n]!.groups);
+  if (restricted.length > 0 && !(await inAccessRightsGroup(env))) {
+    if (!asked) return [...new Set(['id', ...names.filter((n) => !model.fields[n]!.groups)])];
+    throw new OdooFault(
+      'odoo.exceptions.AccessError',
+      'The requested operation can not be completed due to security restrictions.\n\n' +
+        `Document type: ${model.description} (${model.name})\nOperation: read\nUser: ${env.uid}\nFields:\n` +
+        restricted.map((n) => `- ${n} (allowed for groups 'Administration / Access Rights')`).join('\n'),
+    );
+  }
   return [...new Set(['id', ...names])];
 }
 
@@ -100,7 +112,7 @@ async function selectRecords(
   params: Params,
   tail = '',
 ): Promise<OdooRecord[]> {
-  const names = readFieldNames(model, fields);
+  const names = await readFieldNames(env, model, fields);
   const columns = names.map((n, i) => `${selectExpression(model, n, 't')} AS c${i}`).join(', ');
   const { rows } = await env.client.query(`SELECT ${columns} FROM ${model.table} t WHERE ${where} ${tail}`, params.values);
   return rows.map((row: Record<string, unknown>) =>
@@ -390,9 +402,16 @@ export async function checkObjectReference(
 
 // ---------- metadata ----------
 
-export function fieldsGet(model: ModelDef, allfields: unknown, attributes: unknown): Record<string, Record<string, unknown>> {
-  const names =
-    Array.isArray(allfields) && allfields.length > 0 ? (allfields as string[]).filter((n) => model.fields[n]) : Object.keys(model.fields);
+export async function fieldsGet(
+  env: OrmEnv,
+  model: ModelDef,
+  allfields: unknown,
+  attributes: unknown,
+): Promise<Record<string, Record<string, unknown>>> {
+  const visible = (await inAccessRightsGroup(env)) ? () => true : (n: string) => !model.fields[n]!.groups;
+  const names = (
+    Array.isArray(allfields) && allfields.length > 0 ? (allfields as string[]).filter((n) => model.fields[n]) : Object.keys(model.fields)
+  ).filter(visible);
   const wanted = Array.isArray(attributes) && attributes.length > 0 ? new Set(attributes as string[]) : undefined;
   return Object.fromEntries(
     names.map((name) => {

@@ -54,7 +54,7 @@ const methods: Record<string, MethodSpec> = {
   create: { params: ['vals_list'], aliases: { vals: 'vals_list' }, needs: 'create', run: (e, m, a) => orm.create(e, m, a.vals_list) },
   write: { params: ['vals'], onRecords: true, needs: 'write', run: (e, m, a) => orm.write(e, m, a.ids, a.vals) },
   unlink: { params: [], onRecords: true, needs: 'unlink', run: (e, m, a) => orm.unlink(e, m, a.ids) },
-  fields_get: { params: ['allfields', 'attributes'], run: (_e, m, a) => orm.fieldsGet(m, a.allfields, a.attributes) },
+  fields_get: { params: ['allfields', 'attributes'], run: (e, m, a) => orm.fieldsGet(e, m, a.allfields, a.attributes) },
   name_get: { params: [], onRecords: true, needs: 'read', run: (e, m, a) => orm.nameGet(e, m, a.ids) },
   name_search: { params: ['name', 'args', 'operator', 'limit'], needs: 'read', run: (e, m, a) => orm.nameSearch(e, m, a) },
   check_access_rights: {

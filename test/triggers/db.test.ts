@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import pg from 'pg';
+import { createJsonRpcClient } from '../../server/src/odoo/index.js';
 import { ProjectStore } from '../../server/src/projects/index.js';
 import { SecretCipher } from '../../server/src/secrets/index.js';
 import { createLogger } from '../../server/src/shared/logger.js';
@@ -379,7 +380,14 @@ describe('Odoo is never broken', () => {
   });
 });
 
-defineRecordsContract('Odoo double', async () => ({ rpc, db: s.db.pool }));
+defineRecordsContract('Odoo double as admin', async () => ({ rpc, db: s.db.pool }));
+// A technical user outside Administration / Access Rights (what docs/deploy.md recommends): Odoo's
+// read refuses it res.partner's signup_token, so its records must not carry it either.
+defineRecordsContract('Odoo double as a technical user', async () => {
+  await odoo.addUser('odoo', { login: 'records_tech', password: 'records_tech', name: 'Records technical user' });
+  const tech = createJsonRpcClient({ url: odoo.url, db: 'odoo', login: 'records_tech', password: 'records_tech' });
+  return { rpc: tech, db: s.db.pool, stop: async () => tech.close() };
+});
 
 describe('records arrive as Odoo reads them', () => {
   test('on_time: each record fires once per crossing, a sidecar that was down catches up once', async () => {
