@@ -52,9 +52,19 @@ export async function startPanelStack(
     );
   }
   const serve = await startServe(env);
+  // The stack's sidecar may have been restarted by then (stack.serve replaced): the one running is stopped.
+  const stopSidecar = async (child = serve.child) => {
+    await stop(child);
+    await database?.drop();
+    await rm(dataDir, { recursive: true, force: true });
+  };
   env.PORT = new URL(serve.url).port;
   const adminToken = serve.token ?? env.SYNC_STUDIO_ADMIN_TOKEN!;
-  const browser = await launchChromium();
+  // A browser that cannot start (Chromium not installed) must not leave the sidecar running.
+  const browser = await launchChromium().catch(async (error: unknown) => {
+    await stopSidecar();
+    throw error;
+  });
   const admin = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   await admin.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: serve.url });
   const page = await admin.newPage();
@@ -79,9 +89,7 @@ export async function startPanelStack(
       mintToken(secret, { uid: 7, db: 'test', role, exp: Math.floor(Date.now() / 1000) + lifetimeSeconds }),
     close: async () => {
       await browser.close();
-      await stop(stack.serve.child);
-      await database?.drop();
-      await rm(dataDir, { recursive: true, force: true });
+      await stopSidecar(stack.serve.child);
     },
   };
   return stack;
