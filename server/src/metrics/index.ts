@@ -13,6 +13,7 @@ import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { hasRole, type TokenVerifier } from '../auth/index.js';
 import type { Queryable } from '../db/index.js';
 import type { SandboxPool } from '../sandbox/index.js';
+import { cached } from '../shared/cached.js';
 import type { Clock } from '../shared/clock.js';
 import { ForbiddenError } from '../shared/errors.js';
 import { outboxStats } from '../triggers/index.js';
@@ -26,20 +27,6 @@ export interface MetricsDeps {
   clock: Clock;
   /** How long database counts are reused; default 15 s. */
   cacheSeconds?: number;
-}
-
-/** `read()` gives a value at most `ttlMs` old; callers arriving while it is being read share that read. */
-function cached<T>(clock: Clock, ttlMs: number, load: () => Promise<T>): () => Promise<T> {
-  let value: { at: number; promise: Promise<T> } | undefined;
-  return () => {
-    const now = clock.now().getTime();
-    if (!value || now - value.at >= ttlMs) {
-      const promise = load();
-      value = { at: now, promise };
-      promise.catch(() => (value = undefined));
-    }
-    return value.promise;
-  };
 }
 
 function sameSecret(given: string, expected: string): boolean {

@@ -9,6 +9,8 @@
  */
 import type { Queryable } from '../../db/index.js';
 import type { OdooClient } from '../../odoo/index.js';
+import { cached, cachedByKey } from '../../shared/cached.js';
+import { systemClock } from '../../shared/clock.js';
 import { storedFields, tableOf, type StoredField } from './catalog.js';
 import { quoteIdent } from './domain.js';
 import type { Row } from './folding.js';
@@ -39,7 +41,10 @@ export function recordLoaderFor(db: Queryable, odoo: OdooClient | undefined): Re
 }
 
 export class RecordLoader {
-  private readonly fieldCache = new Map<string, { at: number; fields: Promise<StoredField[]> }>();
+  /** A model's stored fields, as the sidecar's Odoo user may read them (kept FIELD_CACHE_MS). */
+  readonly fields: (model: string) => Promise<StoredField[]>;
+  /** The codes of Odoo's active languages (kept FIELD_CACHE_MS). */
+  private readonly activeLanguages: () => Promise<string[]>;
 
   constructor(
     /** Where Odoo's tables are read: the Odoo read pool, with the default planner settings (db/pool.ts). */
@@ -49,21 +54,18 @@ export class RecordLoader {
      * The fields Odoo's `read` lets the sidecar's Odoo user see (`fields_get`): fields restricted
      * to groups it lacks (res.users' totp_secret is never readable) are left out, as `read` refuses them.
      */
-    private readonly readableFields?: (model: string) => Promise<string[]>,
-  ) {}
-
-  fields(model: string): Promise<StoredField[]> {
-    const cached = this.fieldCache.get(model);
-    if (cached && Date.now() - cached.at < FIELD_CACHE_MS) return cached.fields;
-    const fields = this.readableFields
-      ? Promise.all([storedFields(this.db, model), this.readableFields(model)]).then(([stored, readable]) => {
-          const visible = new Set(readable);
-          return stored.filter((f) => visible.has(f.name));
-        })
-      : storedFields(this.db, model);
-    this.fieldCache.set(model, { at: Date.now(), fields });
-    fields.catch(() => this.fieldCache.delete(model));
-    return fields;
+    readableFields?: (model: string) => Promise<string[]>,
+  ) {
+    this.fields = cachedByKey(systemClock, FIELD_CACHE_MS, async (model) => {
+      if (!readableFields) return storedFields(db, model);
+      const [stored, readable] = await Promise.all([storedFields(db, model), readableFields(model)]);
+      const visible = new Set(readable);
+      return stored.filter((f) => visible.has(f.name));
+    });
+    this.activeLanguages = cached(systemClock, FIELD_CACHE_MS, async () => {
+      const { rows } = await db.query<{ code: string }>(`select code from res_lang where active order by code`);
+      return rows.length ? rows.map((r) => r.code) : ['en_US'];
+    });
   }
 
   /** One read of `ids` (missing records are left out), plus the display names of their many2one values. */
@@ -112,11 +114,6 @@ export class RecordLoader {
       }),
     );
     return names;
-  }
-
-  private async activeLanguages(): Promise<string[]> {
-    const { rows } = await this.db.query<{ code: string }>(`select code from res_lang where active order by code`);
-    return rows.length ? rows.map((r) => r.code) : ['en_US'];
   }
 
   /** SQL for `[id, display_name]` where Odoo 16's name_get reads one stored column, else undefined. */
@@ -188,14 +185,16 @@ function readValue(field: StoredField, value: unknown, lang: string, names: Map<
     return false;
   }
   if (field.type === 'boolean') return Boolean(value);
-  if (field.translated) {
-    const translations = value as Record<string, string>;
-    return translations[lang] ?? translations.en_US ?? false;
-  }
+  if (field.translated) return inLanguage(value as Record<string, string>, lang);
   if (field.type === 'many2one') {
     const id = Number(value);
     const name = names.get(field.relation!)?.get(id);
-    return [id, typeof name === 'object' ? (name[lang] ?? name.en_US ?? false) : (name ?? false)];
+    return [id, typeof name === 'object' ? inLanguage(name, lang) : (name ?? false)];
   }
   return value;
+}
+
+/** A translated value as a reader of `lang` sees it (Odoo falls back to en_US). */
+function inLanguage(translations: Record<string, string>, lang: string): string | false {
+  return translations[lang] ?? translations.en_US ?? false;
 }
