@@ -218,6 +218,25 @@ describe('capture', () => {
   });
 });
 
+/** A database role other than ours with `privileges` on res_partner, connected; `drop()` ends it and removes the role. */
+async function partnerWriter(name: string, privileges: string): Promise<{ role: string; client: pg.Client; drop: () => Promise<void> }> {
+  const role = `sync_studio_test_${name}_${process.pid}`;
+  await s.db.pool.query(`create role ${role} login`);
+  await s.db.pool.query(`grant ${privileges} on res_partner to ${role}`);
+  await s.db.pool.query(`grant usage on sequence res_partner_id_seq to ${role}`);
+  const url = new URL(odoo.databaseUrl('odoo'));
+  url.username = role;
+  url.password = '';
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  const drop = async () => {
+    await client.end();
+    await s.db.pool.query(`drop owned by ${role}`);
+    await s.db.pool.query(`drop role ${role}`);
+  };
+  return { role, client, drop };
+}
+
 describe('Odoo is never broken', () => {
   test('a watched column dropped, renamed or retyped by an upgrade, and an out-of-date function: Odoo writes still succeed and are captured', async () => {
     await s.db.pool.query('alter table res_partner add column x_score integer, add column x_note varchar');
@@ -253,15 +272,7 @@ describe('Odoo is never broken', () => {
   });
 
   test("Odoo's own role, with no rights on our schema, writes through capture installed by another role: the write succeeds and is captured", async () => {
-    const role = `sync_studio_test_odoo_${process.pid}`;
-    await s.db.pool.query(`create role ${role} login`);
-    await s.db.pool.query(`grant select, insert on res_partner to ${role}`);
-    await s.db.pool.query(`grant usage on sequence res_partner_id_seq to ${role}`);
-    const url = new URL(odoo.databaseUrl('odoo'));
-    url.username = role;
-    url.password = '';
-    const odooRole = new pg.Client({ connectionString: url.toString() });
-    await odooRole.connect();
+    const { client: odooRole, drop } = await partnerWriter('odoo', 'select, insert');
     const id = await dbTrigger({ kind: 'on_create', trigger_name: 'OTHER_ROLE' });
     try {
       const { rows } = await odooRole.query<{ id: number }>(
@@ -275,28 +286,18 @@ describe('Odoo is never broken', () => {
         'the role still has no rights on our schema',
       );
     } finally {
-      await odooRole.end();
       await disable(id);
       await captureInstalled(false);
-      await s.db.pool.query(`drop owned by ${role}`);
-      await s.db.pool.query(`drop role ${role}`);
+      await drop();
     }
   });
 
   test("a writer's search_path cannot make capture run the writer's functions or operators as our role", async () => {
     // A role that writes partners and owns a schema of look-alikes of what capture calls, placed
     // before pg_catalog in its search_path: unqualified, each would win over the built-in.
-    const role = `sync_studio_test_hostile_${process.pid}`;
+    const { role, client: writer, drop } = await partnerWriter('hostile', 'select, insert, update, delete');
     const schema = `hostile_${process.pid}`;
-    await s.db.pool.query(`create role ${role} login`);
-    await s.db.pool.query(`grant select, insert, update, delete on res_partner to ${role}`);
-    await s.db.pool.query(`grant usage on sequence res_partner_id_seq to ${role}`);
     await s.db.pool.query(`create schema ${schema} authorization ${role}`);
-    const url = new URL(odoo.databaseUrl('odoo'));
-    url.username = role;
-    url.password = '';
-    const writer = new pg.Client({ connectionString: url.toString() });
-    await writer.connect();
     await writer.query(`create table ${schema}.calls (who text, what text)`);
     await writer.query(`grant usage on schema ${schema} to public`);
     await writer.query(`grant insert on ${schema}.calls to public`);
@@ -341,12 +342,10 @@ describe('Odoo is never broken', () => {
       // The look-alikes won in the writer's own statements (its WHERE id = $1), never in capture's.
       assert.deepEqual(calls, [{ who: role, what: '=' }]);
     } finally {
-      await writer.end();
       for (const id of [created, written, deleted]) await disable(id);
       await captureInstalled(false);
       await s.db.pool.query(`drop schema ${schema} cascade`);
-      await s.db.pool.query(`drop owned by ${role}`);
-      await s.db.pool.query(`drop role ${role}`);
+      await drop();
     }
   });
 
