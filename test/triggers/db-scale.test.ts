@@ -1,4 +1,4 @@
-/** DB triggers do nothing twice: two sidecars on one database; a 10,000-row statement. */
+/** DB triggers do nothing twice: two sidecars on one database; 10,000-row statements. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import pg from 'pg';
@@ -45,6 +45,41 @@ describe('two sidecars, big statements', () => {
       await disable(id);
     } finally {
       await second.close();
+    }
+  });
+
+  test('a 10,000-row write of a watched column after one-row writes in the same session: every record whose value changed, once', async () => {
+    await s.db.pool.query(
+      `insert into res_partner (name, email, write_uid, create_uid) select 'Wide ' || g, 'w' || g || '@example.com', 2, 2 from generate_series(1, 10000) g`,
+    );
+    const id = await dbTrigger(
+      { kind: 'on_write', trigger_name: 'WIDE', watched_fields: ['email'] },
+      `async function handle_db(records) { return { ids: records.ids }; }`,
+    );
+    // One Odoo worker's connection: its first writes are of one row (the comparison's plan is made then).
+    const worker = new pg.Client({ connectionString: odoo.databaseUrl('odoo') });
+    await worker.connect();
+    try {
+      const { rows } = await worker.query<{ id: number }>(`select id from res_partner where name like 'Wide %' order by id`);
+      const ids = rows.map((r) => r.id);
+      for (const one of ids.slice(0, 3))
+        await worker.query(`update res_partner set email = 'one-' || id || '@example.com' where id = $1`, [one]);
+      await worker.query(
+        `update res_partner set email = case when id % 2 = 0 then 'new-' || id || '@example.com' else email end, write_date = now()
+          where name like 'Wide %'`,
+      );
+      const changedByBoth = ids.filter((one) => one % 2 === 0);
+      const jobs = await jobsOf(id, 3 + Math.ceil(changedByBoth.length / 1000), 60_000);
+      const handled = jobs.flatMap((j) => j.result.ids as number[]);
+      assert.deepEqual(handled.slice(0, 3), ids.slice(0, 3), 'the one-row writes, one job each');
+      assert.deepEqual(
+        handled.slice(3).sort((a, b) => a - b),
+        changedByBoth,
+        'the big write: the records whose email changed, each once',
+      );
+    } finally {
+      await worker.end();
+      await disable(id);
     }
   });
 

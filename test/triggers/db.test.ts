@@ -96,6 +96,46 @@ describe('kinds and folding', () => {
     await disable(any);
   });
 
+  test('watched fields are compared per record, as Odoo does: a write of several records fires for those whose watched field changed; triggers watching different fields each get theirs', async () => {
+    const [ann, bob, cid] = await rpc.executeKw<number[]>('res.partner', 'create', [
+      [
+        { name: 'Ann', email: 'ann@example.com' },
+        { name: 'Bob', email: 'team@example.com' },
+        { name: 'Cid', email: 'team@example.com' },
+      ],
+    ]);
+    const email = await dbTrigger({ kind: 'on_write', trigger_name: 'EMAIL_ROWS', watched_fields: ['email'] });
+    // One UPDATE for the three: only Ann's email changes value.
+    await rpc.executeKw('res.partner', 'write', [[ann!, bob!, cid!], { email: 'team@example.com' }]);
+    assert.deepEqual(
+      (await jobsOf(email, 1)).map((j) => j.result.ids),
+      [[ann]],
+    );
+    const name = await dbTrigger({ kind: 'on_write', trigger_name: 'NAME_ROWS', watched_fields: ['name'] });
+    const every = await dbTrigger({ kind: 'on_write', trigger_name: 'EVERY_ROW' });
+    // One statement: Ann's email and Bob's name change, Cid is written unchanged.
+    await s.db.pool.query(
+      `update res_partner set email = case when id = $1 then 'ann@new.example.com' else email end,
+                              name = case when id = $2 then 'Robert' else name end, write_date = now()
+        where id = any($3::int[])`,
+      [ann, bob, [ann, bob, cid]],
+    );
+    assert.deepEqual(
+      (await jobsOf(email, 2)).map((j) => j.result.ids),
+      [[ann], [ann]],
+    );
+    assert.deepEqual(
+      (await jobsOf(name, 1)).map((j) => j.result.ids),
+      [[bob]],
+    );
+    assert.deepEqual(
+      (await jobsOf(every, 1)).map((j) => j.result.ids),
+      [[ann, bob, cid]],
+      'a trigger without watched fields fires for every written record',
+    );
+    for (const trigger of [email, name, every]) await disable(trigger);
+  });
+
   test('before-update domain on the old values, apply-on domain on the new ones (SQL and, for other domains, Odoo)', async () => {
     const [paris, rome] = await rpc.executeKw<number[]>('res.partner', 'create', [
       [
@@ -238,7 +278,7 @@ async function partnerWriter(name: string, privileges: string): Promise<{ role: 
 }
 
 describe('Odoo is never broken', () => {
-  test('a watched column dropped, renamed or retyped by an upgrade, and an out-of-date function: Odoo writes still succeed and are captured', async () => {
+  test('a watched column dropped, renamed or retyped by an upgrade, and an out-of-date function: Odoo writes still succeed, and changes of watched columns are still captured', async () => {
     await s.db.pool.query('alter table res_partner add column x_score integer, add column x_note varchar');
     await s.db.pool.query(
       `insert into ir_model_fields (name, model, ttype, store) values ('x_score', 'res.partner', 'integer', true), ('x_note', 'res.partner', 'char', true)`,
@@ -250,21 +290,33 @@ describe('Odoo is never broken', () => {
       filter_pre_domain: "[('x_note', '=', False)]",
     });
     const partner = await rpc.executeKw<number>('res.partner', 'create', [{ name: 'Upgraded' }]);
-    const events = `(select id, table_name, operation, ids from sync_studio.db_event
+    const events = `(select id, table_name, operation, ids from sync_studio.db_capture
+                     union all select id, table_name, operation, ids from sync_studio.db_event
                      union all select id, table_name, operation, ids from sync_studio.db_event_processed) e`;
     const { rows: last } = await s.db.pool.query(`select coalesce(max(id), 0) as id from ${events}`);
     // A type without an equality operator: the column-by-column comparison cannot even be planned.
     await s.db.pool.query('alter table res_partner alter column x_score type json using to_json(x_score)');
-    await rpc.executeKw('res.partner', 'write', [[partner], { name: 'Retyped column' }]);
+    // (The double's field list is cached: the new columns are written in SQL, as Odoo's ORM writes them.)
+    const write = (set: string) => s.db.pool.query(`update res_partner set ${set}, write_date = now() where id = $1`, [partner]);
+    await write(`name = 'Retyped column', x_note = 'retyped'`);
     await s.db.pool.query('alter table res_partner rename column x_note to x_memo');
-    await rpc.executeKw('res.partner', 'write', [[partner], { name: 'Renamed column' }]);
+    await write(`name = 'Renamed column', x_score = '7'`);
+    await write(`name = 'Renamed column, watched one unchanged', x_score = '7'`);
     await s.db.pool.query('alter table res_partner drop column x_score');
     await rpc.executeKw('res.partner', 'write', [[partner], { name: 'Dropped column' }]);
     const { rows } = await s.db.pool.query(
-      `select count(*)::int as n from ${events} where table_name = 'res_partner' and operation = 'UPDATE' and $1 = any(ids) and id > $2`,
+      `select e.changed_columns from ${events.replaceAll('operation, ids', 'operation, ids, changed_columns')}
+        where table_name = 'res_partner' and operation = 'UPDATE' and $1 = any(ids) and id > $2 order by id`,
       [partner, last[0].id],
     );
-    assert.equal(rows[0].n, 3, 'every write captured');
+    assert.deepEqual(
+      rows.map((r) => r.changed_columns),
+      [
+        ['x_note', 'x_score'],
+        ['x_note', 'x_score'],
+      ],
+      'every write that changed a watched column was captured (compared by name), and no other',
+    );
     await disable(id);
     await s.db.pool.query('alter table res_partner drop column x_memo');
     await s.db.pool.query(`delete from ir_model_fields where name in ('x_score', 'x_note')`);

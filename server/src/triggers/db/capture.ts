@@ -1,10 +1,13 @@
 /**
  * Capture: the pg triggers the sidecar puts on Odoo's tables. Per watched table, one function
  * `sync_studio.capture_<table>()` (generated for what the enabled triggers need: the columns to
- * compare, the old values to keep, whether deleted rows are kept) and up to three statement-level
- * AFTER pg triggers `sync_studio_insert|update|delete` with transition tables. Each statement
- * that touched rows appends one `db_event` row, and sends a NOTIFY only while a listener asked
- * for one (`db_listener.notify`).
+ * compare, whether per row, the old values to keep, whether deleted rows are kept) and up to three
+ * statement-level AFTER pg triggers `sync_studio_insert|update|delete` with transition tables.
+ * Each statement that touched rows the triggers care about (an UPDATE: rows where a watched column
+ * changed value, as Odoo compares them) appends one row to the inbox `db_capture`, which has no
+ * index to maintain, and sends a NOTIFY only while a listener asked for one (the `db_notify`
+ * sequence counts them). Every piece of this runs in Odoo's writers' transactions, so each is
+ * chosen by what it costs them (docs/benchmarks/db-triggers.md).
  *
  * Odoo is never broken by it: the function compares columns through the transition tables and,
  * when that fails (a column dropped, renamed or retyped by a module upgrade), by name over jsonb,
@@ -26,19 +29,23 @@ const TRIGGER_PREFIX = 'sync_studio_';
 const FUNCTION_PREFIX = 'capture_';
 type Operation = 'INSERT' | 'UPDATE' | 'DELETE';
 const OPERATIONS: readonly Operation[] = ['INSERT', 'UPDATE', 'DELETE'];
+const MAX_COMPARED = 63;
 
 /** What the enabled triggers of one table need captured. */
 export interface TableCapture {
   table: string;
   operations: Operation[];
-  /** Columns whose change is reported (watched fields). */
+  /** Columns whose change is reported (the watched fields of the write triggers). */
   compare: string[];
+  /** Every updated row is captured (a write trigger watches no column), not only the rows where a compared column changed. */
+  allRows: boolean;
+  /** Which compared columns changed is kept per row (the write triggers watch different columns, or some watch none). */
+  perRow: boolean;
   /** Columns whose old values an UPDATE keeps (read by before-update domains). */
   oldColumns: string[];
   /** DELETE keeps the deleted rows (on_unlink). */
   deletedRows: boolean;
 }
-
 export interface CaptureTrigger {
   model: string;
   kind: string;
@@ -73,8 +80,9 @@ export async function planCapture(db: Queryable, triggers: readonly CaptureTrigg
     const columns = new Set(fields.map((f) => f.name));
     if (columns.size === 0) continue;
     const operations = new Set<Operation>();
-    const compare = new Set<string>();
+    const watchedSets = new Set<string>();
     const oldColumns = new Set<string>();
+    let allRows = false;
     let deletedRows = false;
     for (const trigger of list) {
       const creates = trigger.kind === 'on_create' || trigger.kind === 'on_create_or_write';
@@ -86,14 +94,21 @@ export async function planCapture(db: Queryable, triggers: readonly CaptureTrigg
       if (creates || trigger.kind === 'on_unlink') operations.add('DELETE');
       if (trigger.kind === 'on_unlink') deletedRows = true;
       if (writes) {
-        for (const field of trigger.watched_fields) if (columns.has(field)) compare.add(field);
+        const watched = trigger.watched_fields.filter((f) => columns.has(f)).sort();
+        if (watched.length === 0) allRows = true;
+        else watchedSets.add(watched.join(','));
         for (const field of compileDomain(trigger.filter_pre_domain, fields)?.fields ?? []) if (field !== 'id') oldColumns.add(field);
       }
     }
+    let compare = [...new Set([...watchedSets].flatMap((set) => set.split(',')))].sort();
+    // Changes per row are bits of a bigint: past 63 compared columns, changes are not compared.
+    if (compare.length > MAX_COMPARED) [compare, allRows] = [[], true];
     plans.push({
       table: tableOf(model),
       operations: OPERATIONS.filter((op) => operations.has(op)),
-      compare: [...compare].sort(),
+      compare,
+      allRows,
+      perRow: compare.length > 0 && (allRows || watchedSets.size > 1),
       oldColumns: [...oldColumns].sort(),
       deletedRows,
     });
@@ -110,90 +125,121 @@ const nameArray = (names: readonly string[]): string => `array[${names.map(liter
  * its owner but in the writer's search_path (a `SET search_path` clause would cost every captured
  * statement a GUC change and a search-path recomputation, about 6 µs), so nothing in it may be
  * resolved through a schema the writer chose. `IS DISTINCT FROM` cannot name its operator, hence
- * `distinct`.
+ * `changed` (array equality takes the type's own equality and holds NULLs equal) and `distinct`.
  */
 const eq = (a: string, b: string): string => `${a} operator(pg_catalog.=) ${b}`;
+const changed = (a: string, b: string): string => `not (array[${a}] operator(pg_catalog.=) array[${b}])`;
 const distinct = (a: string, b: string): string => `not coalesce((${a}) operator(pg_catalog.=) (${b}), (${a}) is null and (${b}) is null)`;
 const field = (row: string, key: string): string => `(pg_catalog.to_jsonb(${row}) operator(pg_catalog.->) ${key})`;
-const JOINED = `sync_studio_new n join sync_studio_old o on ${eq('o.id', 'n.id')}`;
-const NOTIFY_FLAG = 'exists (select 1 from sync_studio.db_listener l where l.notify)';
+/** No nested loop can run a full join: whatever size its plan was made for, it stays linear. */
+const FULL_JOIN = `sync_studio_new n full join sync_studio_old o on ${eq('o.id', 'n.id')}`;
+const ROW_ID = 'coalesce(n.id, o.id)::pg_catalog.int8';
+/**
+ * The usual UPDATE (one set of watched columns, no old values) has cheaper forms, chosen by the
+ * rows the writer's backend updated since it last reported its statistics (an upper bound of the
+ * statement's; 0 when not counted): up to `NESTED_LOOP_ROWS`, a join of old and new rows that may
+ * run as a nested loop (the plan is made once per session, for the size first seen, so a bigger
+ * statement could make it quadratic); up to `EXCEPT_ROWS`, an EXCEPT of old from new (a hashed set
+ * operation, held in memory); past that, the full join.
+ */
+const NESTED_LOOP_ROWS = 256;
+const EXCEPT_ROWS = 100_000;
+const INNER_JOIN = `sync_studio_new n join sync_studio_old o on ${eq('o.id', 'n.id')}`;
 
 export function functionName(table: string): string {
   return `${FUNCTION_PREFIX}${table}`;
 }
 
-/** One statement appending the event of the rows in `from` (if any) and reading the wake-up flag. */
-function appendFrom(from: string, idColumn: string, oldValues = 'null'): string {
-  return `insert into sync_studio.db_event (table_name, operation, ids, old_values)
-      select TG_TABLE_NAME, TG_OP, pg_catalog.array_agg(${idColumn}), ${oldValues} from ${from}
-      having pg_catalog.count(*) operator(pg_catalog.>) 0
-      returning ${NOTIFY_FLAG} into v_notify;`;
+/** Bit i of a row's changes: the ith compared column changed (`distinctness` gives the test). */
+function changeBits(compare: readonly string[], distinctness: (column: string) => string): string {
+  return `(${compare
+    .map((c, i) => `case when ${distinctness(c)} then ${(1n << BigInt(i)).toString()}::pg_catalog.int8 else 0::pg_catalog.int8 end`)
+    .join(' operator(pg_catalog.|) ')})`;
 }
 
 /**
- * The UPDATE branch: ids, changed columns and old values compared column by column; when that
- * statement fails (a watched column dropped, renamed or retyped by a module upgrade since this
- * function was generated), compared by name over jsonb instead. The block only reads, so entering
- * it opens no subtransaction id; it costs less than checking the catalog at every statement. The
- * event is appended after the block, outside it.
+ * The UPDATE branch: the ids of the rows where a compared column changed (all updated rows when a
+ * trigger watches none), which columns changed per row when the triggers need it, and the old
+ * values before-update domains read. When that fails (a watched column dropped, renamed or retyped
+ * by a module upgrade since this function was generated), the same compared by name over jsonb.
+ * The block only reads, so entering it opens no subtransaction id; it costs less than checking
+ * the catalog at every statement. The event is appended after the block, outside it.
  */
 function updateSql(plan: TableCapture): string {
-  const { compare, oldColumns } = plan;
-  if (compare.length === 0 && oldColumns.length === 0) return appendFrom('sync_studio_new n', 'n.id');
-  const changedFast = compare.length
-    ? `pg_catalog.array_remove(array[${compare
-        .map((c) => `case when pg_catalog.bool_or(${distinct(`n.${ident(c)}`, `o.${ident(c)}`)}) then ${literal(c)}::pg_catalog.text end`)
-        .join(', ')}], null::pg_catalog.text)`
-    : 'null';
-  const oldFast = oldColumns.length
+  const { compare, oldColumns, allRows, perRow } = plan;
+  if (compare.length === 0 && oldColumns.length === 0) return 'v_ids := array(select n.id::pg_catalog.int8 from sync_studio_new n);';
+  const byPosition = (c: string): string => changed(`n.${ident(c)}`, `o.${ident(c)}`);
+  const byName = (c: string): string => distinct(field('n', literal(c)), field('o', literal(c)));
+  const anyChanged = (test: (c: string) => string): string => compare.map(test).join(' or ');
+  const aggregated = (test: (c: string) => string, oldValues: string): string => {
+    const outputs = [`pg_catalog.array_agg(${ROW_ID})`, perRow ? `pg_catalog.array_agg(${changeBits(compare, test)})` : 'null', oldValues];
+    return `select ${outputs.join(', ')} into v_ids, v_changes, v_old from ${FULL_JOIN}${allRows ? '' : ` where ${anyChanged(test)}`};`;
+  };
+  const oldByPosition = oldColumns.length
     ? `pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('id', o.id${oldColumns.map((c) => `, ${literal(c)}, o.${ident(c)}`).join('')}))`
     : 'null';
-  const changedSlow = compare.length
-    ? `(select pg_catalog.array_agg(k order by k) from pg_catalog.unnest(${nameArray(compare)}) k
-          where exists (select 1 from ${JOINED} where ${distinct(field('n', 'k'), field('o', 'k'))}))`
-    : 'null';
-  const oldSlow = oldColumns.length
-    ? `(select pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('id', o.id) operator(pg_catalog.||) coalesce(
+  const oldByName = oldColumns.length
+    ? `pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('id', o.id) operator(pg_catalog.||) coalesce(
           (select pg_catalog.jsonb_object_agg(k, ${field('o', 'k')}) from pg_catalog.unnest(${nameArray(oldColumns)}) k
-            where pg_catalog.to_jsonb(o) operator(pg_catalog.?) k), '{}')) from sync_studio_old o)`
+            where pg_catalog.to_jsonb(o) operator(pg_catalog.?) k), '{}'))`
     : 'null';
+  const listed = (row: string): string => compare.map((c) => `, ${row}.${ident(c)}`).join('');
+  const fast =
+    !perRow && !allRows && oldColumns.length === 0
+      ? `v_updated := pg_catalog.pg_stat_get_xact_tuples_updated(TG_RELID);
+      if v_updated between 1 and ${NESTED_LOOP_ROWS} then
+        v_ids := array(select n.id::pg_catalog.int8 from ${INNER_JOIN} where ${anyChanged(byPosition)});
+      elsif v_updated between 1 and ${EXCEPT_ROWS} then
+        v_ids := array(select x.id::pg_catalog.int8 from (select n.id${listed('n')} from sync_studio_new n
+          except select o.id${listed('o')} from sync_studio_old o) x);
+      else
+        ${aggregated(byPosition, 'null')}
+      end if;`
+      : aggregated(byPosition, oldByPosition);
   return `begin
-      select pg_catalog.array_agg(n.id), ${changedFast}, ${oldFast} into v_ids, v_changed, v_old from ${JOINED};
+      ${fast}
     exception when others then
       -- The table changed since this function was generated: compare by name.
-      select pg_catalog.array_agg(n.id) into v_ids from sync_studio_new n;
-      v_changed := ${changedSlow};
-      v_old := ${oldSlow};
-    end;
-    if v_ids is not null then
-      insert into sync_studio.db_event (table_name, operation, ids, changed_columns, old_values)
-      values (TG_TABLE_NAME, TG_OP, v_ids, v_changed, v_old)
-      returning ${NOTIFY_FLAG} into v_notify;
+      ${aggregated(byName, oldByName)}
+    end;`;
+}
+
+/** Appends the event of the rows in `v_ids`, if any, and wakes the listeners that asked for it. */
+function appendSql(table: string, operation: Operation, changedColumns: readonly string[]): string {
+  return `if pg_catalog.cardinality(v_ids) operator(pg_catalog.>) 0 then
+      insert into sync_studio.db_capture (table_name, operation, ids, changed_columns, row_changes, old_values)
+      values (${literal(table)}, ${literal(operation)}, v_ids, ${changedColumns.length ? nameArray(changedColumns) : 'null'}, v_changes, v_old);
+      if pg_catalog.pg_sequence_last_value('sync_studio.db_notify'::pg_catalog.regclass) operator(pg_catalog.>) 0 then
+        perform pg_catalog.pg_notify(${literal(NOTIFY_CHANNEL)}, '');
+      end if;
     end if;`;
 }
 
-/** The generated function of one table. */
+/**
+ * The generated function of one table. Each branch names its own constants: in a writer's
+ * transaction, every plpgsql expression costs its set-up once, so the most frequent branch comes first.
+ */
 export function functionSql(plan: TableCapture): string {
-  const deleteSql = plan.deletedRows
-    ? appendFrom('sync_studio_old o', 'o.id', 'pg_catalog.jsonb_agg(pg_catalog.to_jsonb(o))')
-    : appendFrom('sync_studio_old o', 'o.id');
+  const deleted = plan.deletedRows
+    ? 'select pg_catalog.array_agg(o.id::pg_catalog.int8), pg_catalog.jsonb_agg(pg_catalog.to_jsonb(o)) into v_ids, v_old from sync_studio_old o;'
+    : 'v_ids := array(select o.id::pg_catalog.int8 from sync_studio_old o);';
   return `create or replace function sync_studio.${ident(functionName(plan.table))}() returns trigger language plpgsql
   security definer as $body$
 declare
-  v_ids bigint[];
-  v_changed pg_catalog.text[];
+  v_ids pg_catalog.int8[];
+  v_changes pg_catalog.int8[];
   v_old pg_catalog.jsonb;
-  v_notify boolean;
+  v_updated pg_catalog.int8;
 begin
-  if ${eq('TG_OP', "'INSERT'")} then
-    ${appendFrom('sync_studio_new n', 'n.id')}
-  elsif ${eq('TG_OP', "'DELETE'")} then
-    ${deleteSql}
-  else
+  if ${eq('TG_OP', "'UPDATE'")} then
     ${updateSql(plan)}
-  end if;
-  if v_notify then
-    perform pg_catalog.pg_notify(${literal(NOTIFY_CHANNEL)}, '');
+    ${appendSql(plan.table, 'UPDATE', plan.compare)}
+  elsif ${eq('TG_OP', "'INSERT'")} then
+    v_ids := array(select n.id::pg_catalog.int8 from sync_studio_new n);
+    ${appendSql(plan.table, 'INSERT', [])}
+  else
+    ${deleted}
+    ${appendSql(plan.table, 'DELETE', [])}
   end if;
   return null;
 end

@@ -25,6 +25,15 @@ function rowsById(rows: readonly Row[] | null): Map<number, Row> {
   return new Map((rows ?? []).map((row) => [Number(row.id), row]));
 }
 
+/** The columns an UPDATE event says its `index`th row changed (null: not compared). */
+function changedColumns(event: DbEvent, index: number): string[] | null {
+  const columns = event.changed_columns;
+  const bits = event.row_changes?.[index];
+  if (!columns || bits === undefined) return columns;
+  const mask = BigInt(bits);
+  return columns.filter((_, bit) => ((mask >> BigInt(bit)) & 1n) === 1n);
+}
+
 /** Folds claimed events (any order) into one change per (transaction, table), in first-event order. */
 export function foldEvents(events: readonly DbEvent[]): TableChange[] {
   const changes = new Map<string, TableChange & { createdSet: Set<number> }>();
@@ -47,15 +56,18 @@ export function foldEvents(events: readonly DbEvent[]): TableChange[] {
       for (const id of event.ids) change.createdSet.add(id);
     } else if (event.operation === 'UPDATE') {
       const old = rowsById(event.old_values);
-      for (const id of event.ids) {
+      // In id order (capture gives an UPDATE's rows in no particular order).
+      const order = event.ids.map((id, index) => [id, index] as const).sort(([a], [b]) => a - b);
+      for (const [id, index] of order) {
         if (change.createdSet.has(id)) continue;
+        const columns = changedColumns(event, index);
         const seen = change.written.get(id);
         if (seen === undefined) {
-          change.written.set(id, event.changed_columns ? new Set(event.changed_columns) : null);
+          change.written.set(id, columns && new Set(columns));
           const row = old.get(id);
           if (row) change.before.set(id, row);
         } else if (seen !== null) {
-          for (const column of event.changed_columns ?? []) seen.add(column);
+          for (const column of columns ?? []) seen.add(column);
         }
       }
     } else {

@@ -85,8 +85,13 @@ export class DbListener {
     const idleNotifies = this.options.mode === 'notify-on-idle';
     do {
       this.again = false;
-      if (idleNotifies && notified) await this.flag(false);
-      while ((await this.options.dispatch()) > 0) if (this.stopped) return;
+      // Busy: writers may stop notifying; no need to wait for that before dispatching.
+      const busy = idleNotifies && notified ? this.flag(false) : undefined;
+      try {
+        while ((await this.options.dispatch()) > 0) if (this.stopped) return;
+      } finally {
+        await busy;
+      }
       if (idleNotifies) {
         await this.flag(true);
         // A statement that read the flag before it turned on did not notify: look once more.

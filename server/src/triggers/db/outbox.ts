@@ -2,9 +2,12 @@
  * The outbox: claiming events a whole transaction at a time, the listeners' wake-up flags,
  * retention and the figures /metrics shows.
  *
- * `sync_studio.db_event` holds only the events that wait, with nothing but its primary key to
- * maintain (each row is written inside an Odoo writer's transaction); a claim moves its events to
- * `sync_studio.db_event_processed`, kept for the API's last events and pruned by age.
+ * Capture appends to `sync_studio.db_capture`, which has no index to maintain (each row is
+ * written inside an Odoo writer's transaction). A claim first moves that inbox, whole, into
+ * `sync_studio.db_event` (indexed, so a claim stays cheap however long the backlog): one mover at a
+ * time, so the events of one Odoo transaction, which become visible together, are moved together.
+ * A claim then moves its events to `sync_studio.db_event_processed`, kept for the API's last
+ * events and pruned by age.
  * A claim takes, in the claimer's transaction, an advisory lock per writer transaction id (so two
  * sidecars never split one Odoo transaction, whose events must be folded together) and the rows
  * with `FOR UPDATE SKIP LOCKED`, and moves them; the jobs they start are written in the same
@@ -13,7 +16,7 @@
  */
 import type { Pool, PoolClient, Queryable } from '../../db/index.js';
 
-const EVENT_COLUMNS = 'id, table_name, operation, txid, ids, changed_columns, old_values, created_at';
+const EVENT_COLUMNS = 'id, table_name, operation, txid, ids, changed_columns, row_changes, old_values, created_at';
 
 export interface DbEvent {
   id: number;
@@ -22,40 +25,72 @@ export interface DbEvent {
   txid: string;
   ids: number[];
   changed_columns: string[] | null;
+  /** Per id, bit i: the ith of `changed_columns` changed in that row (null: each changed all of them). */
+  row_changes: string[] | null;
   old_values: Record<string, unknown>[] | null;
   created_at: Date;
 }
 
-/** Claims the waiting events of up to `limit` events' writer transactions (all events of each), in one statement. */
+/** Moves the inbox into the outbox, unless another sidecar is moving it (then it has what that one moved). */
+const MOVE_INBOX = `with moved as (
+    delete from sync_studio.db_capture where pg_try_advisory_xact_lock(hashtext('sync_studio.db_capture'), 0)
+    returning ${EVENT_COLUMNS})
+  insert into sync_studio.db_event (${EVENT_COLUMNS}) select ${EVENT_COLUMNS} from moved`;
+
+/** Claims the waiting events of up to `limit` events' writer transactions (all events of each): one round trip. */
 export async function claimEvents(db: PoolClient, limit: number): Promise<DbEvent[]> {
-  const { rows } = await db.query<DbEvent>(
-    `with transactions as materialized (
+  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`claim limit must be a positive integer, got ${limit}`);
+  // Two statements in one query (no parameters allowed there, hence the checked integer).
+  const results = (await db.query(
+    `${MOVE_INBOX};
+     with transactions as materialized (
        select distinct txid from (
          select txid from sync_studio.db_event
           where pg_try_advisory_xact_lock(hashtext('sync_studio.db_event'), (txid % 2147483647)::int)
-          order by id limit $1) claimable),
+          order by id limit ${limit}) claimable),
      claimed as (
        delete from sync_studio.db_event
         where id in (select e.id from sync_studio.db_event e join transactions t on t.txid = e.txid for update of e skip locked)
         returning ${EVENT_COLUMNS})
      insert into sync_studio.db_event_processed (${EVENT_COLUMNS}) select ${EVENT_COLUMNS} from claimed
-     returning id, table_name, operation, txid::text, ids::int[], changed_columns, old_values, created_at`,
-    [limit],
-  );
-  return rows.sort((a, b) => a.id - b.id);
+     returning id, table_name, operation, txid::text, ids::int[], changed_columns, row_changes, old_values, created_at`,
+  )) as unknown as { rows: DbEvent[] }[];
+  return results[1]!.rows.sort((a, b) => a.id - b.id);
 }
 
-/** Says whether the pg triggers should NOTIFY this listener (idle) or not (busy, or poll-only). */
-export async function setNotify(db: Queryable, instanceId: number, notify: boolean): Promise<void> {
-  await db.query(
-    `insert into sync_studio.db_listener (instance_id, notify) values ($1, $2)
+/**
+ * Says whether the pg triggers should NOTIFY this listener (idle) or not (busy, or poll-only).
+ * The writers read the number of listeners asking, `db_notify`, with one function call: it is set
+ * from `db_listener` after each change, one listener at a time.
+ */
+export async function setNotify(pool: Pool, instanceId: number, notify: boolean): Promise<void> {
+  await changeListeners(
+    pool,
+    `insert into sync_studio.db_listener (instance_id, notify) values (${listenerId(instanceId)}, ${notify})
      on conflict (instance_id) do update set notify = excluded.notify where sync_studio.db_listener.notify is distinct from excluded.notify`,
-    [instanceId, notify],
   );
 }
 
-export async function removeListener(db: Queryable, instanceId: number): Promise<void> {
-  await db.query('delete from sync_studio.db_listener where instance_id = $1', [instanceId]);
+export async function removeListener(pool: Pool, instanceId: number): Promise<void> {
+  await changeListeners(pool, `delete from sync_studio.db_listener where instance_id = ${listenerId(instanceId)}`);
+}
+
+function listenerId(instanceId: number): number {
+  if (!Number.isSafeInteger(instanceId)) throw new RangeError(`listener instance id must be an integer, got ${instanceId}`);
+  return instanceId;
+}
+
+/**
+ * One round trip: the statements of one query run as one transaction (so the lock is held to the
+ * end), each seeing what committed before it. Such a query takes no parameters: `change` may hold
+ * checked integers and booleans only.
+ */
+async function changeListeners(pool: Pool, change: string): Promise<void> {
+  await pool.query(
+    `select pg_advisory_xact_lock(hashtext('sync_studio.db_listener'), 0);
+     ${change};
+     select setval('sync_studio.db_notify', (select count(*) from sync_studio.db_listener where notify))`,
+  );
 }
 
 /** Listener rows of sidecars that are gone (their instance lock is free): their flags would make writers notify nobody. */
@@ -80,11 +115,13 @@ export interface OutboxStats {
 
 export async function outboxStats(db: Queryable): Promise<OutboxStats> {
   const { rows } = await db.query<{ pending: number; lag: number; rows: number; bytes: number }>(
-    `select (select count(*)::int from sync_studio.db_event) as pending,
-            coalesce((select extract(epoch from now() - min(created_at)) from sync_studio.db_event), 0)::float8 as lag,
+    `select (select count(*)::int from sync_studio.db_capture) + (select count(*)::int from sync_studio.db_event) as pending,
+            coalesce(extract(epoch from now() - least(
+              (select min(created_at) from sync_studio.db_capture), (select min(created_at) from sync_studio.db_event))), 0)::float8 as lag,
             (select sum(greatest(reltuples, 0)) from pg_class
-              where oid in ('sync_studio.db_event'::regclass, 'sync_studio.db_event_processed'::regclass))::float8 as rows,
-            (pg_total_relation_size('sync_studio.db_event') + pg_total_relation_size('sync_studio.db_event_processed'))::float8 as bytes`,
+              where oid in ('sync_studio.db_capture'::regclass, 'sync_studio.db_event'::regclass, 'sync_studio.db_event_processed'::regclass))::float8 as rows,
+            (pg_total_relation_size('sync_studio.db_capture') + pg_total_relation_size('sync_studio.db_event')
+              + pg_total_relation_size('sync_studio.db_event_processed'))::float8 as bytes`,
   );
   const row = rows[0]!;
   return { pending: row.pending, lagSeconds: row.lag, rows: row.rows, bytes: row.bytes };
@@ -106,6 +143,9 @@ export async function recentEvents(db: Queryable, table: string, limit: number):
   const { rows } = await db.query<RecentEvent>(
     `select * from (
        (select id, operation, txid::text, cardinality(ids) as record_count, ids[1:100]::int[] as ids, changed_columns, created_at, null::timestamptz as processed_at
+          from sync_studio.db_capture where table_name = $1 order by id desc limit $2)
+       union all
+       (select id, operation, txid::text, cardinality(ids), ids[1:100]::int[], changed_columns, created_at, null::timestamptz
           from sync_studio.db_event where table_name = $1 order by id desc limit $2)
        union all
        (select id, operation, txid::text, cardinality(ids), ids[1:100]::int[], changed_columns, created_at, processed_at
