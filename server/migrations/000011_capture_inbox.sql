@@ -26,9 +26,11 @@ create table sync_studio.db_capture (
   row_changes bigint[],
   old_values jsonb,
   created_at timestamptz not null default now()
-) with (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000);
+) with (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000, vacuum_truncate = false);
 -- Every row is deleted by the mover within moments: vacuumed after every 1,000, so a claim's scan
--- of the inbox stays a few pages long.
+-- of the inbox stays a few pages long. A vacuum never truncates the queues: truncating takes the
+-- table's exclusive lock, which Odoo's writers would wait for (up to 20 ms at a time).
+alter table sync_studio.db_event set (vacuum_truncate = false);
 
 alter table sync_studio.db_event add column row_changes bigint[];
 alter table sync_studio.db_event_processed add column row_changes bigint[];
