@@ -263,11 +263,33 @@ async function captureCost(): Promise<void> {
         );
       }
     }
+    await bigWriteAfterSmallOnes(pool, plans);
     await pool.query('truncate sync_studio.db_capture, sync_studio.db_event');
   } finally {
     await pool.query('drop table if exists bench_partner');
     await pool.end();
   }
+}
+
+/**
+ * A 10,000-row UPDATE in a session whose first captured UPDATEs were of one row (the comparison's
+ * plan is made for the size first seen), with and without capture: it must stay linear.
+ */
+async function bigWriteAfterSmallOnes(pool: pg.Pool, plans: Awaited<ReturnType<typeof planCapture>>): Promise<void> {
+  const timed = async (): Promise<number> =>
+    withClient(async (client) => {
+      for (let id = 1; id <= 3; id++) await client.query(`update bench_partner set email = 'one' || id where id = $1`, [id]);
+      const start = performance.now();
+      await client.query(`update bench_partner set email = 'big' || id || '-' || $1 where id <= 10000`, [Math.random()]);
+      return performance.now() - start;
+    });
+  const without = await timed();
+  await reconcileCapture(pool, async () => plans, 1000);
+  const withCapture = await timed();
+  await uninstallCapture(pool, 1000);
+  console.log(
+    `capture, a 10,000-row UPDATE after one-row UPDATEs in the same session: ${withCapture.toFixed(0)} ms vs ${without.toFixed(0)} ms without`,
+  );
 }
 
 /**
