@@ -65,32 +65,34 @@ test('two migrators starting at once apply each migration exactly once', async (
   assert.ok(ra.applied.length === 0 || rb.applied.length === 0, 'one migrator did all the work while the other waited');
 });
 
-test('upgrading to the queue-only outbox keeps waiting events where they are and moves processed ones, with their processing time', async () => {
+/** A database with the migrations before `id` applied (as a sidecar of that time left it). */
+async function databaseMigratedBefore(id: number): Promise<ReturnType<typeof createPool>> {
   const [pool] = await emptyDatabase();
   const before = await mkdtemp(join(tmpdir(), 'ss-migrations-'));
   cleanups.push(() => rm(before, { recursive: true, force: true }));
-  for (const file of await listMigrationFiles()) if (file.id < 10) await copyFile(file.file, join(before, file.name));
+  for (const file of await listMigrationFiles()) if (file.id < id) await copyFile(file.file, join(before, file.name));
   await migrate(pool!, before);
-  await pool!.query(`insert into sync_studio.db_event (table_name, operation, ids, processed_at) values
+  return pool!;
+}
+
+test('upgrading to the queue-only outbox keeps waiting events where they are and moves processed ones, with their processing time', async () => {
+  const pool = await databaseMigratedBefore(10);
+  await pool.query(`insert into sync_studio.db_event (table_name, operation, ids, processed_at) values
     ('res_partner', 'INSERT', '{1}', '2026-01-02T03:04:05Z'), ('res_partner', 'UPDATE', '{2}', null)`);
-  assert.equal((await migrate(pool!)).applied[0], '000010_outbox_pending_only.sql');
-  const waiting = await pool!.query('select operation, ids::int[] from sync_studio.db_event');
+  assert.equal((await migrate(pool)).applied[0], '000010_outbox_pending_only.sql');
+  const waiting = await pool.query('select operation, ids::int[] from sync_studio.db_event');
   assert.deepEqual(waiting.rows, [{ operation: 'UPDATE', ids: [2] }]);
-  const processed = await pool!.query('select operation, ids::int[], processed_at from sync_studio.db_event_processed');
+  const processed = await pool.query('select operation, ids::int[], processed_at from sync_studio.db_event_processed');
   assert.deepEqual(processed.rows, [{ operation: 'INSERT', ids: [1], processed_at: new Date('2026-01-02T03:04:05Z') }]);
 });
 
 test('upgrading to the capture inbox keeps waiting events and sets the wake-up count from the listeners', async () => {
-  const [pool] = await emptyDatabase();
-  const before = await mkdtemp(join(tmpdir(), 'ss-migrations-'));
-  cleanups.push(() => rm(before, { recursive: true, force: true }));
-  for (const file of await listMigrationFiles()) if (file.id < 11) await copyFile(file.file, join(before, file.name));
-  await migrate(pool!, before);
-  await pool!.query(`insert into sync_studio.db_event (table_name, operation, ids) values ('res_partner', 'UPDATE', '{2}')`);
-  await pool!.query(`insert into sync_studio.db_listener (instance_id, notify) values (1, true), (2, false), (3, true)`);
-  assert.equal((await migrate(pool!)).applied[0], '000011_capture_inbox.sql');
-  const waiting = await pool!.query('select operation, ids::int[], row_changes from sync_studio.db_event');
+  const pool = await databaseMigratedBefore(11);
+  await pool.query(`insert into sync_studio.db_event (table_name, operation, ids) values ('res_partner', 'UPDATE', '{2}')`);
+  await pool.query(`insert into sync_studio.db_listener (instance_id, notify) values (1, true), (2, false), (3, true)`);
+  assert.equal((await migrate(pool)).applied[0], '000011_capture_inbox.sql');
+  const waiting = await pool.query('select operation, ids::int[], row_changes from sync_studio.db_event');
   assert.deepEqual(waiting.rows, [{ operation: 'UPDATE', ids: [2], row_changes: null }]);
-  const { rows } = await pool!.query(`select pg_sequence_last_value('sync_studio.db_notify')::int as listeners`);
+  const { rows } = await pool.query(`select pg_sequence_last_value('sync_studio.db_notify')::int as listeners`);
   assert.equal(rows[0]!.listeners, 2, 'two listeners asked for a NOTIFY');
 });
