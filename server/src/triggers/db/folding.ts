@@ -56,9 +56,7 @@ export function foldEvents(events: readonly DbEvent[]): TableChange[] {
       for (const id of event.ids) change.createdSet.add(id);
     } else if (event.operation === 'UPDATE') {
       const old = rowsById(event.old_values);
-      // In id order (capture gives an UPDATE's rows in no particular order).
-      const order = event.ids.map((id, index) => [id, index] as const).sort(([a], [b]) => a - b);
-      for (const [id, index] of order) {
+      for (const [index, id] of event.ids.entries()) {
         if (change.createdSet.has(id)) continue;
         const columns = changedColumns(event, index);
         const seen = change.written.get(id);
@@ -80,5 +78,10 @@ export function foldEvents(events: readonly DbEvent[]): TableChange[] {
       }
     }
   }
-  return [...changes.values()].map(({ createdSet, ...change }) => ({ ...change, created: [...createdSet] }));
+  // Written records in id order, as the record set of an Odoo write (capture gives an UPDATE's rows in no particular order).
+  return [...changes.values()].map(({ createdSet, written, ...change }) => ({
+    ...change,
+    created: [...createdSet],
+    written: new Map([...written].sort(([a], [b]) => a - b)),
+  }));
 }
