@@ -61,7 +61,13 @@ export class LogWriter {
    * has landed (so the caller can insert them together with the job's final state, in order).
    */
   async take(jobId: number): Promise<LogRow[]> {
-    await this.flushing;
+    // A flush that started while this one was awaited (the timer, or 500 lines) holds lines of
+    // the job too: wait until no flush is under way, then take what is left.
+    let landed: Promise<void>;
+    do {
+      landed = this.flushing;
+      await landed;
+    } while (landed !== this.flushing);
     const mine = this.buffer.filter((e) => e.jobId === jobId);
     if (mine.length > 0) this.buffer = this.buffer.filter((e) => e.jobId !== jobId);
     return mine;
