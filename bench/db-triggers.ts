@@ -264,7 +264,7 @@ async function captureCost(): Promise<void> {
       }
     }
     await bigWriteAfterSmallOnes(pool, plans);
-    await pool.query('truncate sync_studio.db_capture, sync_studio.db_event');
+    await pool.query('truncate sync_studio.db_inbox, sync_studio.db_event');
   } finally {
     await pool.query('drop table if exists bench_partner');
     await pool.end();

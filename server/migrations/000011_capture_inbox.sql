@@ -3,7 +3,7 @@
 --
 -- Each captured statement of an Odoo writer used to insert into `db_event`, whose primary key
 -- costs the writer an index insertion (about 13 µs here), and to read the listeners' wake-up flags
--- with a subquery (about 5 µs). The pg triggers now append to `db_capture`: a heap without any
+-- with a subquery (about 5 µs). The pg triggers now append to `db_inbox`: a heap without any
 -- index, same ids (one sequence), same columns. A claim first moves the whole inbox into
 -- `db_event` (one mover at a time, in the claim's transaction), then claims from there as before.
 -- The wake-up flag is the sequence `db_notify`: the number of listeners asking for a NOTIFY,
@@ -16,7 +16,7 @@
 -- sidecar regenerates them at its start; the claim reads both.
 set local lock_timeout = '5s';
 
-create table sync_studio.db_capture (
+create table sync_studio.db_inbox (
   id bigint not null default nextval('sync_studio.db_event_id_seq'),
   table_name text not null,
   operation text not null,

@@ -38,7 +38,7 @@ const expectedTables = [
   'trigger_db',
   'trigger_webhook',
   'webhook_request',
-  'db_capture',
+  'db_inbox',
   'db_event',
   'db_event_processed',
   'db_listener',

@@ -290,7 +290,7 @@ describe('Odoo is never broken', () => {
       filter_pre_domain: "[('x_note', '=', False)]",
     });
     const partner = await rpc.executeKw<number>('res.partner', 'create', [{ name: 'Upgraded' }]);
-    const events = `(select id, table_name, operation, ids from sync_studio.db_capture
+    const events = `(select id, table_name, operation, ids from sync_studio.db_inbox
                      union all select id, table_name, operation, ids from sync_studio.db_event
                      union all select id, table_name, operation, ids from sync_studio.db_event_processed) e`;
     const { rows: last } = await s.db.pool.query(`select coalesce(max(id), 0) as id from ${events}`);

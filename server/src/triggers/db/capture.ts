@@ -4,7 +4,7 @@
  * compare, whether per row, the old values to keep, whether deleted rows are kept) and up to three
  * statement-level AFTER pg triggers `sync_studio_insert|update|delete` with transition tables.
  * Each statement that touched rows the triggers care about (an UPDATE: rows where a watched column
- * changed value, as Odoo compares them) appends one row to the inbox `db_capture`, which has no
+ * changed value, as Odoo compares them) appends one row to the inbox `db_inbox`, which has no
  * index to maintain, and sends a NOTIFY only while a listener asked for one (the `db_notify`
  * sequence counts them). Every piece of this runs in Odoo's writers' transactions, so each is
  * chosen by what it costs them (docs/benchmarks/db-triggers.md).
@@ -207,7 +207,7 @@ function updateSql(plan: TableCapture): string {
 /** Appends the event of the rows in `v_ids`, if any, and wakes the listeners that asked for it. */
 function appendSql(table: string, operation: Operation, changedColumns: readonly string[]): string {
   return `if pg_catalog.cardinality(v_ids) operator(pg_catalog.>) 0 then
-      insert into sync_studio.db_capture (table_name, operation, ids, changed_columns, row_changes, old_values)
+      insert into sync_studio.db_inbox (table_name, operation, ids, changed_columns, row_changes, old_values)
       values (${literal(table)}, ${literal(operation)}, v_ids, ${changedColumns.length ? nameArray(changedColumns) : 'null'}, v_changes, v_old);
       if pg_catalog.pg_sequence_last_value('sync_studio.db_notify'::pg_catalog.regclass) operator(pg_catalog.>) 0 then
         perform pg_catalog.pg_notify(${literal(NOTIFY_CHANNEL)}, '');

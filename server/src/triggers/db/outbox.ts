@@ -2,7 +2,7 @@
  * The outbox: claiming events a whole transaction at a time, the listeners' wake-up flags,
  * retention and the figures /metrics shows.
  *
- * Capture appends to `sync_studio.db_capture`, which has no index to maintain (each row is
+ * Capture appends to `sync_studio.db_inbox`, which has no index to maintain (each row is
  * written inside an Odoo writer's transaction). A claim first moves that inbox, whole, into
  * `sync_studio.db_event` (indexed, so a claim stays cheap however long the backlog): one mover at a
  * time, so the events of one Odoo transaction, which become visible together, are moved together.
@@ -33,7 +33,7 @@ export interface DbEvent {
 
 /** Moves the inbox into the outbox, unless another sidecar is moving it (then it has what that one moved). */
 const MOVE_INBOX = `with moved as (
-    delete from sync_studio.db_capture where pg_try_advisory_xact_lock(hashtext('sync_studio.db_capture'), 0)
+    delete from sync_studio.db_inbox where pg_try_advisory_xact_lock(hashtext('sync_studio.db_inbox'), 0)
     returning ${EVENT_COLUMNS})
   insert into sync_studio.db_event (${EVENT_COLUMNS}) select ${EVENT_COLUMNS} from moved`;
 
@@ -115,12 +115,12 @@ export interface OutboxStats {
 
 export async function outboxStats(db: Queryable): Promise<OutboxStats> {
   const { rows } = await db.query<{ pending: number; lag: number; rows: number; bytes: number }>(
-    `select (select count(*)::int from sync_studio.db_capture) + (select count(*)::int from sync_studio.db_event) as pending,
+    `select (select count(*)::int from sync_studio.db_inbox) + (select count(*)::int from sync_studio.db_event) as pending,
             coalesce(extract(epoch from now() - least(
-              (select min(created_at) from sync_studio.db_capture), (select min(created_at) from sync_studio.db_event))), 0)::float8 as lag,
+              (select min(created_at) from sync_studio.db_inbox), (select min(created_at) from sync_studio.db_event))), 0)::float8 as lag,
             (select sum(greatest(reltuples, 0)) from pg_class
-              where oid in ('sync_studio.db_capture'::regclass, 'sync_studio.db_event'::regclass, 'sync_studio.db_event_processed'::regclass))::float8 as rows,
-            (pg_total_relation_size('sync_studio.db_capture') + pg_total_relation_size('sync_studio.db_event')
+              where oid in ('sync_studio.db_inbox'::regclass, 'sync_studio.db_event'::regclass, 'sync_studio.db_event_processed'::regclass))::float8 as rows,
+            (pg_total_relation_size('sync_studio.db_inbox') + pg_total_relation_size('sync_studio.db_event')
               + pg_total_relation_size('sync_studio.db_event_processed'))::float8 as bytes`,
   );
   const row = rows[0]!;
@@ -143,7 +143,7 @@ export async function recentEvents(db: Queryable, table: string, limit: number):
   const { rows } = await db.query<RecentEvent>(
     `select * from (
        (select id, operation, txid::text, cardinality(ids) as record_count, ids[1:100]::int[] as ids, changed_columns, created_at, null::timestamptz as processed_at
-          from sync_studio.db_capture where table_name = $1 order by id desc limit $2)
+          from sync_studio.db_inbox where table_name = $1 order by id desc limit $2)
        union all
        (select id, operation, txid::text, cardinality(ids), ids[1:100]::int[], changed_columns, created_at, null::timestamptz
           from sync_studio.db_event where table_name = $1 order by id desc limit $2)
