@@ -125,11 +125,10 @@ const nameArray = (names: readonly string[]): string => `array[${names.map(liter
  * its owner but in the writer's search_path (a `SET search_path` clause would cost every captured
  * statement a GUC change and a search-path recomputation, about 6 µs), so nothing in it may be
  * resolved through a schema the writer chose. `IS DISTINCT FROM` cannot name its operator, hence
- * `changed` (array equality takes the type's own equality and holds NULLs equal) and `distinct`.
+ * `changed`: array equality takes the type's own equality and holds NULLs equal.
  */
 const eq = (a: string, b: string): string => `${a} operator(pg_catalog.=) ${b}`;
 const changed = (a: string, b: string): string => `not (array[${a}] operator(pg_catalog.=) array[${b}])`;
-const distinct = (a: string, b: string): string => `not coalesce((${a}) operator(pg_catalog.=) (${b}), (${a}) is null and (${b}) is null)`;
 const field = (row: string, key: string): string => `(pg_catalog.to_jsonb(${row}) operator(pg_catalog.->) ${key})`;
 /** No nested loop can run a full join: whatever size its plan was made for, it stays linear. */
 const FULL_JOIN = `sync_studio_new n full join sync_studio_old o on ${eq('o.id', 'n.id')}`;
@@ -169,7 +168,7 @@ function updateSql(plan: TableCapture): string {
   const { compare, oldColumns, allRows, perRow } = plan;
   if (compare.length === 0 && oldColumns.length === 0) return 'v_ids := array(select n.id::pg_catalog.int8 from sync_studio_new n);';
   const byPosition = (c: string): string => changed(`n.${ident(c)}`, `o.${ident(c)}`);
-  const byName = (c: string): string => distinct(field('n', literal(c)), field('o', literal(c)));
+  const byName = (c: string): string => changed(field('n', literal(c)), field('o', literal(c)));
   const anyChanged = (test: (c: string) => string): string => compare.map(test).join(' or ');
   const aggregated = (test: (c: string) => string, oldValues: string): string => {
     const outputs = [`pg_catalog.array_agg(${ROW_ID})`, perRow ? `pg_catalog.array_agg(${changeBits(compare, test)})` : 'null', oldValues];
