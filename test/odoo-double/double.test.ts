@@ -35,11 +35,12 @@ describe('Odoo double', () => {
   let odoo: OdooClient;
   let db: pg.Client;
 
-  const statements = async (): Promise<Statement[]> => {
+  /** The statements logged since the last call, in order; those that touched no row only when asked. */
+  const statements = async (withEmpty = false): Promise<Statement[]> => {
     const { rows } = await db.query<Statement>('DELETE FROM statement_log RETURNING id, op, tbl, n, tx::text');
     return rows
       .sort((a, b) => Number((a as unknown as { id: number }).id) - Number((b as unknown as { id: number }).id))
-      .filter((r) => r.n > 0);
+      .filter((r) => withEmpty || r.n > 0);
   };
 
   before(async () => {
@@ -107,6 +108,24 @@ describe('Odoo double', () => {
     );
     const { rows } = await db.query('SELECT email_normalized FROM res_partner WHERE id = $1', [ids[0]]);
     assert.equal(rows[0].email_normalized, 'new@mail.org');
+  });
+
+  test('a write sends no statement on no rows: children are looked up first, and updated only when a field they read changed', async () => {
+    const company = await odoo.executeKw<number>('res.partner', 'create', [{ name: 'Acme', is_company: true }]);
+    const [child] = await odoo.executeKw<number[]>('res.partner', 'create', [[{ name: 'Ann', parent_id: company }]]);
+    const loner = await odoo.executeKw<number>('res.partner', 'create', [{ name: 'Loner' }]);
+    await statements(true);
+    const shape = async () => (await statements(true)).map((s) => `${s.op} ${s.tbl} ${s.n}`);
+    await odoo.executeKw('res.partner', 'write', [[loner], { email: 'loner@example.com', city: 'Paris' }]);
+    assert.deepEqual(await shape(), ['UPDATE res_partner 1', 'INSERT mail_message 1']);
+    await odoo.executeKw('res.partner', 'write', [[loner], { name: 'Lone Wolf' }]);
+    assert.deepEqual(await shape(), ['UPDATE res_partner 1', 'INSERT mail_message 1']);
+    await odoo.executeKw('res.partner', 'write', [[company], { email: 'info@acme.example' }]);
+    assert.deepEqual(await shape(), ['UPDATE res_partner 1', 'INSERT mail_message 1']);
+    await odoo.executeKw('res.partner', 'write', [[company], { name: 'Acme Corp' }]);
+    assert.deepEqual(await shape(), ['UPDATE res_partner 1', 'UPDATE res_partner 1', 'INSERT mail_message 1']);
+    const [read] = await odoo.executeKw<{ display_name: string }[]>('res.partner', 'read', [[child], ['display_name']]);
+    assert.equal(read!.display_name, 'Acme Corp, Ann');
   });
 
   test('unlink deletes the rows and their messages', async () => {

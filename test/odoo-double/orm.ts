@@ -317,18 +317,24 @@ async function contactChildren(env: OrmEnv, parentIds: number[]): Promise<number
   return rows.map((r: { id: number }) => r.id);
 }
 
-/** Children whose stored computed fields depend on their parent (display name, commercial partner). */
+/**
+ * Children whose stored computed fields read their parent (display name, commercial partner),
+ * recomputed level by level when a write changed what those fields depend on. As Odoo's ORM does,
+ * the children are looked up first and written only when there are some: a write sends no UPDATE
+ * that touches no row (FACTS.md: a write of `email` on one partner is one UPDATE).
+ */
 async function recomputeChildren(env: OrmEnv, model: ModelDef, ids: number[], changed: ReadonlySet<string>): Promise<void> {
   const parent = Object.values(model.fields).find((f) => f.type === 'one2many' && f.relation === model.name && f.inverse);
-  if (!parent || ![...changed].some((name) => Object.values(model.fields).some((f) => f.depends?.includes(name)))) return;
+  if (!parent) return;
+  const readingParent = Object.values(model.fields).filter((f) => f.compute && f.depends?.includes(parent.inverse!));
+  if (![...changed].some((name) => readingParent.some((f) => f.depends!.includes(name)))) return;
   const assignments = computedAssignments(model, (name) => `t.${name}`, new Set([parent.inverse!]));
   let level = ids;
   for (let depth = 0; level.length > 0 && depth < 32; depth++) {
-    const { rows } = await env.client.query(
-      `UPDATE ${model.table} t SET ${assignments.join(', ')} WHERE t.${parent.inverse} = ANY($1::integer[]) RETURNING t.id`,
-      [level],
-    );
+    const { rows } = await env.client.query(`SELECT id FROM ${model.table} WHERE ${parent.inverse} = ANY($1::integer[])`, [level]);
     level = rows.map((r: { id: number }) => r.id);
+    if (level.length > 0)
+      await env.client.query(`UPDATE ${model.table} t SET ${assignments.join(', ')} WHERE t.id = ANY($1::integer[])`, [level]);
   }
 }
 
