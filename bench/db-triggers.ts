@@ -36,6 +36,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
 const rounds = (values: number[]) => values.map((v) => v.toFixed(0)).join('/');
 const slower = (withCapture: number[], without: number[]) => ((1 - median(withCapture) / median(without)) * 100).toFixed(1);
+/** The median of the rounds' ratios, each round with capture against the round without just before it. */
+const pairedSlower = (withCapture: number[], without: number[]) =>
+  ((1 - median(withCapture.map((value, round) => value / without[round]!))) * 100).toFixed(1);
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 async function withClient<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -218,8 +221,11 @@ async function pgbench(pool: pg.Pool, clients: number, script: string): Promise<
   return { tps, cpuUs: ended > 0 ? ((cpuTo - cpuFrom) * 1e6) / ended : undefined };
 }
 
+/** Rounds of pgbench per side: tps drifts by ±20 % between identical runs of a few seconds here. */
+const PGBENCH_ROUNDS = 5;
+
 async function captureCost(): Promise<void> {
-  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  const pool = new pg.Pool({ connectionString: url, max: 2, application_name: BENCH_APPLICATION });
   try {
     // Our schema in the double's database, as Odoo mode has it (the part may run alone).
     await migrate(pool);
@@ -241,11 +247,12 @@ async function captureCost(): Promise<void> {
     const plans = await planCapture(pool, [
       { model: 'bench.partner', kind: 'on_create_or_write', watched_fields: ['email', 'name'], filter_pre_domain: '' },
     ]);
-    // Alternated over three rounds (so drift of the machine's load hits both sides); median round.
+    // Alternated over rounds (so drift of the machine's load hits both sides); median round, and
+    // the median of the rounds' paired ratios.
     for (const clients of [1, 8]) {
       const withCapture: PgbenchRun[] = [];
       const without: PgbenchRun[] = [];
-      for (let round = 0; round < 3; round++) {
+      for (let round = 0; round < PGBENCH_ROUNDS; round++) {
         without.push(await pgbench(pool, clients, script));
         await reconcileCapture(pool, async () => plans, 1000);
         withCapture.push(await pgbench(pool, clients, script));
@@ -253,10 +260,10 @@ async function captureCost(): Promise<void> {
       }
       const tps = (runs: PgbenchRun[]) => runs.map((r) => r.tps);
       console.log(
-        `capture cost, single-row UPDATEs, ${clients} writer(s): ${median(tps(withCapture)).toFixed(0)} vs ${median(tps(without)).toFixed(0)} tps without (rounds ${rounds(tps(withCapture))} vs ${rounds(tps(without))}) = ${slower(tps(withCapture), tps(without))} % slower (target ≤ ${clients === 1 ? 10 : 20} %)`,
+        `capture cost, single-row UPDATEs, ${clients} writer(s): ${median(tps(withCapture)).toFixed(0)} vs ${median(tps(without)).toFixed(0)} tps without (rounds ${rounds(tps(withCapture))} vs ${rounds(tps(without))}) = ${slower(tps(withCapture), tps(without))} % slower; paired rounds: ${pairedSlower(tps(withCapture), tps(without))} % slower (target ≤ ${clients === 1 ? 10 : 20} %)`,
       );
       const cpu = (runs: PgbenchRun[]) => runs.flatMap((r) => (r.cpuUs === undefined ? [] : [r.cpuUs]));
-      if (clients === 1 && cpu(withCapture).length === 3 && cpu(without).length === 3) {
+      if (clients === 1 && cpu(withCapture).length === PGBENCH_ROUNDS && cpu(without).length === PGBENCH_ROUNDS) {
         const added = median(cpu(withCapture)) - median(cpu(without));
         console.log(
           `  backend CPU per single-row UPDATE transaction: ${median(cpu(withCapture)).toFixed(0)} µs with capture vs ${median(cpu(without)).toFixed(0)} µs without (rounds ${rounds(cpu(withCapture))} vs ${rounds(cpu(without))}): capture adds ${added.toFixed(0)} µs per captured statement`,
@@ -299,10 +306,30 @@ async function bigWriteAfterSmallOnes(pool: pg.Pool, plans: Awaited<ReturnType<t
  * rounds' paired ratios (each round with capture against the round without just before it).
  */
 const WRITE_CALL_ROUNDS = 9;
+
+/** The bench's own connections, left out of the backends whose CPU time is read. */
+const BENCH_APPLICATION = 'sync-studio-bench';
+
+/** CPU seconds so far of each client backend of the pool's database, but the bench's own (where /proc tells). */
+async function databaseBackendsCpu(pool: pg.Pool): Promise<Map<number, number>> {
+  const { rows } = await pool.query<{ pid: number }>(
+    `select pid from pg_stat_activity where datname = current_database() and backend_type = 'client backend' and application_name <> $1`,
+    [BENCH_APPLICATION],
+  );
+  return new Map(rows.flatMap(({ pid }) => [backendCpuSeconds(pid)].flatMap((cpu) => (cpu === undefined ? [] : [[pid, cpu] as const]))));
+}
+
+interface WriteRound {
+  callsPerSecond: number;
+  /** CPU time of the database's backends per call, µs (undefined when a backend ended during the round). */
+  backendCpuUs: number | undefined;
+}
+
 async function writeCallCost(what: string, rpc: ReturnType<typeof createJsonRpcClient>, pool: pg.Pool, target: string): Promise<void> {
   const ids = await rpc.executeKw<number[]>('res.partner', 'create', [Array.from({ length: 50 }, (_, i) => ({ name: `w ${i}` }))]);
   let n = 0;
-  const writes = async () => {
+  const writes = async (): Promise<WriteRound> => {
+    const cpuBefore = await databaseBackendsCpu(pool);
     const start = performance.now();
     let calls = 0;
     while (performance.now() - start < (seconds * 1000) / WRITE_CALL_ROUNDS) {
@@ -310,13 +337,18 @@ async function writeCallCost(what: string, rpc: ReturnType<typeof createJsonRpcC
       n++;
       calls++;
     }
-    return calls / ((performance.now() - start) / 1000);
+    const elapsed = (performance.now() - start) / 1000;
+    const cpuAfter = await databaseBackendsCpu(pool);
+    // A backend that started during the round counts whole; one that ended cannot be counted.
+    const ended = [...cpuBefore.keys()].some((pid) => !cpuAfter.has(pid));
+    const used = [...cpuAfter].reduce((sum, [pid, cpu]) => sum + cpu - (cpuBefore.get(pid) ?? 0), 0);
+    return { callsPerSecond: calls / elapsed, backendCpuUs: ended ? undefined : (used * 1e6) / calls };
   };
   const plans = await planCapture(pool, [
     { model: 'res.partner', kind: 'on_create_or_write', watched_fields: ['email'], filter_pre_domain: '' },
   ]);
-  const withCapture: number[] = [];
-  const without: number[] = [];
+  const withCapture: WriteRound[] = [];
+  const without: WriteRound[] = [];
   try {
     await writes();
     for (let round = 0; round < WRITE_CALL_ROUNDS; round++) {
@@ -329,15 +361,25 @@ async function writeCallCost(what: string, rpc: ReturnType<typeof createJsonRpcC
     await uninstallCapture(pool, 1000);
     await rpc.executeKw('res.partner', 'unlink', [ids]).catch(() => undefined);
   }
-  const paired = median(withCapture.map((calls, round) => calls / without[round]!));
+  const calls = (side: WriteRound[]) => side.map((r) => r.callsPerSecond);
   console.log(
-    `capture cost, ${what}: ${median(withCapture).toFixed(1)} vs ${median(without).toFixed(1)} calls/s without (rounds ${rounds(withCapture)} vs ${rounds(without)}) = ${slower(withCapture, without)} % slower; paired rounds: ${((1 - paired) * 100).toFixed(1)} % slower (target ≤ ${target})`,
+    `capture cost, ${what}: ${median(calls(withCapture)).toFixed(1)} vs ${median(calls(without)).toFixed(1)} calls/s without (rounds ${rounds(calls(withCapture))} vs ${rounds(calls(without))}) = ${slower(calls(withCapture), calls(without))} % slower; paired rounds: ${pairedSlower(calls(withCapture), calls(without))} % slower (target ≤ ${target})`,
   );
+  // Backend CPU per call moves less with the machine's load than calls/s: what capture adds to it,
+  // as a share of a call's time.
+  const cpu = (side: WriteRound[]) => side.flatMap((r) => (r.backendCpuUs === undefined ? [] : [r.backendCpuUs]));
+  if (cpu(withCapture).length > WRITE_CALL_ROUNDS / 2 && cpu(without).length > WRITE_CALL_ROUNDS / 2) {
+    const added = median(cpu(withCapture)) - median(cpu(without));
+    const callUs = 1e6 / median(calls(without));
+    console.log(
+      `  database backend CPU per write call: ${median(cpu(withCapture)).toFixed(0)} µs with capture vs ${median(cpu(without)).toFixed(0)} µs without (rounds ${rounds(cpu(withCapture))} vs ${rounds(cpu(without))}): capture adds ${added.toFixed(0)} µs, ${((added / callUs) * 100).toFixed(1)} % of a ${(callUs / 1000).toFixed(1)} ms call`,
+    );
+  }
 }
 
 async function captureCostThroughDouble(): Promise<void> {
   const rpc = createJsonRpcClient({ url: odoo.url, db: 'odoo', login: 'admin', password: adminPassword });
-  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  const pool = new pg.Pool({ connectionString: url, max: 2, application_name: BENCH_APPLICATION });
   try {
     // Our schema in the double's database, as Odoo mode has it (the part may run alone).
     await migrate(pool);
@@ -365,7 +407,7 @@ async function captureCostOnRealOdoo(): Promise<void> {
     login: process.env.BENCH_ODOO_LOGIN ?? 'admin',
     password: process.env.BENCH_ODOO_PASSWORD ?? 'admin',
   });
-  const pool = new pg.Pool({ connectionString: BENCH_ODOO_DATABASE_URL, max: 2 });
+  const pool = new pg.Pool({ connectionString: BENCH_ODOO_DATABASE_URL, max: 2, application_name: BENCH_APPLICATION });
   try {
     await migrate(pool);
     await writeCallCost(`write calls to a real Odoo (${BENCH_ODOO_URL}, ${BENCH_ODOO_DB})`, rpc, pool, '3 %');
