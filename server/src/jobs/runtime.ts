@@ -190,7 +190,8 @@ export class SyncJobRuntime implements JobRuntime {
       const triggers = new Map<string, Promise<TriggerInfo>>();
       const triggerOf = (spec: TriggerJobSpec) => {
         const key = `${spec.trigger.kind}:${spec.trigger.id}`;
-        if (!triggers.has(key)) triggers.set(key, loadTrigger(db, spec.trigger.kind, spec.trigger.id));
+        if (!triggers.has(key))
+          triggers.set(key, spec.loaded ? Promise.resolve(spec.loaded) : loadTrigger(db, spec.trigger.kind, spec.trigger.id));
         return triggers.get(key)!;
       };
       const jobs: NewJob[] = [];

@@ -7,7 +7,7 @@
  */
 import { withTransaction, type Pool, type PoolClient, type Queryable } from '../../db/index.js';
 import { insertLogs } from '../../history/index.js';
-import { loadTrigger, type JobRuntime, type TriggerJobSpec } from '../../jobs/index.js';
+import type { JobRuntime, TriggerInfo, TriggerJobSpec } from '../../jobs/index.js';
 import { OdooError, type OdooClient } from '../../odoo/index.js';
 import type { Logger } from '../../shared/logger.js';
 import { foldEvents, type Row, type TableChange } from './folding.js';
@@ -28,8 +28,14 @@ export interface DispatcherOptions {
   logger: Logger;
 }
 
+/** An enabled DB trigger as the claim reads it, with what its jobs need of its task and project. */
+interface EnabledDbTrigger extends DbTriggerRow {
+  task_id: number;
+  project_id: number;
+}
+
 interface Match {
-  trigger: DbTriggerRow;
+  trigger: EnabledDbTrigger;
   change: TableChange;
   ids: number[];
 }
@@ -61,8 +67,8 @@ export class DbDispatcher {
   }
 
   private async match(db: PoolClient, changes: TableChange[]): Promise<Match[]> {
-    const { rows: triggers } = await db.query<DbTriggerRow>(
-      `select d.id, d.trigger_name, d.model, d.kind, d.filter_domain, d.filter_pre_domain, d.watched_fields
+    const { rows: triggers } = await db.query<EnabledDbTrigger>(
+      `select d.id, d.trigger_name, d.model, d.kind, d.filter_domain, d.filter_pre_domain, d.watched_fields, t.id as task_id, p.id as project_id
          from sync_studio.trigger_db d join sync_studio.task t on t.id = d.task_id join sync_studio.project p on p.id = t.project_id
         where d.active and t.active and p.active and d.kind <> 'on_time' order by d.id`,
     );
@@ -114,31 +120,38 @@ export class DbDispatcher {
         // Records deleted since (by a later transaction) have nothing left to hand over.
         records = raw.map((row) => present(model, Number(row.id), lang)!);
       }
-      specs.push(...chunkedJobs(trigger, records, uid, this.options.chunkSize));
+      specs.push(...chunkedJobs(trigger, records, uid, this.options.chunkSize, enabledTriggerInfo(trigger)));
     }
     // One statement for every job of the claim, however many transactions it folded.
     return (await this.options.jobs.enqueueMany(specs, { db })).length;
   }
 }
 
-/** One job per `chunkSize` records, each carrying its records' values. */
+/** The trigger as the job runtime would read it again: the claim read it enabled, in the same transaction. */
+function enabledTriggerInfo(trigger: EnabledDbTrigger): TriggerInfo {
+  const { id, trigger_name, task_id, project_id } = trigger;
+  return { kind: 'db', id, trigger_name, active: true, task_id, task_active: true, project_id, project_active: true };
+}
+
+/** One job per `chunkSize` records, each carrying its records' values (and the trigger, when the caller has read it). */
 export function chunkedJobs(
   trigger: Pick<DbTriggerRow, 'id' | 'model'>,
   records: Row[],
   uid: number | null,
   chunkSize: number,
+  loaded?: TriggerInfo,
 ): TriggerJobSpec[] {
   const specs: TriggerJobSpec[] = [];
   for (let start = 0; start < records.length; start += chunkSize) {
     const chunk = records.slice(start, start + chunkSize);
     const recordSet = { __recordset__: { model: trigger.model, ids: chunk.map((r) => r.id), values: chunk } };
-    specs.push({ trigger: { kind: 'db', id: trigger.id }, args: [recordSet], odooUserId: uid });
+    specs.push({ trigger: { kind: 'db', id: trigger.id }, args: [recordSet], odooUserId: uid, ...(loaded ? { loaded } : {}) });
   }
   return specs;
 }
 
-async function logTriggerError(db: PoolClient, trigger: DbTriggerRow, message: string): Promise<void> {
-  const { project_id, task_id } = await loadTrigger(db, 'db', trigger.id);
+async function logTriggerError(db: PoolClient, trigger: EnabledDbTrigger, message: string): Promise<void> {
+  const { project_id, task_id } = trigger;
   await insertLogs(db, [
     {
       jobId: null,
