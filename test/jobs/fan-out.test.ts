@@ -66,6 +66,17 @@ describe('add_job fan-out', () => {
       /dropped: job \d+ with identity key k\d has not run yet/.test(l.message),
     );
     assert.equal(dropped.length, 91);
+    const { rows: entries } = await s.db.pool.query<{ id: string; job_id: string; same_run_at: boolean }>(
+      `select j.id::text, q.payload ->> 'jobId' as job_id, q.run_at = j.run_at as same_run_at
+         from sync_studio.job j join graphile_worker._private_jobs q on q.id::text = j.queue_job_id where j.parent_job_id = $1 order by j.id`,
+      [res.body.job_id],
+    );
+    assert.deepEqual(
+      entries.map((e) => [e.job_id, e.same_run_at]),
+      entries.map((e) => [e.id, true]),
+      "each kept job has its own queue entry, due at the job's time; the dropped ones have none",
+    );
+    assert.equal(entries.length, 10);
     const again = await runButton(triggerId);
     assert.deepEqual(await subJobsOf(s, again.body.job_id), [], 'every key is still pending from the first run');
   });

@@ -52,14 +52,32 @@ const jobColumns = columnNames(newJobColumns);
 export type QueuedJobInsert = { jobId: number } | { pendingJobId: number };
 
 /**
- * Inserts queued jobs (pending) in one statement, in order (their ids ascend in the order of
- * `jobs`). A job with an identity key is left out when a pending job of its task has the same key
- * (call it holding the keys' locks, see `lockIdentityKeys`) or when an earlier job of `jobs` does.
+ * The queue entries of the jobs `insertQueuedJobs` inserts, written by another module in the same
+ * statement: `sql(first)` is a query over `fresh(id, ord, run_at)` (the jobs inserted; `ord` is
+ * 1-based in the order of the jobs given, an item each) returning `(job_id, queue_job_id)`; its
+ * parameters, from `$first` on, are `values(items)`.
  */
-export async function insertQueuedJobs(db: Queryable, jobs: readonly NewJob[]): Promise<QueuedJobInsert[]> {
+export interface QueueEntries<Item> {
+  /** Names the prepared statement; unique per kind of entries. */
+  name: string;
+  sql(firstParam: number): string;
+  values(items: readonly Item[]): unknown[];
+}
+
+/**
+ * Inserts queued jobs (pending) with their queue entries in one statement, in order (their ids
+ * ascend in the order of `jobs`). A job with an identity key is left out, and gets no entry, when
+ * a pending job of its task has the same key (call it holding the keys' locks, see
+ * `lockIdentityKeys`) or when an earlier job of `jobs` does.
+ */
+export async function insertQueuedJobs<Item>(
+  db: Queryable,
+  jobs: readonly { job: NewJob; item: Item }[],
+  entries: QueueEntries<Item>,
+): Promise<QueuedJobInsert[]> {
   if (jobs.length === 0) return [];
   const firstWithKey = new Map<string, number>();
-  const sameAs = jobs.map((job, index) => {
+  const sameAs = jobs.map(({ job }, index) => {
     if (job.identityKey == null) return undefined;
     const key = `${job.taskId}\u0000${job.identityKey}`;
     const first = firstWithKey.get(key);
@@ -68,17 +86,25 @@ export async function insertQueuedJobs(db: Queryable, jobs: readonly NewJob[]): 
   });
   const written = jobs.filter((_, index) => sameAs[index] === undefined);
   const { rows } = await db.query<{ id: string; pending_id: string | null }>({
-    name: 'sync_studio_insert_queued_jobs',
+    name: `sync_studio_insert_queued_jobs_${entries.name}`,
     text: `with ${jobInputSql(1)},
      pending as (
        select i.ord, min(j.id) as pending_id from input i
          join sync_studio.job j on j.identity_key = i.identity_key and j.task_id = i.task_id and j.state = 'pending'
         group by i.ord),
+     fresh as (select n.id, i.ord, i.run_at from input i join numbered n using (ord) where i.ord not in (select ord from pending)),
+     queued as (${entries.sql(1 + newJobColumns.length)}),
      inserted as (
-       insert into sync_studio.job (id, ${jobColumns}) select ${insertedJobValuesSql}
-         from input i join numbered n using (ord) where i.ord not in (select ord from pending))
+       insert into sync_studio.job (id, ${jobColumns}, queue_job_id) select ${insertedJobValuesSql}, q.queue_job_id
+         from input i join fresh n using (ord) left join queued q on q.job_id = n.id)
      select n.id, p.pending_id from numbered n left join pending p using (ord) order by n.ord`,
-    values: unnestValues(newJobColumns, written),
+    values: [
+      ...unnestValues(
+        newJobColumns,
+        written.map((w) => w.job),
+      ),
+      ...entries.values(written.map((w) => w.item)),
+    ],
   });
   const outcomes: QueuedJobInsert[] = rows.map((row) =>
     row.pending_id === null ? { jobId: Number(row.id) } : { pendingJobId: Number(row.pending_id) },
@@ -278,17 +304,9 @@ export async function finishJobs(db: Queryable, finishes: readonly JobFinish[]):
   await writeJobs(db, { starts: [], finishes }, 0);
 }
 
+/** Records a job's queue entry (a failed job requeued from the panel). */
 export async function setQueueJobId(db: Queryable, jobId: number, queueJobId: string): Promise<void> {
-  await setQueueJobIds(db, [jobId], [queueJobId]);
-}
-
-/** Records each job's queue entry (`queueJobIds[i]` belongs to `jobIds[i]`). */
-export async function setQueueJobIds(db: Queryable, jobIds: readonly number[], queueJobIds: readonly string[]): Promise<void> {
-  await db.query(
-    `update sync_studio.job j set queue_job_id = q.queue_job_id
-       from unnest($1::bigint[], $2::bigint[]) as q(id, queue_job_id) where j.id = q.id`,
-    [jobIds, queueJobIds],
-  );
+  await db.query('update sync_studio.job set queue_job_id = $2 where id = $1', [jobId, queueJobId]);
 }
 
 /** A failed job made pending again with its attempts reset (requeue from the panel); false when it is not failed. */

@@ -15,6 +15,7 @@ import {
   type ParsedCronItem,
 } from 'graphile-worker';
 import type { Pool, Queryable } from '../db/index.js';
+import type { QueueEntries } from '../history/jobs.js';
 import type { Logger } from '../shared/logger.js';
 
 /** The queue-job handler that runs a Sync Studio job (payload `{ jobId }`). */
@@ -54,31 +55,22 @@ export async function addQueueJob(db: Queryable, identifier: string, payload: un
   return rows[0]!.id;
 }
 
-export interface QueueJobSpec extends Omit<QueueOptions, 'jobKeyMode'> {
-  identifier: string;
-  payload: unknown;
-}
-
-/** Adds queue jobs with one call of graphile-worker's `add_jobs` inside `db`'s transaction; returns their ids in order. */
-export async function addQueueJobs(db: Queryable, specs: readonly QueueJobSpec[]): Promise<string[]> {
-  if (specs.length === 0) return [];
-  const { rows } = await db.query<{ id: string }>(
-    `select id::text from graphile_worker.add_jobs(array(select json_populate_recordset(null::graphile_worker.job_spec, $1::json)))`,
-    [
-      JSON.stringify(
-        specs.map((spec) => ({
-          identifier: spec.identifier,
-          payload: spec.payload,
-          run_at: spec.runAt?.toISOString() ?? null,
-          max_attempts: spec.maxAttempts ?? 10,
-          job_key: spec.jobKey ?? null,
-          priority: spec.priority ?? 0,
-        })),
-      ),
-    ],
-  );
-  return rows.map((r) => r.id);
-}
+/**
+ * The queue entries of Sync Studio jobs being inserted (`insertQueuedJobs`): one `run_job` entry
+ * per job (payload `{ jobId }`, the job's run time), added with one call of graphile-worker's
+ * `add_jobs` in the statement that inserts the jobs, which records each entry's id on its job.
+ */
+export const runJobEntries: QueueEntries<Pick<QueueOptions, 'priority' | 'jobKey'>> = {
+  name: 'run_job',
+  sql: (first) => `select (q.payload ->> 'jobId')::bigint as job_id, q.id::text as queue_job_id
+      from graphile_worker.add_jobs(array(
+        select json_populate_record(null::graphile_worker.job_spec, json_build_object(
+                 'identifier', '${RUN_JOB}', 'payload', json_build_object('jobId', f.id), 'run_at', f.run_at,
+                 'max_attempts', 10, 'job_key', e.job_key, 'priority', e.priority))
+          from fresh f join unnest($${first}::int[], $${first + 1}::text[]) with ordinality as e(priority, job_key, ord) using (ord)
+         order by f.ord)) q`,
+  values: (items) => [items.map((item) => item.priority ?? 0), items.map((item) => item.jobKey ?? null)],
+};
 
 /** Removes a waiting queue job by its key (e.g. a cron trigger that was deleted). */
 export async function removeQueueJob(db: Queryable, jobKey: string): Promise<void> {
