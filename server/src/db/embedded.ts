@@ -157,15 +157,27 @@ async function startServer(clusterDir: string, port: number, onLog: (line: strin
   return child;
 }
 
+/**
+ * How long sessions that just ended are waited for: a client's `end()` resolves once its socket is
+ * closed, while the server process of that session is still exiting (and still listed), as the
+ * caller's own pools are when it releases the server.
+ */
+const CLOSING_SESSIONS_WAIT_MS = 500;
+
 /** Whether another process (a running sidecar, a CLI command, psql) has a session on the server. */
 async function othersConnected(adminUrl: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: adminUrl });
   try {
     await client.connect();
-    const { rows } = await client.query<{ n: number }>(
-      `select count(*)::int as n from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()`,
-    );
-    return rows[0]!.n > 0;
+    const since = Date.now();
+    for (;;) {
+      const { rows } = await client.query<{ n: number }>(
+        `select count(*)::int as n from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()`,
+      );
+      if (rows[0]!.n === 0) return false;
+      if (Date.now() - since >= CLOSING_SESSIONS_WAIT_MS) return true;
+      await sleep(25);
+    }
   } catch {
     // Not reachable (already stopping): nothing to keep running.
     return false;
