@@ -25,7 +25,7 @@ import { createJobPowers, type PluginDescription } from './powers.js';
 import { ProjectDataCache, textsIn, type ProjectData } from './project-data.js';
 import { addQueueJob, RUN_JOB, startQueueRunner, type QueueHandler, type QueueRunner } from './queue.js';
 import { writeQueuedJobs } from './queued-jobs.js';
-import { assertEnabled, loadTrigger, type TriggerInfo } from './triggers.js';
+import { assertEnabled, triggerOfSpec, type TriggerInfo } from './triggers.js';
 import { FinalStates } from './final-states.js';
 import { ImmediateJobWriter } from './immediate-writes.js';
 import { envModelGuard } from './env-guard.js';
@@ -190,8 +190,7 @@ export class SyncJobRuntime implements JobRuntime {
       const triggers = new Map<string, Promise<TriggerInfo>>();
       const triggerOf = (spec: TriggerJobSpec) => {
         const key = `${spec.trigger.kind}:${spec.trigger.id}`;
-        if (!triggers.has(key))
-          triggers.set(key, spec.loaded ? Promise.resolve(spec.loaded) : loadTrigger(db, spec.trigger.kind, spec.trigger.id));
+        if (!triggers.has(key)) triggers.set(key, triggerOfSpec(db, spec));
         return triggers.get(key)!;
       };
       const jobs: NewJob[] = [];
@@ -238,7 +237,7 @@ export class SyncJobRuntime implements JobRuntime {
       this.immediateRuns.delete(tracked);
     });
     try {
-      const trigger = spec.loaded ?? (await loadTrigger(this.options.pool, spec.trigger.kind, spec.trigger.id));
+      const trigger = await triggerOfSpec(this.options.pool, spec);
       assertEnabled(trigger, spec.force);
       const job = await this.immediate.start(
         jobOfTrigger(trigger, spec, { maxRetries: 1, priority: 0, runAt: null, runMode: 'immediate' }),

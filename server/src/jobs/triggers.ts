@@ -2,7 +2,7 @@
 import type { Queryable } from '../db/index.js';
 import type { TriggerKind } from '../projects/index.js';
 import { NotFoundError } from '../shared/errors.js';
-import { TriggerDisabledError } from './types.js';
+import { TriggerDisabledError, type TriggerJobSpec } from './types.js';
 
 /** A trigger's name, its task and project, and the flags of all three that decide whether it may run. */
 export interface TriggerState {
@@ -28,6 +28,11 @@ export async function loadTrigger(db: Queryable, kind: TriggerKind, id: number):
   );
   if (!rows[0]) throw new NotFoundError(`${kind} trigger`, id);
   return { ...rows[0], kind };
+}
+
+/** The trigger of a job spec: as its caller just read it (`loaded`), or read now. */
+export async function triggerOfSpec(db: Queryable, spec: Pick<TriggerJobSpec, 'trigger' | 'loaded'>): Promise<TriggerInfo> {
+  return spec.loaded ?? loadTrigger(db, spec.trigger.kind, spec.trigger.id);
 }
 
 export type EnableFlags = Pick<TriggerState, 'active' | 'task_active' | 'project_active'>;
