@@ -33,6 +33,9 @@ export interface QueueOptions {
   jobKeyMode?: 'replace' | 'preserve_run_at' | 'unsafe_dedupe';
 }
 
+/** Attempts graphile-worker makes of a queue entry unless told otherwise. */
+const DEFAULT_MAX_ATTEMPTS = 10;
+
 export async function installQueue(pool: Pool): Promise<void> {
   await runMigrations({ pgPool: pool, logger: silentLogger() });
 }
@@ -46,7 +49,7 @@ export async function addQueueJob(db: Queryable, identifier: string, payload: un
       identifier,
       JSON.stringify(payload),
       options.runAt ?? null,
-      options.maxAttempts ?? 10,
+      options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
       options.jobKey ?? null,
       options.priority ?? 0,
       options.jobKeyMode ?? 'replace',
@@ -66,7 +69,7 @@ export const runJobEntries: QueueEntries<Pick<QueueOptions, 'priority' | 'jobKey
       from graphile_worker.add_jobs(array(
         select json_populate_record(null::graphile_worker.job_spec, json_build_object(
                  'identifier', '${RUN_JOB}', 'payload', json_build_object('jobId', f.id), 'run_at', f.run_at,
-                 'max_attempts', 10, 'job_key', e.job_key, 'priority', e.priority))
+                 'max_attempts', ${DEFAULT_MAX_ATTEMPTS}, 'job_key', e.job_key, 'priority', e.priority))
           from fresh f join unnest($${first}::int[], $${first + 1}::text[]) with ordinality as e(priority, job_key, ord) using (ord)
          order by f.ord)) q`,
   values: (items) => [items.map((item) => item.priority ?? 0), items.map((item) => item.jobKey ?? null)],
