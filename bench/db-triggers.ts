@@ -6,8 +6,8 @@
  *   then an UPDATE of computed fields, one transaction each);
  * - dispatch (claim → fold → match → load → jobs written): ≥ 1,000 single-row statements/s,
  *   ≥ 5,000 records/s in 100-row statements;
- * - capture cost: single-row UPDATEs on a 100k-row partner-shaped table, pgbench, with and without
- *   our pg triggers (1 and 8 writers), and Odoo-shaped write calls through the double (JSON-RPC),
+ * - capture cost: single-row UPDATEs on a 100k-row partner-shaped table, each changing a watched
+ *   column, pgbench, with and without our pg triggers (1 and 8 writers), and Odoo-shaped write calls through the double (JSON-RPC),
  *   as ratios measured in one run; with BENCH_ODOO_* set, write calls to a real Odoo (part `odoo`).
  *
  * Usage: npm run build && node dist/bench/db-triggers.js [seconds per measure=10] [latency|dispatch|capture|double|odoo ...]
@@ -245,7 +245,9 @@ async function captureCost(): Promise<void> {
     const script = join(mkdtempSync(join(tmpdir(), 'dbtrig-bench-')), 'update.sql');
     writeFileSync(
       script,
-      `\\set id random(1, 100000)\nupdate bench_partner set email = 'x' || :id || '@example.com', write_date = now() where id = :id;\n`,
+      // Every UPDATE changes the watched email (a value not seen before), so every one is compared
+      // and appended: the worst case, the same in every round.
+      `\\set id random(1, 100000)\n\\set v random(1, 1000000000)\nupdate bench_partner set email = 'x' || :v || '@example.com', write_date = now() where id = :id;\n`,
     );
     const plans = await planCapture(pool, [
       { model: 'bench.partner', kind: 'on_create_or_write', watched_fields: ['email', 'name'], filter_pre_domain: '' },

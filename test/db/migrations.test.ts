@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { createPool, migrate } from '../../server/src/db/index.js';
 import { listMigrationFiles } from '../../server/src/db/migrate.js';
+import { claimEvents } from '../../server/src/triggers/db/outbox.js';
 import { createEmptyDatabase } from '../helpers/db.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -39,6 +40,7 @@ const expectedTables = [
   'trigger_webhook',
   'webhook_request',
   'db_inbox',
+  'capture_inbox',
   'db_event',
   'db_event_processed',
   'db_listener',
@@ -95,4 +97,42 @@ test('upgrading to the capture inbox keeps waiting events and sets the wake-up c
   assert.deepEqual(waiting.rows, [{ operation: 'UPDATE', ids: [2], row_changes: null }]);
   const { rows } = await pool.query(`select pg_sequence_last_value('sync_studio.db_notify')::int as listeners`);
   assert.equal(rows[0]!.listeners, 2, 'two listeners asked for a NOTIFY');
+});
+
+test('after the narrow capture inbox, events appended by functions generated before it are still claimed, and new ones are numbered in the order their transaction wrote them', async () => {
+  const pool = await databaseMigratedBefore(12);
+  // What a capture function generated before the upgrade appended, and keeps appending until regenerated.
+  await pool.query(
+    `insert into sync_studio.db_inbox (table_name, operation, ids, changed_columns) values ('res_partner', 'UPDATE', '{1}', '{email}')`,
+  );
+  assert.equal((await migrate(pool)).applied[0], '000012_capture_inbox_narrow.sql');
+  const client = await pool.connect();
+  try {
+    // One writer transaction of two captured statements, as the generated functions append them.
+    await client.query('begin');
+    await client.query(`insert into sync_studio.capture_inbox (source, ids) values ('{res_partner,INSERT}', '{2,3}')`);
+    await client.query(
+      `insert into sync_studio.capture_inbox (source, ids, row_changes) values ('{res_partner,UPDATE,email,name}', '{2}', '{2}')`,
+    );
+    await client.query('commit');
+    await client.query('begin');
+    const events = await claimEvents(client, 10);
+    await client.query('commit');
+    assert.deepEqual(
+      events.map((e) => [e.operation, e.ids, e.changed_columns, e.row_changes]),
+      [
+        ['UPDATE', [1], ['email'], null],
+        ['INSERT', [2, 3], null, null],
+        ['UPDATE', [2], ['email', 'name'], ['2']],
+      ],
+      'the older function’s event first, then the transaction’s two in the order written',
+    );
+    assert.equal(events[1]!.txid, events[2]!.txid, 'both statements of the writer transaction carry its id');
+    const left = await client.query(
+      `select (select count(*) from sync_studio.capture_inbox) + (select count(*) from sync_studio.db_inbox) as n`,
+    );
+    assert.equal(Number(left.rows[0]!.n), 0, 'both inboxes were drained');
+  } finally {
+    client.release();
+  }
 });

@@ -290,9 +290,11 @@ describe('Odoo is never broken', () => {
       filter_pre_domain: "[('x_note', '=', False)]",
     });
     const partner = await rpc.executeKw<number>('res.partner', 'create', [{ name: 'Upgraded' }]);
-    const events = `(select id, table_name, operation, ids from sync_studio.db_inbox
-                     union all select id, table_name, operation, ids from sync_studio.db_event
-                     union all select id, table_name, operation, ids from sync_studio.db_event_processed) e`;
+    // Every event captured, wherever it is: still in the inbox (not numbered yet), waiting, or processed.
+    const events = `(select null::bigint as id, position, source[1] as table_name, source[2] as operation, ids, nullif(source[3:], '{}') as changed_columns
+                       from sync_studio.capture_inbox
+                     union all select id, null, table_name, operation, ids, changed_columns from sync_studio.db_event
+                     union all select id, null, table_name, operation, ids, changed_columns from sync_studio.db_event_processed) e`;
     const { rows: last } = await s.db.pool.query(`select coalesce(max(id), 0) as id from ${events}`);
     // A type without an equality operator: the column-by-column comparison cannot even be planned.
     await s.db.pool.query('alter table res_partner alter column x_score type json using to_json(x_score)');
@@ -305,8 +307,8 @@ describe('Odoo is never broken', () => {
     await s.db.pool.query('alter table res_partner drop column x_score');
     await rpc.executeKw('res.partner', 'write', [[partner], { name: 'Dropped column' }]);
     const { rows } = await s.db.pool.query(
-      `select e.changed_columns from ${events.replaceAll('operation, ids', 'operation, ids, changed_columns')}
-        where table_name = 'res_partner' and operation = 'UPDATE' and $1 = any(ids) and id > $2 order by id`,
+      `select e.changed_columns from ${events}
+        where table_name = 'res_partner' and operation = 'UPDATE' and $1 = any(ids) and (id > $2 or id is null) order by id nulls last, position`,
       [partner, last[0].id],
     );
     assert.deepEqual(

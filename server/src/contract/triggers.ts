@@ -25,7 +25,7 @@ export const dbTriggerActivity = z
     table: z.string(),
     events: z.array(
       z.object({
-        id: rowId,
+        id: rowId.nullable().describe('null while the event waits in the capture inbox: events are numbered when the sidecar takes them'),
         operation: z.string(),
         txid: z.string(),
         record_count: z.number().int(),

@@ -4,7 +4,7 @@
  * compare, whether per row, the old values to keep, whether deleted rows are kept) and up to three
  * statement-level AFTER pg triggers `sync_studio_insert|update|delete` with transition tables.
  * Each statement that touched rows the triggers care about (an UPDATE: rows where a watched column
- * changed value, as Odoo compares them) appends one row to the inbox `db_inbox`, which has no
+ * changed value, as Odoo compares them) appends one row to the inbox `capture_inbox`, which has no
  * index to maintain, and sends a NOTIFY only while a listener asked for one (the `db_notify`
  * sequence counts them). Every piece of this runs in Odoo's writers' transactions, so each is
  * chosen by what it costs them (docs/benchmarks/db-triggers.md).
@@ -134,15 +134,15 @@ const field = (row: string, key: string): string => `(pg_catalog.to_jsonb(${row}
 const FULL_JOIN = `sync_studio_new n full join sync_studio_old o on ${eq('o.id', 'n.id')}`;
 const ROW_ID = 'coalesce(n.id, o.id)::pg_catalog.int8';
 /**
- * The usual UPDATE (one set of watched columns, no old values) has cheaper forms, chosen by the
- * rows the writer's backend updated since it last reported its statistics (an upper bound of the
- * statement's; 0 when not counted): up to `NESTED_LOOP_ROWS`, a join of old and new rows that may
- * run as a nested loop (the plan is made once per session, for the size first seen, so a bigger
- * statement could make it quadratic); up to `EXCEPT_ROWS`, an EXCEPT of old from new (a hashed set
- * operation, held in memory); past that, the full join.
+ * The usual UPDATE (one set of watched columns, no old values) of up to `NESTED_LOOP_ROWS` rows
+ * has a cheaper form: a join of old and new rows that may run as a nested loop. Its plan is made
+ * once per session, for the size first seen, so a bigger statement could make it quadratic: the
+ * same query first checks the statement's size, and a bigger one takes the full join. (The
+ * backend's count of updated rows, `pg_stat_get_xact_tuples_updated`, cannot tell: it adds up
+ * every transaction of the session until the statistics are flushed, at most once a second, so a
+ * busy writer's single-row UPDATEs would look big.)
  */
 const NESTED_LOOP_ROWS = 256;
-const EXCEPT_ROWS = 100_000;
 const INNER_JOIN = `sync_studio_new n join sync_studio_old o on ${eq('o.id', 'n.id')}`;
 
 export function functionName(table: string): string {
@@ -182,16 +182,11 @@ function updateSql(plan: TableCapture): string {
           (select pg_catalog.jsonb_object_agg(k, ${field('o', 'k')}) from pg_catalog.unnest(${nameArray(oldColumns)}) k
             where pg_catalog.to_jsonb(o) operator(pg_catalog.?) k), '{}'))`
     : 'null';
-  const listed = (row: string): string => compare.map((c) => `, ${row}.${ident(c)}`).join('');
   const fast =
     !perRow && !allRows && oldColumns.length === 0
-      ? `v_updated := pg_catalog.pg_stat_get_xact_tuples_updated(TG_RELID);
-      if v_updated between 1 and ${NESTED_LOOP_ROWS} then
-        v_ids := array(select n.id::pg_catalog.int8 from ${INNER_JOIN} where ${anyChanged(byPosition)});
-      elsif v_updated between 1 and ${EXCEPT_ROWS} then
-        v_ids := array(select x.id::pg_catalog.int8 from (select n.id${listed('n')} from sync_studio_new n
-          except select o.id${listed('o')} from sync_studio_old o) x);
-      else
+      ? `v_ids := case when exists (select from sync_studio_new offset ${NESTED_LOOP_ROWS}) then null
+        else array(select n.id::pg_catalog.int8 from ${INNER_JOIN} where ${anyChanged(byPosition)}) end;
+      if v_ids is null then
         ${aggregated(byPosition, 'null')}
       end if;`
       : aggregated(byPosition, oldByPosition);
@@ -203,11 +198,15 @@ function updateSql(plan: TableCapture): string {
     end;`;
 }
 
-/** Appends the event of the rows in `v_ids`, if any, and wakes the listeners that asked for it. */
+/**
+ * Appends the event of the rows in `v_ids`, if any, and wakes the listeners that asked for it. The
+ * event's source (table, operation, compared columns) is one constant: each column of the inbox
+ * costs every captured statement (migration 000012).
+ */
 function appendSql(table: string, operation: Operation, changedColumns: readonly string[]): string {
   return `if pg_catalog.cardinality(v_ids) operator(pg_catalog.>) 0 then
-      insert into sync_studio.db_inbox (table_name, operation, ids, changed_columns, row_changes, old_values)
-      values (${literal(table)}, ${literal(operation)}, v_ids, ${changedColumns.length ? nameArray(changedColumns) : 'null'}, v_changes, v_old);
+      insert into sync_studio.capture_inbox (source, ids, row_changes, old_values)
+      values (${nameArray([table, operation, ...changedColumns])}, v_ids, v_changes, v_old);
       if pg_catalog.pg_sequence_last_value('sync_studio.db_notify'::pg_catalog.regclass) operator(pg_catalog.>) 0 then
         perform pg_catalog.pg_notify(${literal(NOTIFY_CHANNEL)}, '');
       end if;
@@ -228,7 +227,6 @@ declare
   v_ids pg_catalog.int8[];
   v_changes pg_catalog.int8[];
   v_old pg_catalog.jsonb;
-  v_updated pg_catalog.int8;
 begin
   if ${eq('TG_OP', "'UPDATE'")} then
     ${updateSql(plan)}

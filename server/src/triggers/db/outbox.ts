@@ -2,7 +2,7 @@
  * The outbox: claiming events a whole transaction at a time, the listeners' wake-up flags,
  * retention and the figures /metrics shows.
  *
- * Capture appends to `sync_studio.db_inbox`, which has no index to maintain (each row is
+ * Capture appends to `sync_studio.capture_inbox`, which has no index to maintain (each row is
  * written inside an Odoo writer's transaction). A claim first moves that inbox, whole, into
  * `sync_studio.db_event` (indexed, so a claim stays cheap however long the backlog): one mover at a
  * time, so the events of one Odoo transaction, which become visible together, are moved together.
@@ -31,11 +31,22 @@ export interface DbEvent {
   created_at: Date;
 }
 
-/** Moves the inbox into the outbox, unless another sidecar is moving it (then it has what that one moved). */
-const MOVE_INBOX = `with moved as (
+/**
+ * Moves the inbox into the outbox, unless another sidecar is moving it (then it has what that one
+ * moved). `capture_inbox` rows are numbered here, in the order they were written; `db_inbox` is
+ * where functions generated before migration 000012 append, with their ids, until regenerated.
+ */
+const MOVE_INBOX = `with legacy as (
     delete from sync_studio.db_inbox where pg_try_advisory_xact_lock(hashtext('sync_studio.db_inbox'), 0)
-    returning ${EVENT_COLUMNS})
-  insert into sync_studio.db_event (${EVENT_COLUMNS}) select ${EVENT_COLUMNS} from moved`;
+    returning ${EVENT_COLUMNS}),
+  captured as (
+    delete from sync_studio.capture_inbox where pg_try_advisory_xact_lock(hashtext('sync_studio.db_inbox'), 0)
+    returning position, txid, source, ids, row_changes, old_values, created_at),
+  moved_legacy as (
+    insert into sync_studio.db_event (${EVENT_COLUMNS}) select ${EVENT_COLUMNS} from legacy)
+  insert into sync_studio.db_event (${EVENT_COLUMNS})
+  select nextval('sync_studio.db_event_id_seq'), source[1], source[2], txid, ids, nullif(source[3:], '{}'), row_changes, old_values, created_at
+    from captured order by position`;
 
 /** Claims the waiting events of up to `limit` events' writer transactions (all events of each): one round trip. */
 export async function claimEvents(db: PoolClient, limit: number): Promise<DbEvent[]> {
@@ -105,6 +116,8 @@ export async function pruneEvents(db: Queryable, before: Date): Promise<number> 
   return rowCount ?? 0;
 }
 
+const OUTBOX_TABLES = ['sync_studio.capture_inbox', 'sync_studio.db_inbox', 'sync_studio.db_event', 'sync_studio.db_event_processed'];
+
 export interface OutboxStats {
   pending: number;
   /** Age of the oldest unprocessed event, in seconds (0 when none). */
@@ -115,20 +128,23 @@ export interface OutboxStats {
 
 export async function outboxStats(db: Queryable): Promise<OutboxStats> {
   const { rows } = await db.query<{ pending: number; lag: number; rows: number; bytes: number }>(
-    `select (select count(*)::int from sync_studio.db_inbox) + (select count(*)::int from sync_studio.db_event) as pending,
-            coalesce(extract(epoch from now() - least(
-              (select min(created_at) from sync_studio.db_inbox), (select min(created_at) from sync_studio.db_event))), 0)::float8 as lag,
-            (select sum(greatest(reltuples, 0)) from pg_class
-              where oid in ('sync_studio.db_inbox'::regclass, 'sync_studio.db_event'::regclass, 'sync_studio.db_event_processed'::regclass))::float8 as rows,
-            (pg_total_relation_size('sync_studio.db_inbox') + pg_total_relation_size('sync_studio.db_event')
-              + pg_total_relation_size('sync_studio.db_event_processed'))::float8 as bytes`,
+    `with waiting as (
+       select created_at from sync_studio.capture_inbox
+       union all select created_at from sync_studio.db_inbox
+       union all select created_at from sync_studio.db_event)
+     select (select count(*)::int from waiting) as pending,
+            coalesce(extract(epoch from now() - (select min(created_at) from waiting)), 0)::float8 as lag,
+            (select sum(greatest(reltuples, 0)) from pg_class where oid = any($1::regclass[]))::float8 as rows,
+            (select sum(pg_total_relation_size(t)) from unnest($1::regclass[]) t)::float8 as bytes`,
+    [OUTBOX_TABLES],
   );
   const row = rows[0]!;
   return { pending: row.pending, lagSeconds: row.lag, rows: row.rows, bytes: row.bytes };
 }
 
 export interface RecentEvent {
-  id: number;
+  /** Null while the event waits in the inbox (events are numbered when moved to the outbox). */
+  id: number | null;
   operation: string;
   txid: string;
   record_count: number;
@@ -140,17 +156,22 @@ export interface RecentEvent {
 
 /** The latest events captured on `table` (newest first; at most 100 ids each). */
 export async function recentEvents(db: Queryable, table: string, limit: number): Promise<RecentEvent[]> {
+  // Events still in the inbox have no id yet: they come first, newest first.
   const { rows } = await db.query<RecentEvent>(
-    `select * from (
-       (select id, operation, txid::text, cardinality(ids) as record_count, ids[1:100]::int[] as ids, changed_columns, created_at, null::timestamptz as processed_at
+    `select id, operation, txid, record_count, ids, changed_columns, created_at, processed_at from (
+       (select null::bigint as id, position, source[2] as operation, txid::text, cardinality(ids) as record_count, ids[1:100]::int[] as ids,
+               nullif(source[3:], '{}') as changed_columns, created_at, null::timestamptz as processed_at
+          from sync_studio.capture_inbox where source[1] = $1 order by position desc limit $2)
+       union all
+       (select id, null, operation, txid::text, cardinality(ids), ids[1:100]::int[], changed_columns, created_at, null::timestamptz
           from sync_studio.db_inbox where table_name = $1 order by id desc limit $2)
        union all
-       (select id, operation, txid::text, cardinality(ids), ids[1:100]::int[], changed_columns, created_at, null::timestamptz
+       (select id, null, operation, txid::text, cardinality(ids), ids[1:100]::int[], changed_columns, created_at, null::timestamptz
           from sync_studio.db_event where table_name = $1 order by id desc limit $2)
        union all
-       (select id, operation, txid::text, cardinality(ids), ids[1:100]::int[], changed_columns, created_at, processed_at
+       (select id, null, operation, txid::text, cardinality(ids), ids[1:100]::int[], changed_columns, created_at, processed_at
           from sync_studio.db_event_processed where table_name = $1 order by id desc limit $2)) latest
-     order by id desc limit $2`,
+     order by id desc nulls first, position desc limit $2`,
     [table, limit],
   );
   return rows;
