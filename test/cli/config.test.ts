@@ -93,7 +93,7 @@ test("each command's --help lists only the options it uses", async () => {
   assert.deepEqual(await options('export'), [...store, '--author', '--license', '--years'].sort());
   assert.deepEqual(await options('migrate'), store);
   assert.deepEqual(await options('rotate-secret'), [...store, '--new-secret'].sort());
-  assert.deepEqual(await options('uninstall-capture'), ['--database-url', '--log-level', '--secret']);
+  assert.deepEqual(await options('uninstall-capture'), ['--database-url', '--log-level']);
   const run = await options('run');
   assert.ok(
     ['--force', '--odoo-url', '--job-timeout', '--egress-allow', '--plugin-urls'].every((o) => run.includes(o)),

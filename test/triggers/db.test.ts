@@ -13,14 +13,9 @@ import { SecretCipher } from '../../server/src/secrets/index.js';
 import { createLogger } from '../../server/src/shared/logger.js';
 import { dbTriggerKind, DbTriggersUnavailableError } from '../../server/src/triggers/index.js';
 import { OnTimeScanner } from '../../server/src/triggers/db/on-time.js';
-import {
-  planCapture,
-  plansOfEnabledTriggers,
-  reconcileCapture,
-  uninstallCapture,
-  type CapturePlanner,
-} from '../../server/src/triggers/db/capture.js';
+import { planCapture, plansOfEnabledTriggers, reconcileCapture, type CapturePlanner } from '../../server/src/triggers/db/capture.js';
 import { TEST_SECRET } from '../helpers/app.js';
+import { runCli } from '../helpers/cli.js';
 import { openTestDatabase } from '../helpers/db.js';
 import { createTestStack } from '../helpers/runtime.js';
 import {
@@ -534,7 +529,11 @@ describe('schema dropped, uninstall-capture', () => {
       await reconcileCapture(db.pool, async () => plans, 50);
       assert.deepEqual(await installedTriggers(), ['sync_studio_delete', 'sync_studio_insert', 'sync_studio_update']);
       assert.deepEqual((await reconcileCapture(db.pool, async () => plans, 50)).unchanged, ['res_partner'], 'idempotent');
-      assert.deepEqual(await uninstallCapture(db.pool, 1000), ['res_partner']);
+      // The command of docs/deploy.md, "Removing Sync Studio": DATABASE_URL is all it needs.
+      const uninstall = () => runCli(['uninstall-capture'], { DATABASE_URL: odoo.databaseUrl('dropme') });
+      const removed = await uninstall();
+      assert.equal(removed.code, 0, removed.stderr);
+      assert.equal(removed.stdout, 'capture removed from res_partner\n');
       assert.deepEqual(await installedTriggers(), []);
       const { rows } = await db.pool.query(`select count(*)::int as n from pg_proc where proname like 'capture\\_%'`);
       assert.equal(rows[0].n, 0);
@@ -543,6 +542,11 @@ describe('schema dropped, uninstall-capture', () => {
       assert.deepEqual(await installedTriggers(), []);
       await db.pool.query(`insert into res_partner (name) values ('After the schema')`);
       await db.pool.query(`update res_partner set email = 'x@example.com' where name = 'After the schema'`);
+      const nothingLeft = await uninstall();
+      assert.equal(nothingLeft.code, 0, nothingLeft.stderr);
+      assert.equal(nothingLeft.stdout, 'no capture was installed\n', 'the schema dropped first: nothing to remove, and no schema created');
+      const { rows: schemas } = await db.pool.query(`select count(*)::int as n from pg_namespace where nspname = 'sync_studio'`);
+      assert.equal(schemas[0].n, 0);
     } finally {
       await db.pool.end();
     }

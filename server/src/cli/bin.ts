@@ -5,7 +5,7 @@
  * setting prints one line naming it and exits with code 2; other failures exit with code 1.
  */
 import { Command, CommanderError } from 'commander';
-import { loadConfig, type Config } from '../config/index.js';
+import { loadConfig, type Config, type LoadOptions } from '../config/index.js';
 import { ConfigError, SyncStudioError } from '../shared/errors.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { packageVersion } from '../shared/paths.js';
@@ -21,8 +21,8 @@ import {
   uninstallCaptureCommand,
 } from './commands.js';
 
-function configFrom(command: Command): Config {
-  return loadConfig(process.env, command.opts());
+function configFrom(command: Command, options?: LoadOptions): Config {
+  return loadConfig(process.env, command.opts(), options);
 }
 
 const program = new Command('sync-studio')
@@ -43,10 +43,10 @@ interface ActionContext {
 }
 
 /** A command action with the validated configuration and a logger (commander passes args…, options, command). */
-function action(run: (context: ActionContext) => Promise<unknown>) {
+function action(run: (context: ActionContext) => Promise<unknown>, loadOptions?: LoadOptions) {
   return async (...received: unknown[]) => {
     const command = received[received.length - 1] as Command;
-    const config = configFrom(command);
+    const config = configFrom(command, loadOptions);
     await run({ config, logger: createLogger(config.logLevel), args: command.processedArgs as string[], options: command.opts() });
   };
 }
@@ -66,10 +66,10 @@ withSettings(
   program
     .command('uninstall-capture')
     .description(
-      "remove every pg trigger and function DB triggers put on Odoo's tables (stop the sidecar or disable its DB triggers first)",
+      "remove every pg trigger and function DB triggers put on Odoo's tables (stop the sidecar or disable its DB triggers first); needs only DATABASE_URL",
     ),
-  ['databaseUrl', 'secret', 'logLevel'],
-).action(action(({ config, logger }) => uninstallCaptureCommand(config, logger)));
+  ['databaseUrl', 'logLevel'],
+).action(action(({ config }) => uninstallCaptureCommand(config), { secretRequired: false }));
 
 withSettings(
   program

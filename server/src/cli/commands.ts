@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config/index.js';
 import { ConfigError, InvalidInputError, NotFoundError } from '../shared/errors.js';
-import { withTransaction } from '../db/index.js';
+import { createPool, withTransaction } from '../db/index.js';
 import type { Logger } from '../shared/logger.js';
 import { createRuntime, openStore, panelBuilt, serve } from '../main.js';
 import { exportProject, importProjectXml, type ExportOptions } from '../projects/xml/index.js';
@@ -61,16 +61,19 @@ export async function migrateCommand(config: Config, logger: Logger): Promise<vo
 /**
  * Removes every pg trigger and function that DB triggers put on Odoo's tables (waiting up to 5 s
  * per table for Odoo's writers). A running sidecar with enabled DB triggers puts them back: stop it
- * or disable the triggers first.
+ * or disable the triggers first. It opens no store (no migration, no secret): it is the step of
+ * removing Sync Studio (docs/deploy.md) that works with DATABASE_URL alone, whatever is left.
  */
-export async function uninstallCaptureCommand(config: Config, logger: Logger): Promise<void> {
+export async function uninstallCaptureCommand(config: Config): Promise<void> {
   if (config.mode !== 'odoo') throw new DbTriggersUnavailableError();
-  const opened = await openStore(config, logger);
+  const pool = createPool(config.databaseUrl!, 2);
   try {
-    const tables = await uninstallCapture(opened.pool, 5000);
+    const { rows } = await pool.query<{ present: boolean }>(`select to_regnamespace('sync_studio') is not null as present`);
+    // Capture's functions live in our schema: dropping it dropped them and their pg triggers.
+    const tables = rows[0]!.present ? await uninstallCapture(pool, 5000) : [];
     process.stdout.write(tables.length ? `capture removed from ${tables.join(', ')}\n` : 'no capture was installed\n');
   } finally {
-    await opened.close();
+    await pool.end();
   }
 }
 

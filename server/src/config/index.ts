@@ -283,7 +283,12 @@ export type Flags = Record<string, string | number | boolean | undefined>;
 
 const knownEnv: ReadonlySet<string> = new Set(Object.values(settings).map((s) => s.env));
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: Flags = {}): Config {
+export interface LoadOptions {
+  /** Odoo mode needs the shared secret (false for commands that never read the store's secrets, such as uninstall-capture). */
+  secretRequired?: boolean;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: Flags = {}, { secretRequired = true }: LoadOptions = {}): Config {
   for (const name of Object.keys(env)) {
     if (name.startsWith('SYNC_STUDIO_') && !knownEnv.has(name)) {
       throw new ConfigError(
@@ -310,7 +315,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: Flags = 
     throw new ConfigError(missing[0]!, 'ODOO_URL, ODOO_DB, ODOO_USER and ODOO_PASSWORD go together; set all four or none');
   }
   const mode = values.databaseUrl === undefined ? 'standalone' : 'odoo';
-  if (mode === 'odoo' && values.secret === undefined) {
+  if (mode === 'odoo' && secretRequired && values.secret === undefined) {
     throw new ConfigError(
       'SYNC_STUDIO_SECRET',
       'required when DATABASE_URL is set: at least 32 characters shared with the addon-bridge Odoo module',
