@@ -67,6 +67,27 @@ for (const [label, env, args, message] of badLines) {
   });
 }
 
+test('a database that cannot be used (missing, or nobody listening) → exit 1 with one line naming DATABASE_URL and what PostgreSQL said, never the password', async () => {
+  const cases: [string, string[], RegExp][] = [
+    [
+      'postgres://postgres:hunter2-secret@127.0.0.1:5432/sync_studio_no_such_db',
+      ['migrate'],
+      /database "sync_studio_no_such_db" does not exist/,
+    ],
+    ['postgres://postgres:hunter2-secret@127.0.0.1:5432/sync_studio_no_such_db', ['uninstall-capture'], /does not exist/],
+    ['postgres://postgres:hunter2-secret@127.0.0.1:1/odoo', ['migrate'], /ECONNREFUSED/],
+  ];
+  for (const [url, args, said] of cases) {
+    const result = await runCli(args, { DATABASE_URL: url, SYNC_STUDIO_SECRET: secret });
+    assert.equal(result.code, 1, `${args[0]}: exit code (stderr: ${result.stderr})`);
+    const lines = result.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, `one line, got:\n${result.stderr}`);
+    assert.match(lines[0]!, /^sync-studio: cannot use the PostgreSQL database of DATABASE_URL: /);
+    assert.match(lines[0]!, said);
+    assert.doesNotMatch(result.stderr, /hunter2/);
+  }
+});
+
 test('--version prints the version of the package', async () => {
   const result = await runCli(['--version'], {});
   assert.equal(result.code, 0, result.stderr);

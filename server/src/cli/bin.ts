@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { loadConfig, type Config, type LoadOptions } from '../config/index.js';
+import { isDatabaseUnusable } from '../db/outage.js';
 import { ConfigError, SyncStudioError } from '../shared/errors.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { packageVersion } from '../shared/paths.js';
@@ -127,6 +128,11 @@ try {
   if (error instanceof ConfigError) {
     process.stderr.write(`sync-studio: invalid configuration: ${error.message}\n`);
     process.exit(2);
+  }
+  if (isDatabaseUnusable(error)) {
+    // What PostgreSQL said, without the URL (it may hold a password) nor a stack: the setting is the problem.
+    process.stderr.write(`sync-studio: cannot use the PostgreSQL database of DATABASE_URL: ${(error as Error).message}\n`);
+    process.exit(1);
   }
   const message = error instanceof SyncStudioError ? error.message : ((error as Error)?.stack ?? String(error));
   process.stderr.write(`sync-studio: ${message}\n`);

@@ -17,6 +17,12 @@ export function isDatabaseAway(error: unknown): boolean {
   return typeof message === 'string' && AWAY_MESSAGES.test(message);
 }
 
+/** The database cannot be used as configured: away, or it refuses who or what DATABASE_URL names (a wrong password, role or database name). */
+export function isDatabaseUnusable(error: unknown): boolean {
+  const { code } = (error ?? {}) as { code?: unknown };
+  return isDatabaseAway(error) || (typeof code === 'string' && /^(28...|3D000)$/.test(code));
+}
+
 export interface OutageOptions {
   logger: Logger;
   /** What is being written, for the log line. */
