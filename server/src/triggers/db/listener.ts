@@ -29,6 +29,8 @@ export interface ListenerOptions {
 }
 
 const RECONNECT_MAX_MS = 5000;
+/** While drains keep failing (Odoo or PostgreSQL away), the warning is repeated at most this often. */
+const STILL_FAILING_EVERY_MS = 60_000;
 
 export class DbListener {
   private subscriber: Subscriber | undefined;
@@ -37,6 +39,8 @@ export class DbListener {
   private again = false;
   private notifyOn: boolean | undefined;
   private stopped = false;
+  /** Set while drains fail: since when, how many attempts, when the last warning went out. */
+  private failing: { since: number; attempts: number; warnedAt: number } | undefined;
 
   constructor(private readonly options: ListenerOptions) {}
 
@@ -74,11 +78,46 @@ export class DbListener {
       return this.draining;
     }
     this.draining = this.drain(notified)
-      .catch((error: unknown) => this.options.logger.warn({ err: error }, 'draining the DB event outbox failed; retrying at the next poll'))
+      .then(
+        () => this.drained(),
+        (error: unknown) => this.drainFailed(error),
+      )
       .finally(() => {
         this.draining = undefined;
       });
     return this.draining;
+  }
+
+  /**
+   * A failed drain is retried at every poll (events wait in the outbox, nothing is lost): one
+   * warning when drains start failing, then one a minute while they still fail, and one line when
+   * they work again, rather than a warning per poll while Odoo is down.
+   */
+  private drainFailed(error: unknown): void {
+    const now = Date.now();
+    if (!this.failing) {
+      this.failing = { since: now, attempts: 1, warnedAt: now };
+      this.options.logger.warn({ err: error }, 'draining the DB event outbox failed; retrying at every poll');
+      return;
+    }
+    this.failing.attempts++;
+    if (now - this.failing.warnedAt < STILL_FAILING_EVERY_MS) return;
+    this.failing.warnedAt = now;
+    const { attempts, since } = this.failing;
+    this.options.logger.warn(
+      { err: error, attempts, failingForSeconds: Math.round((now - since) / 1000) },
+      'draining the DB event outbox still fails; retrying at every poll',
+    );
+  }
+
+  private drained(): void {
+    if (!this.failing) return;
+    const { attempts, since } = this.failing;
+    this.failing = undefined;
+    this.options.logger.info(
+      { failedAttempts: attempts, failedForSeconds: Math.round((Date.now() - since) / 1000) },
+      'draining the DB event outbox works again',
+    );
   }
 
   private async drain(notified: boolean): Promise<void> {
