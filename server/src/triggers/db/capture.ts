@@ -137,12 +137,14 @@ const ROW_ID = 'coalesce(n.id, o.id)::pg_catalog.int8';
  * The usual UPDATE (one set of watched columns, no old values) of up to `NESTED_LOOP_ROWS` rows
  * has a cheaper form: a join of old and new rows that may run as a nested loop. Its plan is made
  * once per session, for the size first seen, so a bigger statement could make it quadratic: the
- * same query first checks the statement's size, and a bigger one takes the full join. (The
- * backend's count of updated rows, `pg_stat_get_xact_tuples_updated`, cannot tell: it adds up
- * every transaction of the session until the statistics are flushed, at most once a second, so a
- * busy writer's single-row UPDATEs would look big.)
+ * same query first checks the statement's size. Up to `EXCEPT_ROWS`, a bigger one takes an EXCEPT
+ * of old from new (a hashed set operation, held in memory); past that, the full join. (The
+ * backend's count of updated rows, `pg_stat_get_xact_tuples_updated`, cannot tell the size: it
+ * adds up every transaction of the session until the statistics are flushed, at most once a
+ * second, so a busy writer's single-row UPDATEs would look big.)
  */
 const NESTED_LOOP_ROWS = 256;
+const EXCEPT_ROWS = 100_000;
 const INNER_JOIN = `sync_studio_new n join sync_studio_old o on ${eq('o.id', 'n.id')}`;
 
 export function functionName(table: string): string {
@@ -182,12 +184,18 @@ function updateSql(plan: TableCapture): string {
           (select pg_catalog.jsonb_object_agg(k, ${field('o', 'k')}) from pg_catalog.unnest(${nameArray(oldColumns)}) k
             where pg_catalog.to_jsonb(o) operator(pg_catalog.?) k), '{}'))`
     : 'null';
+  const listed = (row: string): string => compare.map((c) => `, ${row}.${ident(c)}`).join('');
   const fast =
     !perRow && !allRows && oldColumns.length === 0
       ? `v_ids := case when exists (select from sync_studio_new offset ${NESTED_LOOP_ROWS}) then null
         else array(select n.id::pg_catalog.int8 from ${INNER_JOIN} where ${anyChanged(byPosition)}) end;
       if v_ids is null then
-        ${aggregated(byPosition, 'null')}
+        if exists (select from sync_studio_new offset ${EXCEPT_ROWS}) then
+          ${aggregated(byPosition, 'null')}
+        else
+          v_ids := array(select x.id::pg_catalog.int8 from (select n.id${listed('n')} from sync_studio_new n
+            except select o.id${listed('o')} from sync_studio_old o) x);
+        end if;
       end if;`
       : aggregated(byPosition, oldByPosition);
   return `begin
