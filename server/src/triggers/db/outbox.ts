@@ -16,7 +16,10 @@
  */
 import type { Pool, PoolClient, Queryable } from '../../db/index.js';
 
-const EVENT_COLUMNS = 'id, table_name, operation, txid, ids, changed_columns, row_changes, old_values, created_at';
+const EVENT_FIELDS = 'table_name, operation, txid, ids, changed_columns, row_changes, old_values, created_at';
+const EVENT_COLUMNS = `id, ${EVENT_FIELDS}`;
+/** A `capture_inbox` row as `EVENT_FIELDS`: its `source` is the table, the operation, then the compared columns. */
+const INBOX_FIELDS = `source[1] as table_name, source[2] as operation, txid, ids, nullif(source[3:], '{}') as changed_columns, row_changes, old_values, created_at`;
 
 export interface DbEvent {
   id: number;
@@ -41,12 +44,11 @@ const MOVE_INBOX = `with legacy as (
     returning ${EVENT_COLUMNS}),
   captured as (
     delete from sync_studio.capture_inbox where pg_try_advisory_xact_lock(hashtext('sync_studio.db_inbox'), 0)
-    returning position, txid, source, ids, row_changes, old_values, created_at),
+    returning position, ${INBOX_FIELDS}),
   moved_legacy as (
     insert into sync_studio.db_event (${EVENT_COLUMNS}) select ${EVENT_COLUMNS} from legacy)
   insert into sync_studio.db_event (${EVENT_COLUMNS})
-  select nextval('sync_studio.db_event_id_seq'), source[1], source[2], txid, ids, nullif(source[3:], '{}'), row_changes, old_values, created_at
-    from captured order by position`;
+  select nextval('sync_studio.db_event_id_seq'), ${EVENT_FIELDS} from captured order by position`;
 
 /** Claims the waiting events of up to `limit` events' writer transactions (all events of each): one round trip. */
 export async function claimEvents(db: PoolClient, limit: number): Promise<DbEvent[]> {
@@ -159,9 +161,9 @@ export async function recentEvents(db: Queryable, table: string, limit: number):
   // Events still in the inbox have no id yet: they come first, newest first.
   const { rows } = await db.query<RecentEvent>(
     `select id, operation, txid, record_count, ids, changed_columns, created_at, processed_at from (
-       (select null::bigint as id, position, source[2] as operation, txid::text, cardinality(ids) as record_count, ids[1:100]::int[] as ids,
-               nullif(source[3:], '{}') as changed_columns, created_at, null::timestamptz as processed_at
-          from sync_studio.capture_inbox where source[1] = $1 order by position desc limit $2)
+       (select null::bigint as id, position, operation, txid::text, cardinality(ids) as record_count, ids[1:100]::int[] as ids,
+               changed_columns, created_at, null::timestamptz as processed_at
+          from (select position, ${INBOX_FIELDS} from sync_studio.capture_inbox) inbox where table_name = $1 order by position desc limit $2)
        union all
        (select id, null, operation, txid::text, cardinality(ids), ids[1:100]::int[], changed_columns, created_at, null::timestamptz
           from sync_studio.db_inbox where table_name = $1 order by id desc limit $2)
