@@ -1,8 +1,14 @@
-/** The panel's trigger forms (DB trigger, webhook with its URL copied) and the XML import/export round trip. */
+/**
+ * The panel's trigger forms (DB trigger, webhook with its URL copied), a DB trigger's activity
+ * page, and the XML import/export round trip.
+ */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
+import pg from 'pg';
+import { createJsonRpcClient } from '../../server/src/odoo/index.js';
 import { startPanelStack, type PanelStack } from '../helpers/panel.js';
+import { pollUntil } from '../helpers/poll.js';
 import { adminPassword, startOdooDouble, type OdooDouble } from '../odoo-double/index.js';
 
 let odoo: OdooDouble;
@@ -89,8 +95,69 @@ test('an invalid trigger name is shown next to its field and the form keeps what
   await form.getByRole('button', { name: 'Discard' }).click();
 });
 
+test("a DB trigger's activity page shows the changes captured on its table and the jobs they started, with their records", async () => {
+  const { page } = s;
+  const post = async (path: string, body: unknown) =>
+    (await (await s.api(path, { method: 'POST', body: JSON.stringify(body) })).json()) as any;
+  const project = await post('/projects', { name: 'Activity project' });
+  const task = await post(`/projects/${project.id}/tasks`, {
+    name: 'Mail changes',
+    code: `function handle_db(records) { return records.mapped('email'); }`,
+  });
+  const trigger = await post(`/tasks/${task.id}/triggers/db`, {
+    trigger_name: 'partner_email',
+    model: 'res.partner',
+    kind: 'on_write',
+    watched_fields: ['email'],
+  });
+  await s.api(`/projects/${project.id}`, { method: 'PATCH', body: JSON.stringify({ active: true }) });
+  // Capture is installed in the background once the project is active.
+  const odooDb = new pg.Client({ connectionString: odoo.databaseUrl('odoo') });
+  await odooDb.connect();
+  try {
+    await pollUntil(
+      'capture installed on res_partner',
+      async () =>
+        (await odooDb.query(`select 1 from pg_trigger where tgname = 'sync_studio_update' and tgrelid = 'res_partner'::regclass`))
+          .rowCount === 1,
+    );
+  } finally {
+    await odooDb.end();
+  }
+  const rpc = createJsonRpcClient({ url: odoo.url, db: 'odoo', login: 'admin', password: adminPassword });
+  let partner: number;
+  try {
+    partner = await rpc.executeKw<number>('res.partner', 'create', [{ name: 'Ada', email: 'ada@example.com' }]);
+    await rpc.executeKw('res.partner', 'write', [[partner], { email: 'ada@lovelace.example' }]);
+  } finally {
+    rpc.close();
+  }
+  const activity = async () => (await (await s.api(`/triggers/db/${trigger.id}/events`)).json()) as any;
+  await pollUntil('the job of the email change done', async () => (await activity()).jobs.some((j: any) => j.state === 'done'));
+
+  await page.goto(`${s.serve.url}/ui/#/tasks/${task.id}`);
+  await page.getByRole('link', { name: 'Activity of partner_email' }).click();
+  const changes = page.getByRole('table', { name: 'Changes captured on res_partner' });
+  await changes.waitFor();
+  const updated = changes.getByRole('row').filter({ hasText: 'Updated' });
+  assert.match((await updated.innerText()).replace(/\s+/g, ' '), new RegExp(`Updated 1 record: ${partner} email Taken`));
+  assert.match(
+    (await changes.getByRole('row').filter({ hasText: 'Created' }).innerText()).replace(/\s+/g, ' '),
+    new RegExp(`Created 1 record: ${partner}`),
+  );
+  const jobs = page.getByRole('table', { name: 'Jobs started' });
+  const [job] = (await activity()).jobs;
+  const jobRow = jobs.getByRole('row').filter({ hasText: `Job ${job.id}` });
+  assert.match((await jobRow.innerText()).replace(/\s+/g, ' '), new RegExp(`Job ${job.id} Done 1 record: ${partner}`));
+  await s.shot(page, '14-db-trigger-activity');
+  await jobRow.getByRole('link', { name: `Job ${job.id}` }).click();
+  await page.waitForURL(new RegExp(`#/jobs/${job.id}$`));
+  await s.api(`/projects/${project.id}`, { method: 'PATCH', body: JSON.stringify({ active: false }) });
+});
+
 test("a webhook's URL is copied with its button", async () => {
   const { page } = s;
+  await page.goto(`${s.serve.url}/ui/#/tasks/${taskId}`);
   await page.getByRole('button', { name: 'Add a webhook' }).click();
   const form = page.locator('ss-dialog[open]');
   await form.getByLabel('Trigger name').fill('incoming');

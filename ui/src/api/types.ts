@@ -23,6 +23,7 @@ export type {
   ButtonTrigger,
   CronTrigger,
   DbTrigger,
+  DbTriggerActivity,
   ImportReport,
   Job,
   JobState,

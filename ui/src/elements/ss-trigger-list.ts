@@ -1,8 +1,8 @@
 /**
  * <ss-trigger-list kind="cron|db|webhook|button">: one of a task's four trigger lists, with the
  * form of its kind in a dialog — cron: interval, next call, number of calls; DB trigger: model,
- * kind, domains, watched fields, timed condition; webhook: kind, reply mode, its URL with a copy
- * button and its journal; manual: a name. Cron and manual triggers have Run Now.
+ * kind, domains, watched fields, timed condition and its activity; webhook: kind, reply mode, its
+ * URL with a copy button and its journal; manual: a name. Cron and manual triggers have Run Now.
  */
 import { css, html, nothing, type TemplateResult } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
@@ -119,7 +119,8 @@ export class SsTriggerList extends ViewBase {
         return html`<code>${d.model}</code>
           ${d.kind.replace(/_/g, ' ')}${timed}${d.watched_fields.length > 0 ? html` · watching <code>${d.watched_fields.join(', ')}</code>` : nothing}${
             d.filter_pre_domain ? html` · before <code>${d.filter_pre_domain}</code>` : nothing
-          }${d.filter_domain ? html` · applies to <code>${d.filter_domain}</code>` : nothing}`;
+          }${d.filter_domain ? html` · applies to <code>${d.filter_domain}</code>` : nothing}
+          · ${this.link(`/db-triggers/${d.id}`, 'Activity', { label: `Activity of ${d.trigger_name}` })}`;
       }
       case 'webhook': {
         const w = t as WebhookTrigger;

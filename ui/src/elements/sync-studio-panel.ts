@@ -25,6 +25,7 @@ import './ss-job-form.js';
 import './ss-log-list.js';
 import './ss-link-list.js';
 import './ss-webhook-journal.js';
+import './ss-db-trigger-activity.js';
 import type { SsNotifications } from './ss-notifications.js';
 
 type Phase = { name: 'sign-in'; reason?: string } | { name: 'loading' } | { name: 'ready' };
@@ -234,6 +235,8 @@ export class SyncStudioPanel extends LitElement {
         return html`<ss-link-list></ss-link-list>`;
       case 'webhooks':
         return html`<ss-webhook-journal .triggerId=${numericId}></ss-webhook-journal>`;
+      case 'db-triggers':
+        return html`<ss-db-trigger-activity .triggerId=${numericId}></ss-db-trigger-activity>`;
       default:
         return html`<ss-project-list></ss-project-list>`;
     }
