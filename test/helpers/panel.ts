@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -102,4 +103,17 @@ export async function setCode(p: Page, code: string): Promise<void> {
   await p.keyboard.press('ControlOrMeta+a');
   await p.keyboard.press('Delete');
   await p.keyboard.insertText(code);
+}
+
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** The serious and critical accessibility violations axe-core finds on the page as it is (the page's CSP must let the script in). */
+export async function seriousA11yViolations(p: Page, screen: string): Promise<string[]> {
+  await p.addScriptTag({ path: axePath });
+  const result = (await p.evaluate('axe.run(document, { resultTypes: ["violations"] })')) as {
+    violations: { id: string; impact: string; help: string; nodes: { target: unknown }[] }[];
+  };
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${screen}: ${v.id} (${v.impact}) ${v.help} — ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
 }

@@ -1,10 +1,8 @@
 /** An accessibility scan (axe-core) of the panel's main screens, and the narrow layout's screenshot. */
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
-import { startPanelStack, type PanelStack } from '../helpers/panel.js';
+import { seriousA11yViolations, startPanelStack, type PanelStack } from '../helpers/panel.js';
 
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 let s: PanelStack;
 let projectId: number;
 let taskId: number;
@@ -43,13 +41,7 @@ test('the main screens have no serious accessibility violations (axe-core)', asy
         await page.getByRole('button', { name: 'Sign in' }).click();
       } else if (screen.startsWith('/')) await page.goto(`${s.serve.url}/ui/#${screen}`);
       await ready();
-      await page.addScriptTag({ path: axePath });
-      const result = (await page.evaluate('axe.run(document, { resultTypes: ["violations"] })')) as {
-        violations: { id: string; impact: string; help: string; nodes: { target: unknown }[] }[];
-      };
-      for (const v of result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')) {
-        failures.push(`${screen}: ${v.id} (${v.impact}) ${v.help} — ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
-      }
+      failures.push(...(await seriousA11yViolations(page, screen)));
     }
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${s.serve.url}/ui/#/projects/${projectId}/parameters`);
