@@ -95,7 +95,7 @@ test('an invalid trigger name is shown next to its field and the form keeps what
   await form.getByRole('button', { name: 'Discard' }).click();
 });
 
-test("a DB trigger's activity page shows the changes captured on its table and the jobs they started, with their records", async () => {
+test("a DB trigger's activity page shows the changes captured on its table and the jobs they started, with their records; Run on records tries handle_db on chosen ones", async () => {
   const { page } = s;
   const post = async (path: string, body: unknown) =>
     (await (await s.api(path, { method: 'POST', body: JSON.stringify(body) })).json()) as any;
@@ -164,6 +164,25 @@ test("a DB trigger's activity page shows the changes captured on its table and t
   }
   await jobRow.getByRole('link', { name: `Job ${job.id}` }).click();
   await page.waitForURL(new RegExp(`#/jobs/${job.id}$`));
+
+  // Run on records: handle_db tried on chosen records, without changing them in Odoo.
+  await page.goto(`${s.serve.url}/ui/#/tasks/${task.id}`);
+  await page.getByRole('button', { name: 'Run partner_email on records' }).click();
+  const ask = page.locator('ss-dialog[open]');
+  await ask.getByLabel('Record ids').fill('12x');
+  await ask.getByRole('button', { name: 'Run' }).click();
+  assert.match(await ask.locator('.field-error').innerText(), /whole numbers separated by commas/);
+  await ask.getByLabel('Record ids').fill('999999');
+  await ask.getByRole('button', { name: 'Run' }).click();
+  await ask.locator('.field-error', { hasText: 'res.partner has no record 999999' }).waitFor();
+  await s.shot(page, '15-db-trigger-run-on-records');
+  await ask.getByLabel('Record ids').fill(`${partner}`);
+  await ask.getByRole('button', { name: 'Run' }).click();
+  await page.waitForURL(/#\/jobs\/\d+$/);
+  await page.locator('#job-state', { hasText: 'Done' }).waitFor();
+  const runJobId = Number(/#\/jobs\/(\d+)$/.exec(page.url())![1]);
+  const ran = (await (await s.api(`/jobs/${runJobId}`)).json()) as any;
+  assert.deepEqual(ran.result, ['ada@lovelace.example'], 'handle_db got the record as it is now');
   await s.api(`/projects/${project.id}`, { method: 'PATCH', body: JSON.stringify({ active: false }) });
 });
 

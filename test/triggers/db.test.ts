@@ -182,6 +182,41 @@ describe('kinds and folding', () => {
     assert.deepEqual(jobs[0]!.result.first.write_uid, [2, 'Administrator'], 'many2one values as read gives them');
     await disable(id);
   });
+
+  test('Run Now of a DB trigger hands handle_db the records given, as a change of them would; ids are required, records that do not exist are named', async () => {
+    const [ada, bob] = await rpc.executeKw<number[]>('res.partner', 'create', [
+      [{ name: 'Ada', email: 'ada@example.com' }, { name: 'Bob' }],
+    ]);
+    // Neither record matches the apply-on domain: a run on chosen records does not check it.
+    const id = await dbTrigger({
+      kind: 'on_write',
+      trigger_name: 'TRY_ME',
+      watched_fields: ['email'],
+      filter_domain: "[('name', '=', 'Nobody')]",
+    });
+    const run = (role: 'user' | 'developer', body: unknown) => s.call(role, 'POST', `/api/triggers/db/${id}/run`, body);
+    const ran = await run('developer', { ids: [bob, ada, bob], wait: true });
+    assert.equal(ran.status, 201, JSON.stringify(ran.body));
+    assert.equal(ran.body.state, 'done');
+    assert.deepEqual(ran.body.result.ids, [bob, ada], 'in the order given, each once');
+    assert.deepEqual(ran.body.result.emails, [false, 'ada@example.com']);
+    assert.deepEqual(ran.body.result.first.write_uid, [2, 'Administrator'], 'many2one values as read gives them');
+    const withoutIds = await run('developer', {});
+    assert.equal(withoutIds.status, 400);
+    assert.equal(withoutIds.body.error.field, 'ids');
+    assert.match(withoutIds.body.error.message, /a DB trigger runs on records: give the ids/);
+    const missing = await run('developer', { ids: [ada, 999_999] });
+    assert.equal(missing.status, 400);
+    assert.equal(missing.body.error.field, 'ids');
+    assert.match(missing.body.error.message, /res\.partner has no record 999999/);
+    assert.equal((await run('developer', { ids: [] })).status, 400);
+    assert.equal((await run('user', { ids: [ada] })).status, 403);
+    const { triggerId: button } = await s.project(HANDLER, { kind: 'button' });
+    const buttonWithIds = await s.call('developer', 'POST', `/api/triggers/button/${button}/run`, { ids: [ada] });
+    assert.equal(buttonWithIds.status, 400);
+    assert.match(buttonWithIds.body.error.message, /only a DB trigger runs on records/);
+    await disable(id);
+  });
 });
 
 describe('capture', () => {
@@ -229,7 +264,7 @@ describe('capture', () => {
     }
   });
 
-  test('standalone mode: saving a DB trigger says DB triggers need Odoo mode', async () => {
+  test('standalone mode: saving or running a DB trigger says DB triggers need Odoo mode', async () => {
     const store = new ProjectStore(s.db.pool, new SecretCipher(TEST_SECRET));
     const dbKind = dbTriggerKind({
       pool: s.db.pool,
@@ -250,6 +285,10 @@ describe('capture', () => {
       assert.match(error.message, /DB triggers need Odoo mode/);
       return true;
     });
+    await assert.rejects(
+      dbKind.runNow!({ spec: { trigger: { kind: 'db', id: 1 }, args: [] }, wait: false, ids: [1] }),
+      DbTriggersUnavailableError,
+    );
   });
 });
 

@@ -7,6 +7,9 @@ import { idParams, json, jsonBody, pageOf, pageQuery, refused, rowId, time } fro
 import { jobStates } from './history.js';
 import { triggerParams } from './projects.js';
 
+/** Records one "Run Now" of a DB trigger may hand to handle_db. */
+export const RUN_ON_RECORDS_MAX = 1000;
+
 const jobError = z.object({ name: z.string(), message: z.string(), limit: z.enum(['time', 'memory', 'collateral']).optional() });
 
 export const runNowAnswer = z
@@ -80,13 +83,21 @@ export const triggerApi = {
     method: 'post',
     path: '/triggers/{kind}/{id}/run',
     tags: ['triggers'],
-    summary: 'Run Now: start a job of a cron or manual trigger (developers)',
+    summary: 'Run Now: start a job of a cron or manual trigger, or of a DB trigger on chosen records (developers)',
     request: {
       params: triggerParams,
       body: jsonBody(
         z.strictObject({
           force: z.boolean().optional().describe('run even if the project, task or trigger is archived'),
           wait: z.boolean().optional().describe('answer when the job has finished (with its state, result and error)'),
+          ids: z
+            .array(z.number().int().positive())
+            .min(1)
+            .max(RUN_ON_RECORDS_MAX)
+            .optional()
+            .describe(
+              "DB triggers only, and required for them: the ids of the records handle_db receives, read as a change of them would hand them (the trigger's domains and watched fields are not checked)",
+            ),
         }),
       ),
     },

@@ -15,6 +15,8 @@ export interface RunNowRequest {
   spec: TriggerJobSpec;
   /** Answer when the job has finished instead of as soon as it exists (kinds that run at once). */
   wait: boolean;
+  /** DB triggers: the ids of the records handle_db receives. */
+  ids?: number[];
 }
 
 /** What Run Now did: the job, its state so far (and its outcome when the caller waited). */
@@ -35,7 +37,7 @@ export interface TriggerKindModule {
   onProjectChange?(event: ChangeEvent): void;
   /** Sets right what changed while the sidecar was down and starts listening; called once the runtime has started. */
   start(): Promise<void>;
-  /** "Run Now"; absent for kinds that run only on their events. */
+  /** "Run Now" (DB triggers: on the records given); absent for kinds that run only on their events. */
   runNow?(request: RunNowRequest): Promise<RunNowAnswer>;
   /** Routes under /api this kind owns (token required; each checks its role). */
   readonly apiRoutes?: ApiRoutes;

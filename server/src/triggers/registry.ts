@@ -97,7 +97,12 @@ export function createTriggerRegistry(deps: TriggerRegistryDeps): TriggerRegistr
   const runNow = async (kind: TriggerKind, request: RunNowRequest): Promise<RunNowAnswer> => {
     const module: TriggerKindModule = kinds[kind];
     if (!module.runNow)
-      throw new InvalidInputError(`a ${kind} trigger runs on its events; only cron and manual triggers can be run from here`, 'kind');
+      throw new InvalidInputError(
+        `a ${kind} trigger runs on its events; only cron and manual triggers, and DB triggers on chosen records, can be run from here`,
+        'kind',
+      );
+    if (request.ids !== undefined && kind !== 'db')
+      throw new InvalidInputError(`only a DB trigger runs on records, not a ${kind} trigger`, 'ids');
     return module.runNow(request);
   };
 
@@ -105,10 +110,10 @@ export function createTriggerRegistry(deps: TriggerRegistryDeps): TriggerRegistr
   serve(
     apiRoutes,
     triggerApi.runNow,
-    async (c, { params: { kind, id }, body: { force, wait } }) => {
+    async (c, { params: { kind, id }, body: { force, wait, ids } }) => {
       requireRole(c, 'developer', 'running a trigger');
       const spec = { trigger: { kind, id }, args: [], force, odooUserId: c.get('principal').uid };
-      const { status, jobId, ...answer } = await runNow(kind, { spec, wait: wait ?? false });
+      const { status, jobId, ...answer } = await runNow(kind, { spec, wait: wait ?? false, ...(ids ? { ids } : {}) });
       return c.json({ job_id: jobId, ...answer, links: jobLinks(jobId) }, status);
     },
     { what: 'run' },

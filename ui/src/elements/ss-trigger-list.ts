@@ -2,7 +2,8 @@
  * <ss-trigger-list kind="cron|db|webhook|button">: one of a task's four trigger lists, with the
  * form of its kind in a dialog — cron: interval, next call, number of calls; DB trigger: model,
  * kind, domains, watched fields, timed condition and its activity; webhook: kind, reply mode, its
- * URL with a copy button and its journal; manual: a name. Cron and manual triggers have Run Now.
+ * URL with a copy button and its journal; manual: a name. Cron and manual triggers have Run Now,
+ * DB triggers "Run on records" (ids asked in a dialog).
  */
 import { css, html, nothing, type TemplateResult } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
@@ -71,7 +72,10 @@ export class SsTriggerList extends ViewBase {
   @property({ type: Number }) taskId = 0;
   @state() private draft: Draft | undefined;
   @state() private editingId: number | null = null;
-  @query('ss-dialog') private dialog!: SsDialog;
+  @query('#trigger-dialog') private dialog!: SsDialog;
+  /** The DB trigger "Run on records" asks ids for, and what was typed. */
+  @state() private runDraft: { trigger: DbTrigger; ids: string } | undefined;
+  @query('#run-dialog') private runDialog!: SsDialog;
 
   private readonly triggers = new ServerList<AnyTrigger>(this, {
     load: (_, page) => this.api.get<Page<AnyTrigger>>(`/tasks/${this.taskId}/triggers/${this.kind}`, page),
@@ -83,7 +87,7 @@ export class SsTriggerList extends ViewBase {
     return html`<h3 id="${this.kind}-title">${titles[this.kind]}</h3>
       ${this.triggers.render({ empty: 'None.', rows: (items) => this.table(items) })}
       ${this.can('developer') ? html`<button class="btn btn-link" @click=${() => void this.edit()}>Add a ${singular[this.kind]}</button>` : nothing}
-      ${this.formDialog()}`;
+      ${this.formDialog()} ${this.kind === 'db' ? this.runDialogTemplate() : nothing}`;
   }
 
   private table(items: AnyTrigger[]) {
@@ -144,6 +148,17 @@ export class SsTriggerList extends ViewBase {
   private actions(t: AnyTrigger) {
     const runnable = this.kind === 'button' || this.kind === 'cron';
     return html`${
+      this.kind === 'db' && this.can('developer')
+        ? html`<button
+            class="btn btn-primary"
+            aria-label="Run ${t.trigger_name} on records"
+            @click=${() => void this.askRecords(t as DbTrigger)}
+          >
+            Run on records
+          </button>`
+        : nothing
+    }
+    ${
       runnable && this.can('developer')
         ? html`<button
             class="btn btn-primary"
@@ -280,7 +295,11 @@ export class SsTriggerList extends ViewBase {
   }
 
   private formDialog() {
-    return html`<ss-dialog heading="${this.editingId ? 'Edit' : 'New'} ${singular[this.kind]}" @ss-close=${() => (this.draft = undefined)}>
+    return html`<ss-dialog
+      id="trigger-dialog"
+      heading="${this.editingId ? 'Edit' : 'New'} ${singular[this.kind]}"
+      @ss-close=${() => (this.draft = undefined)}
+    >
       ${
         this.draft
           ? html`<form id="trigger-form" class="form-grid" @submit=${this.save}>
@@ -359,6 +378,61 @@ export class SsTriggerList extends ViewBase {
       this.dialog.close();
       this.triggers.reload();
     }
+  }
+
+  private async askRecords(trigger: DbTrigger): Promise<void> {
+    this.fieldErrors = {};
+    this.runDraft = { trigger, ids: '' };
+    await this.updateComplete;
+    await this.runDialog.open();
+  }
+
+  private runDialogTemplate() {
+    const draft = this.runDraft;
+    return html`<ss-dialog
+      id="run-dialog"
+      heading="Run ${draft?.trigger.trigger_name ?? ''} on records"
+      @ss-close=${() => (this.runDraft = undefined)}
+    >
+      ${
+        draft
+          ? html`<form id="run-form" class="form-grid" @submit=${this.runOnRecords}>
+              <label for="r-ids">Record ids</label>
+              <div>
+                <input
+                  id="r-ids"
+                  placeholder="7, 8, 9"
+                  .value=${draft.ids}
+                  aria-invalid=${this.invalid('ids')}
+                  aria-describedby="r-ids-error r-ids-help"
+                  @input=${(e: Event) => (this.runDraft = { ...draft, ids: (e.target as HTMLInputElement).value })}
+                />
+                <div class="muted" id="r-ids-help">
+                  Ids of <code>${draft.trigger.model}</code> records, separated by commas. handle_db receives them read as a change would
+                  hand them, without checking the trigger's domains or watched fields.
+                </div>
+                ${this.errorOf('ids', 'r-ids-error')}
+              </div>
+            </form>`
+          : nothing
+      }
+      <button slot="footer" class="btn btn-primary" type="submit" form="run-form">Run</button>
+      <button slot="footer" class="btn" @click=${() => this.runDialog.close()}>Discard</button>
+    </ss-dialog>`;
+  }
+
+  private async runOnRecords(event: Event): Promise<void> {
+    event.preventDefault();
+    const { trigger, ids } = this.runDraft!;
+    const parsed = ids
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .map(Number);
+    if (parsed.length === 0 || parsed.some((id) => !Number.isSafeInteger(id) || id <= 0)) {
+      this.fieldErrors = { ids: 'Record ids are whole numbers separated by commas, e.g. 7, 8, 9.' };
+      return;
+    }
+    if (await this.runNow('db', trigger.id, trigger.trigger_name, { ids: parsed }, ['ids'])) this.runDialog.close();
   }
 
   private async deleteRow(t: AnyTrigger): Promise<void> {

@@ -77,11 +77,20 @@ export class ViewBase extends LitElement {
   }
 
   /**
-   * Run Now: starts a cron or manual trigger and opens its job. A disabled trigger (archived task
-   * or project) runs only when the user confirms, as upstream's `force`.
+   * Run Now: starts a cron or manual trigger (or a DB trigger on the records in `body`) and opens
+   * its job. A disabled trigger (archived task or project) runs only when the user confirms, as
+   * upstream's `force`. An error naming one of `fields` is shown next to it; resolves whether the
+   * job was started.
    */
-  async runNow(kind: TriggerKind, id: number, name: string): Promise<void> {
-    const run = (force: boolean) => this.api.post<RunNowAnswer>(`/triggers/${kind}/${id}/run`, force ? { force } : {});
+  async runNow(
+    kind: TriggerKind,
+    id: number,
+    name: string,
+    body: Record<string, unknown> = {},
+    fields: readonly string[] = [],
+  ): Promise<boolean> {
+    const run = (force: boolean) => this.api.post<RunNowAnswer>(`/triggers/${kind}/${id}/run`, force ? { ...body, force } : body);
+    this.fieldErrors = {};
     try {
       let answer: RunNowAnswer;
       try {
@@ -89,12 +98,14 @@ export class ViewBase extends LitElement {
       } catch (error) {
         if (!(error instanceof ApiError && error.code === 'trigger_disabled')) throw error;
         const sure = await confirmAction(this.renderRoot, `Run ${name}`, `${error.message}. Run it anyway?`, 'Run anyway');
-        if (!sure) return;
+        if (!sure) return false;
         answer = await run(true);
       }
       this.go(`/jobs/${answer.job_id}`);
+      return true;
     } catch (error) {
-      this.failed(error);
+      this.failed(error, fields);
+      return false;
     }
   }
 

@@ -5,7 +5,7 @@
  * transaction (chunked above `chunkSize` records) enqueued with its records and its user.
  * The events are marked processed in the same transaction as the jobs are written.
  */
-import { withTransaction, type Pool, type PoolClient, type Queryable } from '../../db/index.js';
+import { withTransaction, type Pool, type PoolClient } from '../../db/index.js';
 import { insertLogs } from '../../history/index.js';
 import type { JobRuntime, TriggerInfo, TriggerJobSpec } from '../../jobs/index.js';
 import { OdooError, type OdooClient } from '../../odoo/index.js';
@@ -13,7 +13,7 @@ import type { Logger } from '../../shared/logger.js';
 import { foldEvents, type Row, type TableChange } from './folding.js';
 import { matchChange, type DbTriggerRow } from './matching.js';
 import { claimEvents } from './outbox.js';
-import { present, presentCaptured, type LoadedModel, type RecordLoader } from './records.js';
+import { DEFAULT_LANG, present, presentCaptured, type LoadedModel, type RecordLoader } from './records.js';
 import { tableOf } from './catalog.js';
 
 export interface DispatcherOptions {
@@ -44,8 +44,6 @@ export interface DispatchResult {
   events: number;
   jobs: number;
 }
-
-const DEFAULT_LANG = 'en_US';
 
 export class DbDispatcher {
   /** Events this dispatcher claimed since it was created. */
@@ -97,10 +95,7 @@ export class DbDispatcher {
       if (m.trigger.kind !== 'on_unlink') wanted.set(m.trigger.model, [...(wanted.get(m.trigger.model) ?? []), ...m.ids]);
     const loaded = new Map<string, LoadedModel>();
     for (const [model, ids] of wanted) loaded.set(model, await loader.load(model, ids));
-    const langs = await userLangs(
-      loader.db,
-      [...loaded.values()].flatMap((l) => [...l.rows.values()].map((r) => r.write_uid)),
-    );
+    const langs = await loader.languagesOf([...loaded.values()].flatMap((l) => [...l.rows.values()].map((r) => r.write_uid)));
     const specs: TriggerJobSpec[] = [];
     for (const { trigger, change, ids } of matches) {
       let records: Row[];
@@ -143,11 +138,15 @@ export function chunkedJobs(
 ): TriggerJobSpec[] {
   const specs: TriggerJobSpec[] = [];
   for (let start = 0; start < records.length; start += chunkSize) {
-    const chunk = records.slice(start, start + chunkSize);
-    const recordSet = { __recordset__: { model: trigger.model, ids: chunk.map((r) => r.id), values: chunk } };
+    const recordSet = recordSetArg(trigger.model, records.slice(start, start + chunkSize));
     specs.push({ trigger: { kind: 'db', id: trigger.id }, args: [recordSet], odooUserId: uid, ...(loaded ? { loaded } : {}) });
   }
   return specs;
+}
+
+/** handle_db's argument: a record set of `model` carrying its records' values (the sandbox's env builds it again). */
+export function recordSetArg(model: string, records: Row[]): { __recordset__: { model: string; ids: unknown[]; values: Row[] } } {
+  return { __recordset__: { model, ids: records.map((r) => r.id), values: records } };
 }
 
 async function logTriggerError(db: PoolClient, trigger: EnabledDbTrigger, message: string): Promise<void> {
@@ -170,14 +169,4 @@ async function logTriggerError(db: PoolClient, trigger: EnabledDbTrigger, messag
 function firstUid(values: unknown[]): number | null {
   for (const value of values) if (value !== null && value !== undefined && value !== false) return Number(value);
   return null;
-}
-
-async function userLangs(db: Queryable, uids: unknown[]): Promise<Map<number, string>> {
-  const ids = [...new Set(uids.filter((u) => u !== null && u !== undefined).map(Number))];
-  if (ids.length === 0) return new Map();
-  const { rows } = await db.query<{ id: number; lang: string | null }>(
-    `select u.id, p.lang from res_users u join res_partner p on p.id = u.partner_id where u.id = any($1::int[])`,
-    [ids],
-  );
-  return new Map(rows.filter((r) => r.lang).map((r) => [r.id, r.lang!]));
 }

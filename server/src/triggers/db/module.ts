@@ -1,9 +1,10 @@
 /**
  * DB triggers as a trigger kind: the service's queue handlers, its check of a DB trigger before
  * it is saved, capture reconciled on changes, capture and listener started at start and stopped
- * at stop. They run on their events only: no Run Now.
+ * at stop. Run Now runs one on records a developer chooses (their ids).
  */
 import type { TriggerKindModule } from '../kind.js';
+import { startAndAnswer } from '../run-now.js';
 import { dbTriggerRoutes } from './routes.js';
 import { DbTriggerService, type DbTriggerServiceOptions } from './service.js';
 
@@ -20,6 +21,7 @@ export function dbTriggerKind(options: DbTriggerServiceOptions): DbTriggerKind {
     check: (row, db) => service.check(row, db),
     onProjectChange: (event) => service.onChange(event),
     start: () => service.start(),
+    runNow: async ({ spec, wait, ids }) => startAndAnswer(options, await service.recordsSpec(spec, ids), wait),
     apiRoutes: dbTriggerRoutes({ pool: options.pool }),
     stop: () => service.stop(),
   };

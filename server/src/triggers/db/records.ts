@@ -22,6 +22,8 @@ export type NameGet = (model: string, ids: number[], lang: string) => Promise<[n
 export type DisplayName = string | Record<string, string>;
 
 const FIELD_CACHE_MS = 30_000;
+/** The language records are presented in when their user has none (Odoo's default). */
+export const DEFAULT_LANG = 'en_US';
 
 /** Raw rows of one model (translations unresolved), ready to present in any language. */
 export interface LoadedModel {
@@ -78,6 +80,17 @@ export class RecordLoader {
     );
     const byId = new Map(rows.map((row) => [Number(row.id), row]));
     return { fields, rows: byId, names: await this.displayNames(fields, rows) };
+  }
+
+  /** The language of each of these Odoo users that has one (their partner's `lang`). */
+  async languagesOf(uids: readonly unknown[]): Promise<Map<number, string>> {
+    const ids = [...new Set(uids.filter((u) => u !== null && u !== undefined).map(Number))];
+    if (ids.length === 0) return new Map();
+    const { rows } = await this.db.query<{ id: number; lang: string | null }>(
+      `select u.id, p.lang from res_users u join res_partner p on p.id = u.partner_id where u.id = any($1::int[])`,
+      [ids],
+    );
+    return new Map(rows.filter((r) => r.lang).map((r) => [r.id, r.lang!]));
   }
 
   /** The display names of the many2one values in `rows` (loaded, or deleted rows as captured), per comodel. */

@@ -7,22 +7,22 @@
  */
 import { parseCronItem } from 'graphile-worker';
 import type { Pool, Queryable } from '../../db/index.js';
-import { addQueueJob, type JobRuntime, type SyncJobRuntime } from '../../jobs/index.js';
+import { addQueueJob, type JobRuntime, type SyncJobRuntime, type TriggerJobSpec } from '../../jobs/index.js';
 import { isInstanceDead } from '../../jobs/instance-lock.js';
 import type { OdooClient } from '../../odoo/index.js';
 import type { ChangeEvent } from '../../projects/index.js';
 import { readPythonLiteral } from '../../projects/xml/python-literal.js';
 import type { Clock } from '../../shared/clock.js';
-import { InvalidInputError } from '../../shared/errors.js';
+import { InvalidInputError, NotFoundError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import { CaptureBusyError, plansOfEnabledTriggers, reconcileCapture, type ReconcileResult } from './capture.js';
 import { checkModel, DbTriggersUnavailableError, storedFields } from './catalog.js';
-import { DbDispatcher } from './dispatcher.js';
+import { DbDispatcher, recordSetArg } from './dispatcher.js';
 import { compileDomain } from './domain.js';
 import { DbListener, type WakeupMode } from './listener.js';
 import { OnTimeScanner } from './on-time.js';
 import { pruneEvents, removeDeadListeners } from './outbox.js';
-import { recordLoaderFor, type RecordLoader } from './records.js';
+import { DEFAULT_LANG, present, recordLoaderFor, type RecordLoader } from './records.js';
 
 export const DB_CAPTURE = 'sync_studio.db_capture';
 export const DB_MINUTELY = 'sync_studio.db_minutely';
@@ -145,6 +145,37 @@ export class DbTriggerService {
   onChange(event: ChangeEvent): void {
     if (!this.enabled || !['db', 'task', 'project'].includes(event.kind)) return;
     this.queueCapture().catch((error: unknown) => this.options.logger.error({ err: error }, 'queueing capture reconciliation failed'));
+  }
+
+  /**
+   * Run Now of a DB trigger on chosen records (a developer trying handle_db without changing Odoo's
+   * data): `spec` with the records read as a change of them would hand them, in the language of
+   * the user running it. The records are the developer's choice: the trigger's kind, domains and
+   * watched fields are not checked.
+   */
+  async recordsSpec(spec: TriggerJobSpec, ids: readonly number[] | undefined): Promise<TriggerJobSpec> {
+    if (!this.enabled) throw new DbTriggersUnavailableError();
+    if (!ids) throw new InvalidInputError('a DB trigger runs on records: give the ids of those handle_db receives', 'ids');
+    const { rows } = await this.options.pool.query<{ model: string }>('select model from sync_studio.trigger_db where id = $1', [
+      spec.trigger.id,
+    ]);
+    if (!rows[0]) throw new NotFoundError('DB trigger', spec.trigger.id);
+    const { model } = rows[0];
+    const wanted = [...new Set(ids)];
+    const loaded = await this.loader.load(model, wanted);
+    const missing = wanted.filter((id) => !loaded.rows.has(id));
+    if (missing.length > 0) throw new InvalidInputError(`${model} has no record ${missing.join(', ')}`, 'ids');
+    const uid = spec.odooUserId ?? null;
+    const lang = (uid === null ? undefined : (await this.loader.languagesOf([uid])).get(uid)) ?? DEFAULT_LANG;
+    return {
+      ...spec,
+      args: [
+        recordSetArg(
+          model,
+          wanted.map((id) => present(loaded, id, lang)!),
+        ),
+      ],
+    };
   }
 
   /** A DB trigger about to be saved: Odoo mode, an existing model, domains the sidecar can evaluate, stored fields. */
