@@ -17,6 +17,7 @@ import { planCapture, plansOfEnabledTriggers, reconcileCapture, type CapturePlan
 import { TEST_SECRET } from '../helpers/app.js';
 import { runCli } from '../helpers/cli.js';
 import { openTestDatabase } from '../helpers/db.js';
+import { adminPassword } from '../odoo-double/index.js';
 import { createTestStack } from '../helpers/runtime.js';
 import {
   captureInstalled,
@@ -215,6 +216,34 @@ describe('kinds and folding', () => {
     const buttonWithIds = await s.call('developer', 'POST', `/api/triggers/button/${button}/run`, { ids: [ada] });
     assert.equal(buttonWithIds.status, 400);
     assert.match(buttonWithIds.body.error.message, /only a DB trigger runs on records/);
+
+    // The same from a terminal: `sync-studio run <project> <trigger> --ids …` prints the job's log.
+    const { rows } = await s.db.pool.query<{ project_id: number }>(
+      'select t.project_id from sync_studio.trigger_db d join sync_studio.task t on t.id = d.task_id where d.id = $1',
+      [id],
+    );
+    const env = {
+      DATABASE_URL: odoo.databaseUrl('odoo'),
+      SYNC_STUDIO_SECRET: TEST_SECRET,
+      SYNC_STUDIO_WORKERS: '1',
+      ODOO_URL: odoo.url,
+      ODOO_DB: 'odoo',
+      ODOO_USER: 'admin',
+      ODOO_PASSWORD: adminPassword,
+    };
+    const project = String(rows[0]!.project_id);
+    const cli = await runCli(['run', project, 'TRY_ME', '--ids', `${ada}`], env);
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.match(cli.stdout, /^job \d+: done$/m);
+    const cliJob = Number(/^job (\d+): done$/m.exec(cli.stdout)![1]);
+    const { rows: jobRows } = await s.db.pool.query('select result from sync_studio.job where id = $1', [cliJob]);
+    assert.deepEqual(jobRows[0].result.ids, [ada]);
+    const noIds = await runCli(['run', project, 'TRY_ME'], env);
+    assert.equal(noIds.code, 1);
+    assert.match(noIds.stderr, /a DB trigger runs on records: give the ids/);
+    const badIds = await runCli(['run', project, 'TRY_ME', '--ids', '7,x'], env);
+    assert.equal(badIds.code, 2);
+    assert.match(badIds.stderr, /--ids: expected record ids separated by commas/);
     await disable(id);
   });
 });

@@ -16,6 +16,7 @@ import {
   exportCommand,
   importCommand,
   migrateCommand,
+  parseRecordIds,
   rotateSecretCommand,
   runCommand,
   serveCommand,
@@ -110,14 +111,20 @@ withSettings(
   program
     .command('run')
     .argument('<project>', 'project id, xml id or exact name')
-    .argument('<trigger-name>', 'the trigger_name of a manual (or cron) trigger')
+    .argument('<trigger-name>', 'the trigger_name of a manual, cron or DB trigger')
     .option('--force', 'run even if the project, task or trigger is archived')
+    .option('--ids <ids>', 'DB triggers: the ids of the records handle_db receives, separated by commas (e.g. 7,8,9)')
     .description("run a trigger now, print the job's log; exit 0 when the job is done (with or without warnings), 1 when it failed"),
   jobSettings,
 ).action(
   action(async ({ config, logger, args: [project, triggerName], options }) =>
     // Exit explicitly: a dependency may reset process.exitCode while shutting down.
-    process.exit(await runCommand(config, logger, project!, triggerName!, options.force === true)),
+    process.exit(
+      await runCommand(config, logger, project!, triggerName!, {
+        force: options.force === true,
+        ...(options.ids === undefined ? {} : { ids: parseRecordIds(options.ids as string) }),
+      }),
+    ),
   ),
 );
 

@@ -136,30 +136,54 @@ export async function rotateSecretCommand(config: Config, logger: Logger, newSec
   }
 }
 
-/** Runs a manual or cron trigger of a project now, prints the job's log, and returns the exit code. */
+/** `--ids 7,8,9`: the record ids a DB trigger's run hands to handle_db. */
+export function parseRecordIds(text: string): number[] {
+  const parts = text.split(/[\s,]+/).filter(Boolean);
+  if (parts.length === 0 || parts.some((part) => !/^[1-9]\d{0,15}$/.test(part)))
+    throw new ConfigError('--ids', `expected record ids separated by commas, e.g. 7,8,9 (got "${text}")`);
+  return parts.map(Number);
+}
+
+export interface RunOptions {
+  force: boolean;
+  /** DB triggers: the ids of the records handle_db receives (`--ids`). */
+  ids?: number[];
+}
+
+/** Runs a manual, cron or (on records) DB trigger of a project now, prints the job's log, and returns the exit code. */
 export async function runCommand(
   config: Config,
   logger: Logger,
   projectReference: string,
   triggerName: string,
-  force: boolean,
+  options: RunOptions,
 ): Promise<number> {
+  const { force, ids } = options;
   const opened = await openStore(config, logger);
-  const { runtime, close } = createRuntime(opened, logger);
+  const { runtime, triggers, close } = createRuntime(opened, logger);
   try {
     const projectId = await findProjectId(opened.pool, projectReference);
-    const { rows } = await opened.pool.query<{ kind: 'button' | 'cron'; id: number }>(
+    const { rows } = await opened.pool.query<{ kind: 'button' | 'cron' | 'db'; id: number }>(
       `select kind, id from (
          select 'button' as kind, b.id, 1 as rank from sync_studio.trigger_button b join sync_studio.task t on t.id = b.task_id
           where t.project_id = $1 and b.trigger_name = $2
          union all
          select 'cron', c.id, 2 from sync_studio.trigger_cron c join sync_studio.task t on t.id = c.task_id
-          where t.project_id = $1 and c.trigger_name = $2) found order by rank limit 1`,
+          where t.project_id = $1 and c.trigger_name = $2
+         union all
+         select 'db', d.id, 3 from sync_studio.trigger_db d join sync_studio.task t on t.id = d.task_id
+          where t.project_id = $1 and d.trigger_name = $2) found order by rank limit 1`,
       [projectId, triggerName],
     );
-    if (!rows[0]) throw new NotFoundError('manual or cron trigger', `${triggerName} in project ${projectReference}`);
+    const trigger = rows[0];
+    if (!trigger) throw new NotFoundError('manual, cron or DB trigger', `${triggerName} in project ${projectReference}`);
+    if (ids && trigger.kind !== 'db')
+      throw new ConfigError('--ids', `only a DB trigger runs on records; ${triggerName} is a ${trigger.kind} trigger`);
     await runtime.start({ queue: false });
-    const outcome = await runtime.runNow({ trigger: rows[0], args: [], force });
+    const outcome =
+      trigger.kind === 'db'
+        ? await triggers.runNow('db', { spec: { trigger, args: [], force }, wait: true, ...(ids ? { ids } : {}) })
+        : await runtime.runNow({ trigger, args: [], force });
     const { rows: lines } = await opened.pool.query<{ created_at: Date; level: string; name: string; message: string }>(
       'select created_at, level, name, message from sync_studio.log where job_id = $1 order by id',
       [outcome.jobId],
