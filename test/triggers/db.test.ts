@@ -239,8 +239,8 @@ describe('kinds and folding', () => {
     const { rows: jobRows } = await s.db.pool.query('select result from sync_studio.job where id = $1', [cliJob]);
     assert.deepEqual(jobRows[0].result.ids, [ada]);
     const noIds = await runCli(['run', project, 'TRY_ME'], env);
-    assert.equal(noIds.code, 1);
-    assert.match(noIds.stderr, /a DB trigger runs on records: give the ids/);
+    assert.equal(noIds.code, 2);
+    assert.match(noIds.stderr, /--ids: TRY_ME is a DB trigger: name the records handle_db receives, e\.g\. --ids 7,8,9/);
     const badIds = await runCli(['run', project, 'TRY_ME', '--ids', '7,x'], env);
     assert.equal(badIds.code, 2);
     assert.match(badIds.stderr, /--ids: expected record ids separated by commas/);

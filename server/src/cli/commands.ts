@@ -179,6 +179,8 @@ export async function runCommand(
     if (!trigger) throw new NotFoundError('manual, cron or DB trigger', `${triggerName} in project ${projectReference}`);
     if (ids && trigger.kind !== 'db')
       throw new ConfigError('--ids', `only a DB trigger runs on records; ${triggerName} is a ${trigger.kind} trigger`);
+    if (!ids && trigger.kind === 'db')
+      throw new ConfigError('--ids', `${triggerName} is a DB trigger: name the records handle_db receives, e.g. --ids 7,8,9`);
     await runtime.start({ queue: false });
     const outcome =
       trigger.kind === 'db'
