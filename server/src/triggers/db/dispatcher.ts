@@ -95,7 +95,12 @@ export class DbDispatcher {
       if (m.trigger.kind !== 'on_unlink') wanted.set(m.trigger.model, [...(wanted.get(m.trigger.model) ?? []), ...m.ids]);
     const loaded = new Map<string, LoadedModel>();
     for (const [model, ids] of wanted) loaded.set(model, await loader.load(model, ids));
-    const langs = await loader.languagesOf([...loaded.values()].flatMap((l) => [...l.rows.values()].map((r) => r.write_uid)));
+    // The users whose language each job's records are presented in: the last writers of the loaded rows and of the deleted ones.
+    const writers = [
+      ...[...loaded.values()].flatMap((l) => [...l.rows.values()].map((r) => r.write_uid)),
+      ...matches.flatMap((m) => (m.trigger.kind === 'on_unlink' ? m.ids.map((id) => m.change.deleted.get(id)?.write_uid) : [])),
+    ];
+    const langs = await loader.languagesOf(writers);
     const specs: TriggerJobSpec[] = [];
     for (const { trigger, change, ids } of matches) {
       let records: Row[];
