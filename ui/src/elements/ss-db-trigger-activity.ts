@@ -70,7 +70,8 @@ export class SsDbTriggerActivity extends ViewBase {
   private sections(activity: DbTriggerActivity) {
     return html`<h3 id="changes-title">Changes captured on <code>${activity.table}</code></h3>
       <p class="muted">
-        The latest 20, shared by every DB trigger of this model; an update counts only when a watched field changed value.
+        The latest 20, shared by every DB trigger of this model. An update is captured when a field they watch changed value (any update,
+        when one of them watches no field).
       </p>
       ${this.changes(activity.events)}
       <h3 id="jobs-title">Jobs started</h3>
