@@ -41,6 +41,9 @@ export function defineRecordsContract(name: string, setup: () => Promise<Records
     const categories: number[] = [];
     before(async () => {
       t = await setup();
+      // Both languages are compared: a target without French would fail on the first French value with Odoo's own error.
+      const { rowCount } = await t.db.query(`select 1 from res_lang where code = 'fr_FR' and active`);
+      assert.equal(rowCount, 1, `the records contract reads in en_US and fr_FR: install French in this Odoo first (Settings → Languages)`);
     });
     after(async () => {
       if (created.length) await t.rpc.executeKw('res.partner', 'unlink', [created]);
