@@ -211,6 +211,9 @@ describe('kinds and folding', () => {
     assert.equal(missing.body.error.field, 'ids');
     assert.match(missing.body.error.message, /res\.partner has no record 999999/);
     assert.equal((await run('developer', { ids: [] })).status, 400);
+    const huge = await run('developer', { ids: [3_000_000_000] });
+    assert.equal(huge.status, 400, JSON.stringify(huge.body));
+    assert.match(huge.body.error.message, /res\.partner has no record 3000000000/);
     assert.equal((await run('user', { ids: [ada] })).status, 403);
     const { triggerId: button } = await s.project(HANDLER, { kind: 'button' });
     const buttonWithIds = await s.call('developer', 'POST', `/api/triggers/button/${button}/run`, { ids: [ada] });

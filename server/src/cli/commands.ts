@@ -139,7 +139,7 @@ export async function rotateSecretCommand(config: Config, logger: Logger, newSec
 /** `--ids 7,8,9`: the record ids a DB trigger's run hands to handle_db. */
 export function parseRecordIds(text: string): number[] {
   const parts = text.split(/[\s,]+/).filter(Boolean);
-  if (parts.length === 0 || parts.some((part) => !/^[1-9]\d{0,15}$/.test(part)))
+  if (parts.length === 0 || parts.some((part) => !/^[1-9]\d{0,14}$/.test(part)))
     throw new ConfigError('--ids', `expected record ids separated by commas, e.g. 7,8,9 (got "${text}")`);
   return parts.map(Number);
 }

@@ -22,6 +22,8 @@ export type NameGet = (model: string, ids: number[], lang: string) => Promise<[n
 export type DisplayName = string | Record<string, string>;
 
 const FIELD_CACHE_MS = 30_000;
+/** The largest id an Odoo record can have (its ids are PostgreSQL `integer`s). */
+const MAX_ODOO_ID = 2_147_483_647;
 /** The language records are presented in when their user has none (Odoo's default). */
 export const DEFAULT_LANG = 'en_US';
 
@@ -70,13 +72,16 @@ export class RecordLoader {
     });
   }
 
-  /** One read of `ids` (missing records are left out), plus the display names of their many2one values. */
+  /**
+   * One read of `ids` (missing records are left out, ids past PostgreSQL's `integer`, which no
+   * Odoo record has, included), plus the display names of their many2one values.
+   */
   async load(model: string, ids: readonly number[]): Promise<LoadedModel> {
     const fields = await this.fields(model);
     const columns = fields.map((f) => `${selectExpression(f)} as ${quoteIdent(f.name)}`);
     const { rows } = await this.db.query<Row>(
       `select t.id${columns.map((c) => `, ${c}`).join('')} from ${quoteIdent(tableOf(model))} t where t.id = any($1::int[])`,
-      [[...new Set(ids)]],
+      [[...new Set(ids)].filter((id) => id <= MAX_ODOO_ID)],
     );
     const byId = new Map(rows.map((row) => [Number(row.id), row]));
     return { fields, rows: byId, names: await this.displayNames(fields, rows) };

@@ -167,15 +167,8 @@ export class DbTriggerService {
     if (missing.length > 0) throw new InvalidInputError(`${model} has no record ${missing.join(', ')}`, 'ids');
     const uid = spec.odooUserId ?? null;
     const lang = (uid === null ? undefined : (await this.loader.languagesOf([uid])).get(uid)) ?? DEFAULT_LANG;
-    return {
-      ...spec,
-      args: [
-        recordSetArg(
-          model,
-          wanted.map((id) => present(loaded, id, lang)!),
-        ),
-      ],
-    };
+    const records = wanted.map((id) => present(loaded, id, lang)!);
+    return { ...spec, args: [recordSetArg(model, records)] };
   }
 
   /** A DB trigger about to be saved: Odoo mode, an existing model, domains the sidecar can evaluate, stored fields. */
