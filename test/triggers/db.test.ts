@@ -13,6 +13,7 @@ import { SecretCipher } from '../../server/src/secrets/index.js';
 import { createLogger } from '../../server/src/shared/logger.js';
 import { dbTriggerKind, DbTriggersUnavailableError } from '../../server/src/triggers/index.js';
 import { OnTimeScanner } from '../../server/src/triggers/db/on-time.js';
+import { RecordLoader } from '../../server/src/triggers/db/records.js';
 import { planCapture, plansOfEnabledTriggers, reconcileCapture, type CapturePlanner } from '../../server/src/triggers/db/capture.js';
 import { TEST_SECRET } from '../helpers/app.js';
 import { runCli } from '../helpers/cli.js';
@@ -547,6 +548,48 @@ describe('records arrive as Odoo reads them', () => {
       [['Old'], ['Newer']],
     );
     await disable(id);
+  });
+
+  test("a module install's new field is read with the next change (the stored fields are read again within a second), and asked of fields_get before it is handed out", async () => {
+    let now = new Date('2030-01-01T00:00:00Z');
+    const clock = { now: () => now };
+    let fieldsGetCalls = 0;
+    // Odoo's fields_get, through the double's JSON-RPC, counted.
+    const fieldsGet = async (model: string) => {
+      fieldsGetCalls++;
+      return Object.keys(await rpc.executeKw<Record<string, unknown>>(model, 'fields_get', [], { attributes: ['type'] }));
+    };
+    const db = s.triggers.kinds.db.service.loader.db;
+    const checked = new RecordLoader(db, undefined, fieldsGet, clock);
+    const sqlOnly = new RecordLoader(db, undefined, undefined, clock);
+    const partner = await rpc.executeKw<number>('res.partner', 'create', [{ name: 'Ranked' }]);
+    const names = async (loader: RecordLoader) => (await loader.fields('res.partner')).map((f) => f.name);
+    assert.ok(!(await names(checked)).includes('x_rank'));
+    assert.ok(!(await names(sqlOnly)).includes('x_rank'));
+    assert.equal(fieldsGetCalls, 1);
+    // A module install adds a stored field: its column and its ir_model_fields row.
+    await s.db.pool.query('alter table res_partner add column x_rank integer');
+    try {
+      await s.db.pool.query(`insert into ir_model_fields (name, model, ttype, store) values ('x_rank', 'res.partner', 'integer', true)`);
+      await s.db.pool.query('update res_partner set x_rank = 7 where id = $1', [partner]);
+      now = new Date(now.getTime() + 1000);
+      const loaded = await sqlOnly.load('res.partner', [partner]);
+      assert.equal(
+        loaded.rows.get(partner)!.x_rank,
+        7,
+        'the new column is read a second later, not after the 30 s the field list used to be kept',
+      );
+      // With Odoo: fields_get is asked again, and a field it does not list (the double lists its own
+      // fields only, as Odoo leaves out a field restricted to groups the user lacks) stays out.
+      assert.ok(!(await names(checked)).includes('x_rank'));
+      assert.equal(fieldsGetCalls, 2, 'fields_get asked again when the stored fields changed');
+      now = new Date(now.getTime() + 20_000);
+      await names(checked);
+      assert.equal(fieldsGetCalls, 2, 'and not again while they stay the same');
+    } finally {
+      await s.db.pool.query(`delete from ir_model_fields where name = 'x_rank'`);
+      await s.db.pool.query('alter table res_partner drop column x_rank');
+    }
   });
 
   test("Odoo's tables are read with PostgreSQL's default planner settings, read-only; the sidecar's pool keeps its own", async () => {

@@ -10,7 +10,7 @@
 import type { Queryable } from '../../db/index.js';
 import type { OdooClient } from '../../odoo/index.js';
 import { cached, cachedByKey } from '../../shared/cached.js';
-import { systemClock } from '../../shared/clock.js';
+import { systemClock, type Clock } from '../../shared/clock.js';
 import { storedFields, tableOf, type StoredField } from './catalog.js';
 import { quoteIdent } from './domain.js';
 import type { Row } from './folding.js';
@@ -21,7 +21,17 @@ export type NameGet = (model: string, ids: number[], lang: string) => Promise<[n
 /** A display name: one string, or one per language (translated names, name_get per active language). */
 export type DisplayName = string | Record<string, string>;
 
-const FIELD_CACHE_MS = 30_000;
+/**
+ * How long a model's stored fields (one catalog query) are kept: a module install or upgrade adds,
+ * drops, renames or retypes columns, and the changes written after it must be read with its columns.
+ */
+const STORED_FIELDS_MS = 1_000;
+/**
+ * How long what Odoo's `read` lets the sidecar's user see (`fields_get`, a JSON-RPC call) is kept
+ * while the model's stored fields stay the same; they are asked again as soon as those change (a
+ * new field may be one that user may not read). The active languages are kept as long.
+ */
+const READABLE_FIELDS_MS = 30_000;
 /** The largest id an Odoo record can have (its ids are PostgreSQL `integer`s). */
 const MAX_ODOO_ID = 2_147_483_647;
 /** The language records are presented in when their user has none (Odoo's default). */
@@ -45,10 +55,12 @@ export function recordLoaderFor(db: Queryable, odoo: OdooClient | undefined): Re
 }
 
 export class RecordLoader {
-  /** A model's stored fields, as the sidecar's Odoo user may read them (kept FIELD_CACHE_MS). */
+  /** A model's stored fields, as the sidecar's Odoo user may read them. */
   readonly fields: (model: string) => Promise<StoredField[]>;
-  /** The codes of Odoo's active languages (kept FIELD_CACHE_MS). */
+  /** The codes of Odoo's active languages (kept READABLE_FIELDS_MS). */
   private readonly activeLanguages: () => Promise<string[]>;
+  /** Per model: the stored fields `fields_get` was asked for, and its answer. */
+  private readonly readable = new Map<string, { signature: string; names: () => Promise<Set<string>> }>();
 
   constructor(
     /** Where Odoo's tables are read: the Odoo read pool, with the default planner settings (db/pool.ts). */
@@ -58,18 +70,32 @@ export class RecordLoader {
      * The fields Odoo's `read` lets the sidecar's Odoo user see (`fields_get`): fields restricted
      * to groups it lacks (res.users' totp_secret is never readable) are left out, as `read` refuses them.
      */
-    readableFields?: (model: string) => Promise<string[]>,
+    private readonly readableFields?: (model: string) => Promise<string[]>,
+    private readonly clock: Clock = systemClock,
   ) {
-    this.fields = cachedByKey(systemClock, FIELD_CACHE_MS, async (model) => {
-      if (!readableFields) return storedFields(db, model);
-      const [stored, readable] = await Promise.all([storedFields(db, model), readableFields(model)]);
-      const visible = new Set(readable);
-      return stored.filter((f) => visible.has(f.name));
-    });
-    this.activeLanguages = cached(systemClock, FIELD_CACHE_MS, async () => {
+    const stored = cachedByKey(clock, STORED_FIELDS_MS, (model) => storedFields(db, model));
+    this.fields = async (model) => {
+      const fields = await stored(model);
+      if (!this.readableFields) return fields;
+      const visible = await this.readableOf(model, fields);
+      return fields.filter((f) => visible.has(f.name));
+    };
+    this.activeLanguages = cached(clock, READABLE_FIELDS_MS, async () => {
       const { rows } = await db.query<{ code: string }>(`select code from res_lang where active order by code`);
       return rows.length ? rows.map((r) => r.code) : ['en_US'];
     });
+  }
+
+  /** What `fields_get` lets the sidecar's user see of the model, asked again when its stored fields changed. */
+  private readableOf(model: string, fields: readonly StoredField[]): Promise<Set<string>> {
+    const signature = fields.map((f) => `${f.name}:${f.type}:${f.relation ?? ''}:${f.translated}`).join(',');
+    let entry = this.readable.get(model);
+    if (entry?.signature !== signature) {
+      const readableFields = this.readableFields!;
+      entry = { signature, names: cached(this.clock, READABLE_FIELDS_MS, async () => new Set(await readableFields(model))) };
+      this.readable.set(model, entry);
+    }
+    return entry.names();
   }
 
   /**
