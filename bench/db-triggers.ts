@@ -8,9 +8,11 @@
  *   ≥ 5,000 records/s in 100-row statements;
  * - capture cost: single-row UPDATEs on a 100k-row partner-shaped table, each changing a watched
  *   column, pgbench, with and without our pg triggers (1 and 8 writers), and Odoo-shaped write calls through the double (JSON-RPC),
- *   as ratios measured in one run; with BENCH_ODOO_* set, write calls to a real Odoo (part `odoo`).
+ *   as ratios measured in one run; with BENCH_ODOO_DATABASE_URL set, the same pgbench rounds on a
+ *   copy of that real Odoo's res_partner (part `odoo-table`), and with BENCH_ODOO_* set, write calls
+ *   to a real Odoo (part `odoo`).
  *
- * Usage: npm run build && node dist/bench/db-triggers.js [seconds per measure=10] [latency|dispatch|capture|double|odoo ...]
+ * Usage: npm run build && node dist/bench/db-triggers.js [seconds per measure=10] [latency|dispatch|capture|double|odoo-table|odoo ...]
  * (the parts named, or all of them).
  */
 import { execFile, execFileSync } from 'node:child_process';
@@ -22,7 +24,13 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { migrate } from '../server/src/db/index.js';
 import { createJsonRpcClient } from '../server/src/odoo/index.js';
-import { planCapture, reconcileCapture, uninstallCapture } from '../server/src/triggers/db/capture.js';
+import {
+  planCapture,
+  reconcileCapture,
+  uninstallCapture,
+  type CaptureTrigger,
+  type TableCapture,
+} from '../server/src/triggers/db/capture.js';
 import { adminPassword, startOdooDouble } from '../test/odoo-double/index.js';
 import { createTestStack, type TestStack } from '../test/helpers/runtime.js';
 
@@ -190,10 +198,10 @@ function backendCpuSeconds(pid: number): number | undefined {
  * transaction, which the machine's other load and fsync times barely move (tps on this machine
  * drifts by ±20 % between identical runs).
  */
-async function pgbench(pool: pg.Pool, clients: number, script: string): Promise<PgbenchRun> {
+async function pgbench(pool: pg.Pool, databaseUrl: string, clients: number, script: string): Promise<PgbenchRun> {
   const logPrefix = join(mkdtempSync(join(tmpdir(), 'dbtrig-pgbench-')), 'tx');
   const args = ['-n', '-c', String(clients), '-j', String(Math.min(clients, 2)), '-T', String(seconds), '-f', script];
-  const run = promisify(execFile)('pgbench', [...args, ...(clients === 1 ? ['-l', `--log-prefix=${logPrefix}`] : []), url]);
+  const run = promisify(execFile)('pgbench', [...args, ...(clients === 1 ? ['-l', `--log-prefix=${logPrefix}`] : []), databaseUrl]);
   let window: { pid: number; from: [number, number]; to?: [number, number] } | undefined;
   if (clients === 1 && seconds >= 3) {
     await sleep(1000);
@@ -227,58 +235,127 @@ async function pgbench(pool: pg.Pool, clients: number, script: string): Promise<
 /** Rounds of pgbench per side: tps drifts by ±20 % between identical runs of a few seconds here. */
 const PGBENCH_ROUNDS = 5;
 
+/** The UPDATE of every round: each changes the watched email (a value not seen before), so each is compared and appended — the worst case, the same in every round. */
+function updateScript(table: string): string {
+  const script = join(mkdtempSync(join(tmpdir(), 'dbtrig-bench-')), 'update.sql');
+  writeFileSync(
+    script,
+    `\\set id random(1, ${PARTNER_ROWS})\n\\set v random(1, 1000000000)\nupdate ${table} set email = 'x' || :v || '@example.com', write_date = now() where id = :id;\n`,
+  );
+  return script;
+}
+
+const PARTNER_ROWS = 100_000;
+
+/**
+ * pgbench rounds with and without capture (`plans`) on one table, 1 and 8 writers, alternated
+ * (so drift of the machine's load hits both sides): median round, and the median of the rounds'
+ * paired ratios.
+ */
+async function pgbenchRounds(what: string, pool: pg.Pool, databaseUrl: string, table: string, plans: TableCapture[]): Promise<void> {
+  const script = updateScript(table);
+  for (const clients of [1, 8]) {
+    const withCapture: PgbenchRun[] = [];
+    const without: PgbenchRun[] = [];
+    for (let round = 0; round < PGBENCH_ROUNDS; round++) {
+      without.push(await pgbench(pool, databaseUrl, clients, script));
+      await reconcileCapture(pool, async () => plans, 1000);
+      withCapture.push(await pgbench(pool, databaseUrl, clients, script));
+      await uninstallCapture(pool, 1000);
+    }
+    const tps = (runs: PgbenchRun[]) => runs.map((r) => r.tps);
+    console.log(
+      `capture cost, single-row UPDATEs on ${what}, ${clients} writer(s): ${median(tps(withCapture)).toFixed(0)} vs ${median(tps(without)).toFixed(0)} tps without (rounds ${rounds(tps(withCapture))} vs ${rounds(tps(without))}) = ${slower(tps(withCapture), tps(without))} % slower; paired rounds: ${pairedSlower(tps(withCapture), tps(without))} % slower (target ≤ ${clients === 1 ? 10 : 20} %)`,
+    );
+    const cpu = (runs: PgbenchRun[]) => runs.flatMap((r) => (r.cpuUs === undefined ? [] : [r.cpuUs]));
+    if (clients === 1 && cpu(withCapture).length === PGBENCH_ROUNDS && cpu(without).length === PGBENCH_ROUNDS) {
+      const added = median(cpu(withCapture)) - median(cpu(without));
+      console.log(
+        `  backend CPU per single-row UPDATE transaction: ${median(cpu(withCapture)).toFixed(0)} µs with capture vs ${median(cpu(without)).toFixed(0)} µs without (rounds ${rounds(cpu(withCapture))} vs ${rounds(cpu(without))}): capture adds ${added.toFixed(0)} µs per captured statement`,
+      );
+    }
+  }
+}
+
+/** The watched fields of the capture-cost parts: `email` and `name`, one set (the usual UPDATE form). */
+const watchingEmailAndName = (model: string): CaptureTrigger => ({
+  model,
+  kind: 'on_create_or_write',
+  watched_fields: ['email', 'name'],
+  filter_pre_domain: '',
+});
+
 async function captureCost(): Promise<void> {
   const pool = new pg.Pool({ connectionString: url, max: 2, application_name: BENCH_APPLICATION });
   try {
     // Our schema in the double's database, as Odoo mode has it (the part may run alone).
     await migrate(pool);
+    // The double's res_partner columns, the primary key as its only index: a bare table.
     await pool.query(`create table bench_partner (like res_partner including defaults)`);
     await pool.query(`alter table bench_partner add primary key (id)`);
     await pool.query(
-      `insert into bench_partner (id, name, email, write_uid, create_uid, active, type) select g, 'p ' || g, 'p' || g || '@example.com', 2, 2, true, 'contact' from generate_series(1, 100000) g`,
+      `insert into bench_partner (id, name, email, write_uid, create_uid, active, type) select g, 'p ' || g, 'p' || g || '@example.com', 2, 2, true, 'contact' from generate_series(1, ${PARTNER_ROWS}) g`,
     );
     await pool.query(`insert into ir_model (model, name) values ('bench.partner', 'Bench')`);
     await pool.query(
       `insert into ir_model_fields (name, model, ttype, store) select name, 'bench.partner', ttype, store from ir_model_fields where model = 'res.partner'`,
     );
     await pool.query('vacuum analyze bench_partner');
-    const script = join(mkdtempSync(join(tmpdir(), 'dbtrig-bench-')), 'update.sql');
-    writeFileSync(
-      script,
-      // Every UPDATE changes the watched email (a value not seen before), so every one is compared
-      // and appended: the worst case, the same in every round.
-      `\\set id random(1, 100000)\n\\set v random(1, 1000000000)\nupdate bench_partner set email = 'x' || :v || '@example.com', write_date = now() where id = :id;\n`,
-    );
-    const plans = await planCapture(pool, [
-      { model: 'bench.partner', kind: 'on_create_or_write', watched_fields: ['email', 'name'], filter_pre_domain: '' },
-    ]);
-    // Alternated over rounds (so drift of the machine's load hits both sides); median round, and
-    // the median of the rounds' paired ratios.
-    for (const clients of [1, 8]) {
-      const withCapture: PgbenchRun[] = [];
-      const without: PgbenchRun[] = [];
-      for (let round = 0; round < PGBENCH_ROUNDS; round++) {
-        without.push(await pgbench(pool, clients, script));
-        await reconcileCapture(pool, async () => plans, 1000);
-        withCapture.push(await pgbench(pool, clients, script));
-        await uninstallCapture(pool, 1000);
-      }
-      const tps = (runs: PgbenchRun[]) => runs.map((r) => r.tps);
-      console.log(
-        `capture cost, single-row UPDATEs, ${clients} writer(s): ${median(tps(withCapture)).toFixed(0)} vs ${median(tps(without)).toFixed(0)} tps without (rounds ${rounds(tps(withCapture))} vs ${rounds(tps(without))}) = ${slower(tps(withCapture), tps(without))} % slower; paired rounds: ${pairedSlower(tps(withCapture), tps(without))} % slower (target ≤ ${clients === 1 ? 10 : 20} %)`,
-      );
-      const cpu = (runs: PgbenchRun[]) => runs.flatMap((r) => (r.cpuUs === undefined ? [] : [r.cpuUs]));
-      if (clients === 1 && cpu(withCapture).length === PGBENCH_ROUNDS && cpu(without).length === PGBENCH_ROUNDS) {
-        const added = median(cpu(withCapture)) - median(cpu(without));
-        console.log(
-          `  backend CPU per single-row UPDATE transaction: ${median(cpu(withCapture)).toFixed(0)} µs with capture vs ${median(cpu(without)).toFixed(0)} µs without (rounds ${rounds(cpu(withCapture))} vs ${rounds(cpu(without))}): capture adds ${added.toFixed(0)} µs per captured statement`,
-        );
-      }
-    }
+    const plans = await planCapture(pool, [watchingEmailAndName('bench.partner')]);
+    await pgbenchRounds('a bare partner table', pool, url, 'bench_partner', plans);
     await bigWriteAfterSmallOnes(pool, plans);
     await pool.query('truncate sync_studio.db_inbox, sync_studio.db_event');
   } finally {
     await pool.query('drop table if exists bench_partner');
+    await pool.end();
+  }
+}
+
+/**
+ * The same rounds on a real Odoo's res_partner shape, when BENCH_ODOO_DATABASE_URL is set: a
+ * 100k-row copy of that table in its database, with its columns, defaults, checks and indexes
+ * (`LIKE … INCLUDING ALL`; foreign keys are not copied, and an UPDATE that keeps its keys checks
+ * none), each row a copy of the administrator's partner with its own id, name and email. It
+ * installs Sync Studio's schema in that database, as Odoo mode does, and removes all capture after.
+ */
+async function captureCostOnOdooTable(): Promise<void> {
+  const { BENCH_ODOO_DATABASE_URL } = process.env;
+  if (!BENCH_ODOO_DATABASE_URL) {
+    console.log("capture cost on a real Odoo's res_partner shape: skipped (set BENCH_ODOO_DATABASE_URL)");
+    return;
+  }
+  const pool = new pg.Pool({ connectionString: BENCH_ODOO_DATABASE_URL, max: 2, application_name: BENCH_APPLICATION });
+  try {
+    await migrate(pool);
+    await pool.query(`drop table if exists sync_studio_bench_partner`);
+    await pool.query(`create table sync_studio_bench_partner (like res_partner including all)`);
+    await pool.query(
+      `insert into sync_studio_bench_partner
+       select (jsonb_populate_record(null::sync_studio_bench_partner, pg_catalog.to_jsonb(p) || jsonb_build_object(
+                 'id', g, 'name', 'p ' || g, 'display_name', 'p ' || g, 'email', 'p' || g || '@example.com',
+                 'email_normalized', 'p' || g || '@example.com', 'commercial_partner_id', g))).*
+         from generate_series(1, ${PARTNER_ROWS}) g,
+              (select r.* from res_partner r join res_users u on u.partner_id = r.id where u.login = 'admin') p`,
+    );
+    await pool.query('vacuum analyze sync_studio_bench_partner');
+    const { rows } = await pool.query<{ columns: number; indexes: number }>(
+      `select (select count(*)::int from pg_attribute where attrelid = 'sync_studio_bench_partner'::regclass and attnum > 0 and not attisdropped) as columns,
+              (select count(*)::int from pg_index where indrelid = 'sync_studio_bench_partner'::regclass) as indexes`,
+    );
+    const plans = (await planCapture(pool, [watchingEmailAndName('res.partner')])).map((plan) => ({
+      ...plan,
+      table: 'sync_studio_bench_partner',
+    }));
+    await pgbenchRounds(
+      `a copy of a real Odoo's res_partner (${rows[0]!.columns} columns, ${rows[0]!.indexes} indexes)`,
+      pool,
+      BENCH_ODOO_DATABASE_URL,
+      'sync_studio_bench_partner',
+      plans,
+    );
+  } finally {
+    await uninstallCapture(pool, 1000).catch(() => undefined);
+    await pool.query('drop table if exists sync_studio_bench_partner');
     await pool.end();
   }
 }
@@ -427,6 +504,7 @@ try {
   if (wanted('latency')) for (const mode of ['notify-on-idle', 'always-notify', 'poll-only']) await latency(mode);
   if (wanted('dispatch')) await dispatchRate();
   if (wanted('capture')) await captureCost();
+  if (wanted('odoo-table')) await captureCostOnOdooTable();
   if (wanted('double')) await captureCostThroughDouble();
   if (wanted('odoo')) await captureCostOnRealOdoo();
   console.log(`uptime: ${execFileSync('uptime', { encoding: 'utf8' }).trim()}`);
