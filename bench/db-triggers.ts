@@ -316,7 +316,8 @@ async function captureCost(): Promise<void> {
  * 100k-row copy of that table in its database, with its columns, defaults, checks and indexes
  * (`LIKE … INCLUDING ALL`; foreign keys are not copied, and an UPDATE that keeps its keys checks
  * none), each row a copy of the administrator's partner with its own id, name and email. It
- * installs Sync Studio's schema in that database, as Odoo mode does, and removes all capture after.
+ * installs Sync Studio's schema in that database, as Odoo mode does, and removes all capture and
+ * the rounds' events after.
  */
 async function captureCostOnOdooTable(): Promise<void> {
   const { BENCH_ODOO_DATABASE_URL } = process.env;
@@ -355,6 +356,9 @@ async function captureCostOnOdooTable(): Promise<void> {
     );
   } finally {
     await uninstallCapture(pool, 1000).catch(() => undefined);
+    // The rounds' events (hundreds of thousands), which that Odoo's sidecar would otherwise dispatch for nothing.
+    await pool.query(`delete from sync_studio.capture_inbox where source[1] = 'sync_studio_bench_partner'`);
+    await pool.query(`delete from sync_studio.db_event where table_name = 'sync_studio_bench_partner'`);
     await pool.query('drop table if exists sync_studio_bench_partner');
     await pool.end();
   }

@@ -1,6 +1,6 @@
 /**
- * The listener: drains the outbox when woken, at start, after every reconnect and on a poll
- * timer, one drain at a time. Wake-up modes (a notifying commit takes a database-wide lock; what it
+ * The listener: drains the outbox when woken, at start (in the background), after every
+ * reconnect and on a poll timer, one drain at a time. Wake-up modes (a notifying commit takes a database-wide lock; what it
  * costs: docs/benchmarks/db-triggers.md):
  * - `notify-on-idle` (default): this listener's `db_listener.notify` flag is on only while it is
  *   idle; a notification turns it off, the listener drains until the outbox is empty, turns it on
@@ -67,7 +67,9 @@ export class DbListener {
     }
     this.timer = setInterval(() => this.wake(false), pollMs);
     this.timer.unref();
-    await this.wake(false);
+    // The backlog is drained in the background: a sidecar started after a long downtime (or on
+    // events of a table no trigger watches any more) answers at once instead of after the drain.
+    void this.wake(false);
   }
 
   /** Drains now, or once more after the drain in progress. */

@@ -2,7 +2,7 @@
  * DB triggers as one capability: what the sidecar registers (queue handlers for capture
  * reconciliation, the timed scan and outbox upkeep), what it checks when a DB trigger is saved,
  * how it reacts to configuration changes (capture reconciled in the background), what it does
- * at start (capture re-checked, the outbox drained, the listener started) and at stop.
+ * at start (capture re-checked, the listener started, the outbox drained in the background) and at stop.
  * In standalone mode (no Odoo database) nothing runs and saving a DB trigger is refused.
  */
 import { parseCronItem } from 'graphile-worker';
