@@ -1,10 +1,11 @@
 /**
  * Odoo's catalog as the DB triggers need it: a model's table (Odoo's naming: dots become
  * underscores), whether it exists, its columns, and its stored fields with their types
- * (ir_model_fields), for checking triggers and for reading records the way Odoo's `read` does.
+ * (ir_model_fields), for checking triggers and for reading records the way Odoo's `read` does;
+ * and the model a DB trigger watches.
  */
 import type { Queryable } from '../../db/index.js';
-import { InvalidInputError, SyncStudioError } from '../../shared/errors.js';
+import { InvalidInputError, NotFoundError, SyncStudioError } from '../../shared/errors.js';
 
 /** Odoo's table name for a model (`res.partner` → `res_partner`); models with a custom `_table` are not supported. */
 export function tableOf(model: string): string {
@@ -46,6 +47,13 @@ export async function checkModel(db: Queryable, model: string): Promise<void> {
   if (!rows[0]!.table_exists || !registered) {
     throw new InvalidInputError(`model ${model} does not exist in this Odoo database (no table ${table})`, 'model');
   }
+}
+
+/** The model DB trigger `id` watches. */
+export async function modelOfDbTrigger(db: Queryable, id: number): Promise<string> {
+  const { rows } = await db.query<{ model: string }>('select model from sync_studio.trigger_db where id = $1', [id]);
+  if (!rows[0]) throw new NotFoundError('DB trigger', id);
+  return rows[0].model;
 }
 
 export interface StoredField {

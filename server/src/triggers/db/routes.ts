@@ -5,8 +5,7 @@
 import { apiRoutes, serve, type ApiRoutes } from '../../api/index.js';
 import { triggerApi } from '../../contract/index.js';
 import type { Pool } from '../../db/index.js';
-import { NotFoundError } from '../../shared/errors.js';
-import { tableOf } from './catalog.js';
+import { modelOfDbTrigger, tableOf } from './catalog.js';
 import { recentEvents } from './outbox.js';
 
 export interface DbTriggerRoutesDeps {
@@ -18,9 +17,8 @@ const RECENT = 20;
 export function dbTriggerRoutes(deps: DbTriggerRoutesDeps): ApiRoutes {
   const app = apiRoutes();
   serve(app, triggerApi.dbEvents, async (c, { params: { id } }) => {
-    const { rows } = await deps.pool.query<{ model: string }>('select model from sync_studio.trigger_db where id = $1', [id]);
-    if (!rows[0]) throw new NotFoundError('DB trigger', id);
-    const table = tableOf(rows[0].model);
+    const model = await modelOfDbTrigger(deps.pool, id);
+    const table = tableOf(model);
     const [events, jobs] = await Promise.all([
       recentEvents(deps.pool, table, RECENT),
       deps.pool.query(
@@ -31,7 +29,7 @@ export function dbTriggerRoutes(deps: DbTriggerRoutesDeps): ApiRoutes {
         [id, RECENT],
       ),
     ]);
-    return c.json({ model: rows[0].model, table, events, jobs: jobs.rows });
+    return c.json({ model, table, events, jobs: jobs.rows });
   });
   return app;
 }

@@ -13,10 +13,10 @@ import type { OdooClient } from '../../odoo/index.js';
 import type { ChangeEvent } from '../../projects/index.js';
 import { readPythonLiteral } from '../../projects/xml/python-literal.js';
 import type { Clock } from '../../shared/clock.js';
-import { InvalidInputError, NotFoundError } from '../../shared/errors.js';
+import { InvalidInputError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import { CaptureBusyError, plansOfEnabledTriggers, reconcileCapture, type ReconcileResult } from './capture.js';
-import { checkModel, DbTriggersUnavailableError, storedFields } from './catalog.js';
+import { checkModel, DbTriggersUnavailableError, modelOfDbTrigger, storedFields } from './catalog.js';
 import { DbDispatcher, recordSetArg } from './dispatcher.js';
 import { compileDomain } from './domain.js';
 import { DbListener, type WakeupMode } from './listener.js';
@@ -156,11 +156,7 @@ export class DbTriggerService {
   async recordsSpec(spec: TriggerJobSpec, ids: readonly number[] | undefined): Promise<TriggerJobSpec> {
     if (!this.enabled) throw new DbTriggersUnavailableError();
     if (!ids) throw new InvalidInputError('a DB trigger runs on records: give the ids of those handle_db receives', 'ids');
-    const { rows } = await this.options.pool.query<{ model: string }>('select model from sync_studio.trigger_db where id = $1', [
-      spec.trigger.id,
-    ]);
-    if (!rows[0]) throw new NotFoundError('DB trigger', spec.trigger.id);
-    const { model } = rows[0];
+    const model = await modelOfDbTrigger(this.options.pool, spec.trigger.id);
     const wanted = [...new Set(ids)];
     const loaded = await this.loader.load(model, wanted);
     const missing = wanted.filter((id) => !loaded.rows.has(id));
