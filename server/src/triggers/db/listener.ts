@@ -1,7 +1,7 @@
 /**
  * The listener: drains the outbox when woken, at start (in the background), after every
- * reconnect and on a poll timer, one drain at a time. Wake-up modes (a notifying commit takes a database-wide lock; what it
- * costs: docs/benchmarks/db-triggers.md):
+ * reconnect and on a poll timer, one drain at a time. Wake-up modes (a notifying commit takes a
+ * database-wide lock; what it costs: docs/benchmarks/db-triggers.md):
  * - `notify-on-idle` (default): this listener's `db_listener.notify` flag is on only while it is
  *   idle; a notification turns it off, the listener drains until the outbox is empty, turns it on
  *   again and looks once more (a statement that read the flag just before it turned on).
