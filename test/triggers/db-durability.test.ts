@@ -1,10 +1,12 @@
 /**
  * DB triggers lose nothing: a sidecar stopped while 1,000 changes are written handles each once when
- * it starts again; a large backlog does not hold up its start.
+ * it starts again; a large backlog does not hold up its start, nor slow each claim.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import pg from 'pg';
+import { createPool, withTransaction } from '../../server/src/db/index.js';
+import { claimEvents } from '../../server/src/triggers/db/outbox.js';
 import { dbTrigger, disable, odoo, s, useDbTriggerHarness } from '../helpers/db-triggers.js';
 
 useDbTriggerHarness();
@@ -67,5 +69,39 @@ describe('nothing lost, nothing twice', () => {
     const deadline = Date.now() + 120_000;
     while ((await pending()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
     assert.equal(await pending(), 0, 'and the backlog is drained after it');
+  });
+
+  test('a claim behind a backlog of 50,000 events reads only the events it claims, so a long backlog drains as fast as a short one', async () => {
+    await s.triggers.kinds.db.service.stop();
+    try {
+      await s.db.pool.query(
+        `insert into sync_studio.capture_inbox (txid, source, ids)
+         select 9100000000 + g, array['sync_studio_gone', 'UPDATE', 'email'], array[g::bigint] from generate_series(1, 50000) g`,
+      );
+      // The first claim moves the inbox into the outbox.
+      await withTransaction(s.db.pool, (db) => claimEvents(db, 500));
+      // The second is a claim behind the backlog, on a new connection of the sidecar's own kind (its
+      // plan settings), so that its statistics are this claim's alone.
+      const fresh = createPool(odoo.databaseUrl('odoo'), 1);
+      const client = await fresh.connect();
+      try {
+        await client.query('begin');
+        const claimed = await claimEvents(client, 500);
+        // This transaction's reads of the outbox, before its statistics are reported.
+        const { rows } = await client.query<{ read: string }>(
+          `select seq_tup_read + coalesce(idx_tup_fetch, 0) as read from pg_stat_xact_user_tables where relid = 'sync_studio.db_event'::regclass`,
+        );
+        await client.query('commit');
+        assert.equal(claimed.length, 500);
+        const read = Number(rows[0]!.read);
+        assert.ok(read <= 5 * claimed.length, `the claim read ${read} outbox rows for ${claimed.length} events`);
+      } finally {
+        client.release();
+        await fresh.end();
+      }
+    } finally {
+      await s.db.pool.query('delete from sync_studio.db_event; delete from sync_studio.capture_inbox');
+      await s.triggers.kinds.db.service.start();
+    }
   });
 });
