@@ -9,5 +9,8 @@
 -- mover fills db_event), so the index costs their transactions nothing. A capture function
 -- generated before migration 000011 would still insert here until the sidecar regenerates it at
 -- its start, right after the migrations: the index build holds back such inserts for the moments
--- it takes on an outbox that is normally near empty.
+-- it takes on an outbox that is normally near empty. As in 000010, the lock is waited for at most
+-- 5 s; past that the migration fails, the sidecar says so, and its next start tries again.
+set local lock_timeout = '5s';
+
 create index db_event_txid_idx on sync_studio.db_event (txid);
