@@ -18,12 +18,13 @@ export const HANDLER = `async function handle_db(records) {
            first: records.length ? { write_uid: records[0].write_uid, create_date: records[0].create_date } : null };
 }`;
 
-export function useDbTriggerHarness(): void {
+/** `env`: settings of the sidecar besides Odoo's (e.g. its wake-up mode). */
+export function useDbTriggerHarness(env: Record<string, string> = {}): void {
   before(async () => {
     odoo = await startOdooDouble({ databases: ['odoo'] });
     s = await createTestStack({
       databaseUrl: odoo.databaseUrl('odoo'),
-      env: { ODOO_URL: odoo.url, ODOO_DB: 'odoo', ODOO_USER: 'admin', ODOO_PASSWORD: adminPassword, SYNC_STUDIO_DB_CHUNK: '1000' },
+      env: { ODOO_URL: odoo.url, ODOO_DB: 'odoo', ODOO_USER: 'admin', ODOO_PASSWORD: adminPassword, SYNC_STUDIO_DB_CHUNK: '1000', ...env },
     });
     rpc = createJsonRpcClient({ url: odoo.url, db: 'odoo', login: 'admin', password: adminPassword });
   });

@@ -4,7 +4,11 @@
  * database-wide lock; what it costs: docs/benchmarks/db-triggers.md):
  * - `notify-on-idle` (default): this listener's `db_listener.notify` flag is on only while it is
  *   idle; a notification turns it off, the listener drains until the outbox is empty, turns it on
- *   again and looks once more (a statement that read the flag just before it turned on).
+ *   again and looks once more (a statement that read the flag just before it turned on). A writer
+ *   transaction still running then may have read the flag off and commit later without notifying
+ *   (an Odoo request commits tens of milliseconds after its writes): the listener watches the
+ *   writer transactions running when its flag turned on and looks again as they end, checking
+ *   them more and more rarely until the poll has come.
  * - `always-notify`: the flag stays on; every writing transaction notifies.
  * - `poll-only`: no notifications; the outbox is polled every `pollMs`.
  * pg-listen keeps the LISTEN connection, reconnecting with backoff when PostgreSQL goes away.
@@ -13,7 +17,7 @@ import pgListen, { type Subscriber } from 'pg-listen';
 import type { Pool } from '../../db/index.js';
 import type { Logger } from '../../shared/logger.js';
 import { NOTIFY_CHANNEL } from './capture.js';
-import { removeListener, setNotify } from './outbox.js';
+import { removeListener, runningWriters, setNotify, stillRunning } from './outbox.js';
 
 export type WakeupMode = 'notify-on-idle' | 'always-notify' | 'poll-only';
 
@@ -29,6 +33,13 @@ export interface ListenerOptions {
 }
 
 const RECONNECT_MAX_MS = 5000;
+/**
+ * The watch of the writers running when the flag turned on checks them after 2 ms, then each time
+ * after a quarter of the time watched so far: a writer committing t ms later is seen within about
+ * t/4 (2 ms at least), with about 28 checks in the first second.
+ */
+const WATCH_FIRST_MS = 2;
+const WATCH_STEP = 0.25;
 /** While drains keep failing (Odoo or PostgreSQL away), the warning is repeated at most this often. */
 const STILL_FAILING_EVERY_MS = 60_000;
 
@@ -37,6 +48,11 @@ export class DbListener {
   private timer: NodeJS.Timeout | undefined;
   private draining: Promise<void> | undefined;
   private again = false;
+  /** A look asked for during a drain (by the watch of running writers): one more round, the flag left as it is. */
+  private lookAgain = false;
+  private watchTimer: NodeJS.Timeout | undefined;
+  /** Bumped by each new watch, so a check still in flight from an older one stops there. */
+  private watchGeneration = 0;
   private notifyOn: boolean | undefined;
   private stopped = false;
   /** Set while drains fail: since when, how many attempts, when the last warning went out. */
@@ -126,6 +142,7 @@ export class DbListener {
     const idleNotifies = this.options.mode === 'notify-on-idle';
     do {
       this.again = false;
+      this.lookAgain = false;
       // Busy: writers may stop notifying; no need to wait for that before dispatching.
       const busy = idleNotifies && notified ? this.flag(false) : undefined;
       try {
@@ -133,21 +150,57 @@ export class DbListener {
       } finally {
         await busy;
       }
-      if (idleNotifies) {
-        await this.flag(true);
-        // A statement that read the flag before it turned on did not notify: look once more.
-        if ((await this.options.dispatch()) > 0) this.again = true;
-      } else if (this.options.mode === 'always-notify') {
-        await this.flag(true);
-      }
-      notified = true;
-    } while (this.again && !this.stopped);
+      if (idleNotifies) await this.becomeIdle();
+      else if (this.options.mode === 'always-notify') await this.flag(true);
+      notified = this.again;
+    } while ((this.again || this.lookAgain) && !this.stopped);
   }
 
-  private async flag(notify: boolean): Promise<void> {
-    if (this.notifyOn === notify) return;
+  /**
+   * Turns the flag on and looks once more: a statement that read the flag before it turned on did
+   * not notify. The writer transactions running at that moment are read before that look (one
+   * committing in between is in the look) and watched: those that commit after it did not notify.
+   */
+  private async becomeIdle(): Promise<void> {
+    const turnedOn = await this.flag(true);
+    const running = turnedOn ? await runningWriters(this.options.pool) : [];
+    if ((await this.options.dispatch()) > 0) this.again = true;
+    else if (running.length > 0) this.watch(running);
+  }
+
+  /** Looks again each time some of `txids` have ended, until all have or the next poll comes sooner. */
+  private watch(txids: readonly string[]): void {
+    clearTimeout(this.watchTimer);
+    const generation = ++this.watchGeneration;
+    const check = async (waiting: readonly string[], watchedMs: number): Promise<void> => {
+      // Unreadable (PostgreSQL away): the poll and the reconnect look instead.
+      const running = await stillRunning(this.options.pool, waiting).catch(() => undefined);
+      if (running === undefined || this.stopped || generation !== this.watchGeneration) return;
+      if (running.length < waiting.length) this.look();
+      if (running.length > 0) schedule(running, watchedMs);
+    };
+    const schedule = (waiting: readonly string[], watchedMs: number) => {
+      const delayMs = Math.max(WATCH_FIRST_MS, watchedMs * WATCH_STEP);
+      // By then the poll has looked.
+      if (watchedMs + delayMs > this.options.pollMs) return;
+      this.watchTimer = setTimeout(() => void check(waiting, watchedMs + delayMs), delayMs);
+      this.watchTimer.unref();
+    };
+    schedule(txids, 0);
+  }
+
+  /** One more look without changing the flag: now, or right after the drain in progress. */
+  private look(): void {
+    if (this.draining) this.lookAgain = true;
+    else void this.wake(false);
+  }
+
+  /** Sets this listener's flag; says whether it changed. */
+  private async flag(notify: boolean): Promise<boolean> {
+    if (this.notifyOn === notify) return false;
     await setNotify(this.options.pool, this.options.instanceId, notify);
     this.notifyOn = notify;
+    return true;
   }
 
   /** The flag as this listener last set it is forgotten (e.g. after PostgreSQL restarted, set it again). */
@@ -158,6 +211,7 @@ export class DbListener {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    clearTimeout(this.watchTimer);
     await this.draining;
     await this.subscriber?.close().catch(() => undefined);
     await removeListener(this.options.pool, this.options.instanceId).catch(() => undefined);

@@ -106,6 +106,27 @@ async function changeListeners(pool: Pool, change: string): Promise<void> {
   );
 }
 
+/**
+ * The writer transactions running now (those with a transaction id: every one that captured
+ * something has one), as txids. Read by a listener right after its flag turned on: a transaction
+ * among them may have read the flag off and so will not notify when it commits.
+ */
+export async function runningWriters(db: Queryable): Promise<string[]> {
+  const { rows } = await db.query<{ txids: string[] }>(
+    `select array(select x::text from txid_snapshot_xip(txid_current_snapshot()) x) as txids`,
+  );
+  return rows[0]!.txids;
+}
+
+/** Those of `txids` still running (neither committed nor rolled back). */
+export async function stillRunning(db: Queryable, txids: readonly string[]): Promise<string[]> {
+  const { rows } = await db.query<{ txids: string[] }>(
+    `select array(select x::text from unnest($1::bigint[]) x where txid_status(x) = 'in progress') as txids`,
+    [txids],
+  );
+  return rows[0]!.txids;
+}
+
 /** Listener rows of sidecars that are gone (their instance lock is free): their flags would make writers notify nobody. */
 export async function removeDeadListeners(pool: Pool, isDead: (instanceId: number) => Promise<boolean>): Promise<void> {
   const { rows } = await pool.query<{ instance_id: number }>('select instance_id from sync_studio.db_listener');
