@@ -59,8 +59,10 @@ async function withClient<T>(work: (client: pg.Client) => Promise<T>): Promise<T
   }
 }
 
-/** One Odoo-shaped create: INSERT, then the UPDATE storing computed fields, in one transaction. */
-/** A create as Odoo's ORM sends it; `holdMs`: the rest of the request (Python) between the statements and the commit. */
+/**
+ * One Odoo-shaped create: INSERT, then the UPDATE storing computed fields, in one transaction;
+ * `holdMs`: the rest of an Odoo request (its Python) between those statements and the commit.
+ */
 async function odooCreate(client: pg.Client, name: string, holdMs = 0): Promise<number> {
   await client.query('begin');
   const { rows } = await client.query(
@@ -176,7 +178,7 @@ async function drainAll(stack: TestStack): Promise<{ events: number; elapsed: nu
 }
 
 /**
- * A sidecar catching up: 100,000 events left by capture of a table no trigger watches any more
+ * A sidecar catching up: 300,000 events left by capture of a table no trigger watches any more
  * (one writer transaction each), then 1,000 partner creates; how fast the claims get through it
  * all, and when the last create is dispatched.
  */

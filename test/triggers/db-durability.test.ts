@@ -8,8 +8,21 @@ import pg from 'pg';
 import { createPool, withTransaction } from '../../server/src/db/index.js';
 import { claimEvents } from '../../server/src/triggers/db/outbox.js';
 import { dbTrigger, disable, odoo, s, useDbTriggerHarness } from '../helpers/db-triggers.js';
+import { pollUntil } from '../helpers/poll.js';
 
 useDbTriggerHarness();
+
+/**
+ * `count` events left by capture of a table no trigger watches any more (a dropped benchmark
+ * table, say), one per writer transaction (txids from `firstTxid`), as capture appends them.
+ */
+async function leaveBacklog(count: number, firstTxid: number): Promise<void> {
+  await s.db.pool.query(
+    `insert into sync_studio.capture_inbox (txid, source, ids)
+     select $2::bigint + g, array['sync_studio_gone', 'UPDATE', 'email'], array[g::bigint] from generate_series(1, $1::int) g`,
+    [count, firstTxid],
+  );
+}
 
 describe('nothing lost, nothing twice', () => {
   test('sidecar stopped while 1,000 changes are written, then started: every change handled exactly once', async () => {
@@ -50,12 +63,7 @@ describe('nothing lost, nothing twice', () => {
 
   test('a backlog of 50,000 events does not hold up the start: it returns at once and the backlog is drained in the background', async () => {
     await s.triggers.kinds.db.service.stop();
-    // Left by capture of a table no trigger watches any more (a dropped benchmark table, say), one
-    // event per writer transaction, as capture appends them.
-    await s.db.pool.query(
-      `insert into sync_studio.capture_inbox (txid, source, ids)
-       select 9000000000 + g, array['sync_studio_gone', 'UPDATE', 'email'], array[g::bigint] from generate_series(1, 50000) g`,
-    );
+    await leaveBacklog(50_000, 9_000_000_000);
     const pending = async () =>
       Number(
         (
@@ -66,18 +74,14 @@ describe('nothing lost, nothing twice', () => {
       );
     await s.triggers.kinds.db.service.start();
     assert.ok((await pending()) > 25_000, 'start returned before the backlog was drained');
-    const deadline = Date.now() + 120_000;
-    while ((await pending()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+    await pollUntil('the backlog drained', async () => (await pending()) === 0, { timeoutMs: 120_000, intervalMs: 250 });
     assert.equal(await pending(), 0, 'and the backlog is drained after it');
   });
 
   test('a claim behind a backlog of 50,000 events reads only the events it claims, so a long backlog drains as fast as a short one', async () => {
     await s.triggers.kinds.db.service.stop();
     try {
-      await s.db.pool.query(
-        `insert into sync_studio.capture_inbox (txid, source, ids)
-         select 9100000000 + g, array['sync_studio_gone', 'UPDATE', 'email'], array[g::bigint] from generate_series(1, 50000) g`,
-      );
+      await leaveBacklog(50_000, 9_100_000_000);
       // The first claim moves the inbox into the outbox.
       await withTransaction(s.db.pool, (db) => claimEvents(db, 500));
       // The second is a claim behind the backlog, on a new connection of the sidecar's own kind (its

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import pg from 'pg';
 import { dbTrigger, disable, jobsOf, odoo, s, useDbTriggerHarness } from '../helpers/db-triggers.js';
+import { pollUntil } from '../helpers/poll.js';
 
 useDbTriggerHarness({ SYNC_STUDIO_DB_WAKEUP: 'notify-on-idle', SYNC_STUDIO_DB_POLL_MS: '600000' });
 
@@ -22,12 +23,9 @@ async function listenersAsking(): Promise<number> {
   return rows[0].n ?? 0;
 }
 
-async function until(what: string, condition: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+/** Waits until `condition` holds (the listener's state changes in the background). */
+function until(what: string, condition: () => Promise<boolean>): Promise<true> {
+  return pollUntil(what, condition, { timeoutMs: 20_000, intervalMs: 20 });
 }
 
 describe('notify-on-idle', () => {

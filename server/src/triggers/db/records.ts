@@ -59,8 +59,8 @@ export class RecordLoader {
   readonly fields: (model: string) => Promise<StoredField[]>;
   /** The codes of Odoo's active languages (kept READABLE_FIELDS_MS). */
   private readonly activeLanguages: () => Promise<string[]>;
-  /** Per model: the stored fields `fields_get` was asked for, and its answer. */
-  private readonly readable = new Map<string, { signature: string; names: () => Promise<Set<string>> }>();
+  /** Per model: the stored fields `fields_get` was asked for (the list, and its signature), and its answer. */
+  private readonly readable = new Map<string, { stored: readonly StoredField[]; signature: string; names: () => Promise<Set<string>> }>();
 
   constructor(
     /** Where Odoo's tables are read: the Odoo read pool, with the default planner settings (db/pool.ts). */
@@ -88,11 +88,19 @@ export class RecordLoader {
 
   /** What `fields_get` lets the sidecar's user see of the model, asked again when its stored fields changed. */
   private readableOf(model: string, fields: readonly StoredField[]): Promise<Set<string>> {
-    const signature = fields.map((f) => `${f.name}:${f.type}:${f.relation ?? ''}:${f.translated}`).join(',');
     let entry = this.readable.get(model);
-    if (entry?.signature !== signature) {
-      const readableFields = this.readableFields!;
-      entry = { signature, names: cached(this.clock, READABLE_FIELDS_MS, async () => new Set(await readableFields(model))) };
+    // The same list (the stored fields are kept a second) needs no new signature: this runs per change dispatched.
+    if (entry?.stored !== fields) {
+      const signature = fields.map((f) => `${f.name}:${f.type}:${f.relation ?? ''}:${f.translated}`).join(',');
+      if (entry?.signature === signature) entry = { ...entry, stored: fields };
+      else {
+        const readableFields = this.readableFields!;
+        entry = {
+          stored: fields,
+          signature,
+          names: cached(this.clock, READABLE_FIELDS_MS, async () => new Set(await readableFields(model))),
+        };
+      }
       this.readable.set(model, entry);
     }
     return entry.names();
