@@ -250,6 +250,9 @@ export async function serve(given: Config, logger: Logger, options: { demo?: boo
     if (odoo) {
       const version = await odoo.version().catch((error: Error) => ({ server_version: `unreachable (${error.message})` }));
       logger.info({ odoo: config.odooUrl, version: version.server_version }, 'Odoo server');
+      // Logged in now rather than by the first job (a real Odoo's login takes about half a second); a wrong password is said at start.
+      if (!version.server_version.startsWith('unreachable'))
+        odoo.authenticate().catch((error: unknown) => logger.error({ err: error }, 'Odoo login failed; jobs that call Odoo will fail'));
     }
     await runtime.start();
     await running.triggers.start();

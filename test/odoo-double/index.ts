@@ -42,6 +42,8 @@ export interface OdooDouble {
   databaseUrl(name: string): string;
   /** The next `count` HTTP requests have their connection closed without an answer. */
   dropNextRequests(count: number): void;
+  /** Every call received so far, in order: `common.login`, `res.partner.fields_get` … */
+  calls(): readonly string[];
   stop(): Promise<void>;
 }
 
@@ -103,7 +105,8 @@ export async function startOdooDouble(options: OdooDoubleOptions = {}): Promise<
   };
 
   for (const name of options.databases ?? ['odoo']) await addDatabase(name);
-  const server = new DoubleServer(new Dispatcher(databases), { closeConnections: options.closeConnections ?? false });
+  const dispatcher = new Dispatcher(databases);
+  const server = new DoubleServer(dispatcher, { closeConnections: options.closeConnections ?? false });
   await new Promise<void>((resolve) => server.http.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
   const address = server.http.address() as AddressInfo;
 
@@ -113,6 +116,7 @@ export async function startOdooDouble(options: OdooDoubleOptions = {}): Promise<
     addUser,
     databaseUrl,
     dropNextRequests: (count) => server.dropNextRequests(count),
+    calls: () => dispatcher.calls,
     stop: async () => {
       await new Promise<void>((resolve) => {
         server.http.close(() => resolve());

@@ -114,6 +114,9 @@ export interface DoubleDatabase {
 }
 
 export class Dispatcher {
+  /** Every call received, in order: `common.login`, `res.partner.fields_get` … */
+  readonly calls: string[] = [];
+
   constructor(private readonly databases: ReadonlyMap<string, DoubleDatabase>) {}
 
   private database(db: unknown): DoubleDatabase {
@@ -123,6 +126,7 @@ export class Dispatcher {
   }
 
   async common(method: string, args: unknown[]): Promise<unknown> {
+    this.calls.push(`common.${method}`);
     switch (method) {
       case 'version':
         return versionInfo;
@@ -157,6 +161,7 @@ export class Dispatcher {
   }
 
   async callKw(db: unknown, uid: number, modelName: string, method: string, args: unknown[], kwargs: Kwargs): Promise<unknown> {
+    this.calls.push(`${modelName}.${method}`);
     const { pool } = this.database(db);
     const model = models.get(modelName);
     if (!model) throw userError(`Object ${modelName} doesn't exist`);

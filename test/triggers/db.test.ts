@@ -34,6 +34,7 @@ import {
   useDbTriggerHarness,
 } from '../helpers/db-triggers.js';
 import { defineRecordsContract } from './records-contract.js';
+import { pollUntil } from '../helpers/poll.js';
 
 useDbTriggerHarness();
 
@@ -589,6 +590,65 @@ describe('records arrive as Odoo reads them', () => {
     } finally {
       await s.db.pool.query(`delete from ir_model_fields where name = 'x_rank'`);
       await s.db.pool.query('alter table res_partner drop column x_rank');
+    }
+  });
+
+  test(
+    'what fields_get answered is asked again in the background after 30 s: a dispatch never waits for it once answered',
+    { timeout: 20_000 },
+    async () => {
+      let now = new Date('2030-01-01T00:00:00Z');
+      let fieldsGetCalls = 0;
+      let answered = 0;
+      let held: Promise<void> = Promise.resolve();
+      const fieldsGet = async (model: string) => {
+        fieldsGetCalls++;
+        await held;
+        const names = Object.keys(await rpc.executeKw<Record<string, unknown>>(model, 'fields_get', [], { attributes: ['type'] }));
+        answered++;
+        return names;
+      };
+      const loader = new RecordLoader(s.triggers.kinds.db.service.loader.db, undefined, fieldsGet, { now: () => now });
+      const first = (await loader.fields('res.partner')).map((f) => f.name);
+      assert.ok(first.includes('email'));
+      let release!: () => void;
+      held = new Promise((resolve) => (release = resolve));
+      now = new Date(now.getTime() + 30_000);
+      assert.deepEqual(
+        (await loader.fields('res.partner')).map((f) => f.name),
+        first,
+        'answered from what was read while fields_get is asked again',
+      );
+      assert.equal(fieldsGetCalls, 2);
+      release();
+      await pollUntil('fields_get answered again', async () => answered === 2);
+      now = new Date(now.getTime() + 29_000);
+      await loader.fields('res.partner');
+      assert.equal(fieldsGetCalls, 2, 'kept 30 s from the new answer');
+      now = new Date(now.getTime() + 1_000);
+      await loader.fields('res.partner');
+      assert.equal(fieldsGetCalls, 3);
+    },
+  );
+
+  test("a sidecar started with an enabled change trigger logs in to Odoo and reads the watched model's fields at once: its first dispatch waits for neither", async () => {
+    const id = await dbTrigger({ kind: 'on_create', trigger_name: 'WARM' });
+    const before = odoo.calls().length;
+    const second = await createTestStack({
+      databaseUrl: odoo.databaseUrl('odoo'),
+      env: { ODOO_URL: odoo.url, ODOO_DB: 'odoo', ODOO_USER: 'admin', ODOO_PASSWORD: adminPassword },
+    });
+    try {
+      // The first sidecar logged in long ago and keeps its uid: a login now is the second one's.
+      await pollUntil('the second sidecar logged in and asked fields_get', async () => {
+        const calls = odoo.calls().slice(before);
+        return calls.includes('common.login') && calls.includes('res.partner.fields_get');
+      });
+      const { rows } = await s.db.pool.query('select count(*)::int as n from sync_studio.job where trigger_id = $1', [id]);
+      assert.equal(rows[0].n, 0, 'before any change');
+    } finally {
+      await second.close();
+      await disable(id);
     }
   });
 

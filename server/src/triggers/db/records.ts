@@ -9,7 +9,7 @@
  */
 import type { Queryable } from '../../db/index.js';
 import type { OdooClient } from '../../odoo/index.js';
-import { cached, cachedByKey } from '../../shared/cached.js';
+import { cachedByKey, refreshed } from '../../shared/cached.js';
 import { systemClock, type Clock } from '../../shared/clock.js';
 import { storedFields, tableOf, type StoredField } from './catalog.js';
 import { quoteIdent } from './domain.js';
@@ -29,7 +29,9 @@ const STORED_FIELDS_MS = 1_000;
 /**
  * How long what Odoo's `read` lets the sidecar's user see (`fields_get`, a JSON-RPC call) is kept
  * while the model's stored fields stay the same; they are asked again as soon as those change (a
- * new field may be one that user may not read). The active languages are kept as long.
+ * new field may be one that user may not read). The active languages are kept as long. Both are
+ * asked again in the background: a dispatch never waits for them once they were read (the
+ * stored fields, whose columns the record read names, are read again before use).
  */
 const READABLE_FIELDS_MS = 30_000;
 /** The largest id an Odoo record can have (its ids are PostgreSQL `integer`s). */
@@ -80,10 +82,15 @@ export class RecordLoader {
       const visible = await this.readableOf(model, fields);
       return fields.filter((f) => visible.has(f.name));
     };
-    this.activeLanguages = cached(clock, READABLE_FIELDS_MS, async () => {
+    this.activeLanguages = refreshed(clock, READABLE_FIELDS_MS, async () => {
       const { rows } = await db.query<{ code: string }>(`select code from res_lang where active order by code`);
       return rows.length ? rows.map((r) => r.code) : ['en_US'];
     });
+  }
+
+  /** Reads now what loading records of `model` needs and keeps (its fields, the active languages). */
+  async prepare(model: string): Promise<void> {
+    await Promise.all([this.fields(model), this.activeLanguages()]);
   }
 
   /** What `fields_get` lets the sidecar's user see of the model, asked again when its stored fields changed. */
@@ -98,7 +105,7 @@ export class RecordLoader {
         entry = {
           stored: fields,
           signature,
-          names: cached(this.clock, READABLE_FIELDS_MS, async () => new Set(await readableFields(model))),
+          names: refreshed(this.clock, READABLE_FIELDS_MS, async () => new Set(await readableFields(model))),
         };
       }
       this.readable.set(model, entry);

@@ -15,7 +15,7 @@ import { readPythonLiteral } from '../../projects/xml/python-literal.js';
 import type { Clock } from '../../shared/clock.js';
 import { InvalidInputError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
-import { CaptureBusyError, plansOfEnabledTriggers, reconcileCapture, type ReconcileResult } from './capture.js';
+import { CaptureBusyError, enabledTriggers, plansOfEnabledTriggers, reconcileCapture, type ReconcileResult } from './capture.js';
 import { checkModel, DbTriggersUnavailableError, modelOfDbTrigger, storedFields } from './catalog.js';
 import { DbDispatcher, recordSetArg } from './dispatcher.js';
 import { compileDomain } from './domain.js';
@@ -101,6 +101,9 @@ export class DbTriggerService {
       logger.warn({ err: error }, 'capture not installed yet');
       await this.queueCapture();
     });
+    this.warmUp().catch((error: unknown) =>
+      logger.warn({ err: error }, "reading the watched models' fields at start failed; the first dispatch reads them again"),
+    );
     this.listener = new DbListener({
       pool,
       connectionString: this.options.connectionString,
@@ -111,6 +114,16 @@ export class DbTriggerService {
       logger,
     });
     await this.listener.start();
+  }
+
+  /**
+   * What the first dispatch would otherwise wait for, read in the background at start: the fields
+   * of each model a change trigger watches (with Odoo's login and `fields_get`; a real Odoo's
+   * first login takes about half a second) and the active languages.
+   */
+  private async warmUp(): Promise<void> {
+    const models = new Set((await enabledTriggers(this.options.pool)).map((trigger) => trigger.model));
+    await Promise.all([...models].map((model) => this.loader.prepare(model)));
   }
 
   async stop(): Promise<void> {
