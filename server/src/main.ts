@@ -248,10 +248,14 @@ export async function serve(given: Config, logger: Logger, options: { demo?: boo
       logger.info({ loaded }, loaded.length ? 'demo projects loaded (archived until configured)' : 'demo projects were loaded before');
     }
     if (odoo) {
-      const version = await odoo.version().catch((error: Error) => ({ server_version: `unreachable (${error.message})` }));
+      let reachable = true;
+      const version = await odoo.version().catch((error: Error) => {
+        reachable = false;
+        return { server_version: `unreachable (${error.message})` };
+      });
       logger.info({ odoo: config.odooUrl, version: version.server_version }, 'Odoo server');
       // Logged in now rather than by the first job (a real Odoo's login takes about half a second); a wrong password is said at start.
-      if (!version.server_version.startsWith('unreachable'))
+      if (reachable)
         odoo.authenticate().catch((error: unknown) => logger.error({ err: error }, 'Odoo login failed; jobs that call Odoo will fail'));
     }
     await runtime.start();
