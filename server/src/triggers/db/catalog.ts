@@ -70,14 +70,17 @@ export interface StoredField {
  * stored field but binary ones (attachments or large; left to JSON-RPC) and x2many (not columns).
  */
 export async function storedFields(db: Queryable, model: string): Promise<StoredField[]> {
-  const { rows } = await db.query<{ name: string; ttype: string; relation: string | null; data_type: string }>(
-    `select f.name, f.ttype, f.relation, format_type(a.atttypid, null) as data_type
+  // Prepared once per connection: a dispatch reads it whenever the list it keeps is a second old,
+  // which at Odoo's usual pace is every dispatch, and planning it cost more than running it.
+  const { rows } = await db.query<{ name: string; ttype: string; relation: string | null; data_type: string }>({
+    name: 'sync_studio_stored_fields',
+    text: `select f.name, f.ttype, f.relation, format_type(a.atttypid, null) as data_type
        from ir_model_fields f
        join pg_attribute a on a.attrelid = to_regclass(quote_ident($2)) and a.attname = f.name and a.attnum > 0 and not a.attisdropped
       where f.model = $1 and f.store and f.ttype not in ('binary', 'one2many', 'many2many')
       order by f.name`,
-    [model, tableOf(model)],
-  );
+    values: [model, tableOf(model)],
+  });
   return rows.map((r) => ({ name: r.name, type: r.ttype, relation: r.relation, translated: r.data_type === 'jsonb' && isText(r.ttype) }));
 }
 
